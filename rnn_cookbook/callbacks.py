@@ -1,0 +1,113 @@
+"""Callback presets: the tutorials' training callbacks with settings that actually do something.
+
+    early_stopping()             seed 003: stop after 3 epochs without a better val_loss, keep the best weights
+    reduce_lr_on_plateau(1e-3)   seed 000: multiply the rate by 0.2 after 5 flat epochs, down to a floor
+                                 *below* the starting rate (seed 000's min_lr=0.001 with Adam(0.001)
+                                 could never reduce anything)
+    checkpoint(path)             keep the best model seen so far as a .keras file
+    backup_and_restore(dir)      resume an interrupted fit from its last finished epoch
+    csv_logger(path)             one CSV line per epoch, appended as training goes
+    tensorboard(dir)             logs for `tensorboard --logdir`
+    standard(run, ...)           the set a recipe uses, with every path inside its run folder
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import keras
+
+from rnn_cookbook.errors import ConfigError
+
+
+def early_stopping(
+    monitor: str = "val_loss", patience: int = 3, restore_best_weights: bool = True
+) -> keras.callbacks.EarlyStopping:
+    """Stop when `monitor` has not improved for `patience` epochs (seed 003's settings)."""
+    return keras.callbacks.EarlyStopping(
+        monitor=monitor, patience=patience, restore_best_weights=restore_best_weights, verbose=0
+    )
+
+
+def reduce_lr_on_plateau(
+    learning_rate: float,
+    monitor: str = "val_loss",
+    factor: float = 0.2,
+    patience: int = 5,
+    min_lr: float | None = None,
+) -> keras.callbacks.ReduceLROnPlateau:
+    """Multiply the learning rate by `factor` after `patience` flat epochs (seed 000's settings).
+
+    `min_lr` defaults to 1/100 of the starting `learning_rate`; a floor at or above the starting
+    rate (seed 000's mistake) is refused because the callback could never act.
+    """
+    if min_lr is None:
+        min_lr = learning_rate / 100
+    if min_lr >= learning_rate:
+        raise ConfigError(
+            f"reduce_lr_on_plateau: min_lr={min_lr:g} is not below the starting learning rate "
+            f"{learning_rate:g}, so the rate could never be reduced"
+        )
+    return keras.callbacks.ReduceLROnPlateau(
+        monitor=monitor, factor=factor, patience=patience, min_lr=min_lr, verbose=0
+    )
+
+
+def checkpoint(path: str | Path, monitor: str = "val_loss") -> keras.callbacks.ModelCheckpoint:
+    """Save the best model so far (by `monitor`) to `path`, a `.keras` file."""
+    return keras.callbacks.ModelCheckpoint(str(path), monitor=monitor, save_best_only=True, verbose=0)
+
+
+def backup_and_restore(backup_dir: str | Path) -> keras.callbacks.BackupAndRestore:
+    """Back up the training state each epoch so a killed run resumes where it stopped.
+
+    Keras deletes the backup when `fit` finishes normally.
+    """
+    return keras.callbacks.BackupAndRestore(str(backup_dir))
+
+
+def csv_logger(path: str | Path) -> keras.callbacks.CSVLogger:
+    """Append one line per epoch to `path` (appending keeps the log whole across a resume)."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return keras.callbacks.CSVLogger(str(path), append=True)
+
+
+def tensorboard(log_dir: str | Path) -> keras.callbacks.TensorBoard:
+    """Write TensorBoard logs to `log_dir`."""
+    return keras.callbacks.TensorBoard(log_dir=str(log_dir))
+
+
+def standard(
+    run_dir: str | Path,
+    *,
+    learning_rate: float,
+    patience: int = 3,
+    reduce_lr_patience: int | None = None,
+    backup: bool = True,
+    keep_best_checkpoint: bool = False,
+    with_tensorboard: bool = False,
+) -> list[keras.callbacks.Callback]:
+    """The callbacks a recipe trains with, writing inside `run_dir`.
+
+    Always: early stopping on val_loss (best weights restored) and a live epoch log in
+    `logs/epochs.csv`. By default also a backup for resuming in `backup/`. With
+    `reduce_lr_patience=n`: learning-rate reduction after n flat epochs. On request: the best
+    checkpoint in `checkpoints/best.keras` and TensorBoard logs in `logs/tensorboard/`.
+    """
+    if reduce_lr_patience is not None and reduce_lr_patience >= patience:
+        # Early stopping would end training before the rate was ever reduced.
+        raise ConfigError(
+            f"reduce_lr_patience ({reduce_lr_patience}) must be below the early-stopping patience ({patience})"
+        )
+    run_dir = Path(run_dir)
+    callbacks: list[keras.callbacks.Callback] = [early_stopping(patience=patience)]
+    if reduce_lr_patience is not None:
+        callbacks.append(reduce_lr_on_plateau(learning_rate, patience=reduce_lr_patience))
+    if backup:
+        callbacks.append(backup_and_restore(run_dir / "backup"))
+    if keep_best_checkpoint:
+        callbacks.append(checkpoint(run_dir / "checkpoints" / "best.keras"))
+    if with_tensorboard:
+        callbacks.append(tensorboard(run_dir / "logs" / "tensorboard"))
+    callbacks.append(csv_logger(run_dir / "logs" / "epochs.csv"))
+    return callbacks

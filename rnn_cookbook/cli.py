@@ -1,0 +1,85 @@
+"""`rnn-cookbook`: list the recipes and run them.
+
+    rnn-cookbook list
+    rnn-cookbook run timeseries_forecaster [--quick] [--epochs N] [--set key=value ...] [--output DIR]
+
+`--help` and `list` answer without importing TensorFlow. Recipes import TensorFlow with its
+start-up log lines hidden (`rnn_cookbook.quiet`); `--verbose` shows them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from rnn_cookbook import __version__, registry, script
+from rnn_cookbook.errors import CookbookError
+
+EXAMPLES = """\
+examples:
+  rnn-cookbook list
+  rnn-cookbook run timeseries_forecaster                      # CO2, the tutorial's settings
+  rnn-cookbook run timeseries_forecaster --quick              # a few seconds
+  rnn-cookbook run timeseries_forecaster --set series=sunspots --set cell=lstm --set units=32
+  rnn-cookbook run timeseries_forecaster --show-config        # every setting and its value
+
+Runs are written to runs/<recipe>/<timestamp>/ (config.json, history.csv, metrics.json,
+model.keras, plots) unless --output DIR says otherwise.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = script.OneLineParser(
+        prog="rnn-cookbook",
+        description="Recurrent-network recipes on Keras 3: train, evaluate against baselines, keep the run.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--verbose", action="store_true", help="show TensorFlow's own log lines")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=script.OneLineParser)
+    commands.add_parser("list", help="the recipes: name, model, data, what it does")
+    run = commands.add_parser(
+        "run",
+        help="train a recipe and keep its run folder",
+        description="Train a recipe, print its metrics beside the baselines', and keep the run folder.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument("recipe", metavar="RECIPE", help=f"one of: {', '.join(registry.names())}")
+    run.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    script.add_run_arguments(run)
+    return parser
+
+
+def list_recipes() -> str:
+    columns = ("name", "model", "data", "description")
+    rows = [[getattr(recipe, c) for c in columns] for recipe in registry.RECIPES]
+    widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    if args.command == "list":
+        print(list_recipes())
+        return 0
+    try:
+        registry.get(args.recipe)
+        if args.verbose:
+            os.environ["RNN_COOKBOOK_VERBOSE"] = "1"
+        recipe = registry.load(args.recipe)
+    except CookbookError as exc:
+        return script.fail(exc)
+    return script.run(recipe, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""The recipe table: what each recipe is called, where it lives, and what it does.
+
+This module imports nothing heavy, so `rnn-cookbook list` answers without loading TensorFlow.
+`load(name)` imports the recipe module only when it is needed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from types import ModuleType
+
+from rnn_cookbook.errors import ConfigError
+
+
+@dataclasses.dataclass(frozen=True)
+class Recipe:
+    name: str
+    model: str
+    data: str
+    description: str
+
+    @property
+    def module(self) -> str:
+        return f"rnn_cookbook.recipes.{self.name}"
+
+
+RECIPES: tuple[Recipe, ...] = (
+    Recipe(
+        name="timeseries_forecaster",
+        model="SimpleRNN/LSTM/GRU + residual",
+        data="CO2 (default), sunspots, sine, CSV",
+        description="Forecast the next step(s) of a series from a window of the past, against three baselines.",
+    ),
+)
+
+
+def names() -> list[str]:
+    return [recipe.name for recipe in RECIPES]
+
+
+def get(name: str) -> Recipe:
+    """The recipe called `name`, or a `ConfigError` that lists the valid names."""
+    for recipe in RECIPES:
+        if recipe.name == name:
+            return recipe
+    raise ConfigError(f"unknown recipe {name!r}; choose one of: {', '.join(names())}")
+
+
+def load(name: str) -> ModuleType:
+    """Import and return the module of the recipe called `name`."""
+    return importlib.import_module(get(name).module)

@@ -1,0 +1,238 @@
+"""Run folders: everything one training run leaves behind, in one place, written atomically.
+
+    runs/<recipe>/<YYYYmmdd-HHMMSS>/
+        config.json     {"recipe": ..., "config": {...}}: enough to rebuild the run
+        history.csv     one row per epoch: loss, val_loss, metrics, learning rate
+        metrics.json    the model's test metrics beside the baselines', in one shape for every recipe
+        model.keras     the trained model (loaded back with safe_mode=True)
+        *.png           plots
+        logs/epochs.csv live epoch log, appended during training
+        backup/         training state while a fit is in progress (removed when it ends)
+
+`metrics.json` always has this shape, so tools and the benchmark table can read any run:
+
+    {"recipe": "timeseries_forecaster", "data": "co2", "split": "test",
+     "model": {"mae": 0.29, "rmse": 0.38},
+     "baselines": {"persistence": {"mae": 0.40, "rmse": 0.51}, ...},
+     "epochs_run": 23, "wall_time_s": 16.3, "keras_backend": "tensorflow", "seed": 0}
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from rnn_cookbook.errors import RunFolderError
+from rnn_cookbook.files import atomic_path, atomic_write_text
+
+DEFAULT_ROOT = Path("runs")
+METRICS_KEYS = ("recipe", "data", "split", "model", "baselines", "epochs_run", "wall_time_s", "keras_backend", "seed")
+
+
+class RunFolder:
+    """One run's folder. `create` makes a new one; `open` reopens a finished one."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    def __repr__(self) -> str:
+        return f"RunFolder({str(self.path)!r})"
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+    @classmethod
+    def create(cls, recipe: str, output: str | Path | None = None, root: str | Path = DEFAULT_ROOT) -> RunFolder:
+        """Make `output`, or a new `root/<recipe>/<timestamp>` folder if `output` is None."""
+        if output is None:
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            path = Path(root) / recipe / stamp
+            suffix = 1
+            while path.exists():
+                suffix += 1
+                path = Path(root) / recipe / f"{stamp}-{suffix}"
+        else:
+            path = Path(output)
+            if path.exists() and not path.is_dir():
+                raise RunFolderError(f"--output {path} exists and is not a folder")
+        path.mkdir(parents=True, exist_ok=True)
+        return cls(path)
+
+    @classmethod
+    def open(cls, path: str | Path) -> RunFolder:
+        """Reopen a finished run; it must hold at least `config.json` and `model.keras`."""
+        run = cls(path)
+        if not run.path.is_dir():
+            raise RunFolderError(f"no run folder at {run.path}")
+        missing = [name for name in ("config.json", "model.keras") if not (run.path / name).is_file()]
+        if missing:
+            raise RunFolderError(f"{run.path} is not a finished run folder: missing {', '.join(missing)}")
+        return run
+
+    def file(self, name: str) -> Path:
+        return self.path / name
+
+    # --- JSON --------------------------------------------------------------------------------
+    def write_json(self, name: str, data: Any) -> Path:
+        target = self.file(name)
+        atomic_write_text(target, json.dumps(data, indent=2, default=_json_default) + "\n")
+        return target
+
+    def read_json(self, name: str) -> Any:
+        target = self.file(name)
+        try:
+            return json.loads(target.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise RunFolderError(f"{self.path} has no {name}") from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise RunFolderError(f"{target} is not valid JSON: {exc}") from None
+
+    # --- config ------------------------------------------------------------------------------
+    def save_config(self, config: Any) -> Path:
+        """Write `config.json` from a `RecipeConfig`."""
+        return self.write_json("config.json", {"recipe": config.recipe, "config": config.to_dict()})
+
+    @property
+    def recipe(self) -> str:
+        """The recipe that made this run, from `config.json`."""
+        data = self.read_json("config.json")
+        if not isinstance(data, Mapping) or not isinstance(data.get("recipe"), str):
+            raise RunFolderError(f"{self.file('config.json')} does not name its recipe")
+        return data["recipe"]
+
+    def load_config(self, config_class: Any) -> Any:
+        """Rebuild the run's config as an instance of `config_class` (a recipe's `Config`)."""
+        data = self.read_json("config.json")
+        if isinstance(data, Mapping) and data.get("recipe") not in (None, config_class.recipe):
+            raise RunFolderError(
+                f"{self.path} was made by recipe {data.get('recipe')!r}, not {config_class.recipe!r}"
+            )
+        return config_class.from_dict(data)
+
+    # --- history and metrics -----------------------------------------------------------------
+    def save_history(self, history: Mapping[str, list[float]]) -> Path:
+        """Write `history.csv`: an `epoch` column, then one column per logged quantity."""
+        keys = list(history)
+        rows = len(next(iter(history.values()), []))
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["epoch", *keys])
+        for epoch in range(rows):
+            writer.writerow([epoch + 1, *(_plain(history[k][epoch]) for k in keys)])
+        target = self.file("history.csv")
+        atomic_write_text(target, buffer.getvalue())
+        return target
+
+    def load_history(self) -> dict[str, list[float]]:
+        target = self.file("history.csv")
+        if not target.is_file():
+            raise RunFolderError(f"{self.path} has no history.csv")
+        with open(target, newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        keys = [k for k in (rows[0] if rows else {}) if k != "epoch"]
+        return {k: [float(row[k]) for row in rows] for k in keys}
+
+    def save_metrics(self, metrics: Mapping[str, Any]) -> Path:
+        missing = [k for k in METRICS_KEYS if k not in metrics]
+        if missing:
+            raise ValueError(f"metrics record lacks {', '.join(missing)}")
+        return self.write_json("metrics.json", dict(metrics))
+
+    def load_metrics(self) -> dict[str, Any]:
+        return self.read_json("metrics.json")
+
+    # --- model and figures -------------------------------------------------------------------
+    def save_model(self, model: Any) -> Path:
+        target = self.file("model.keras")
+        with atomic_path(target) as tmp:
+            model.save(tmp)
+        return target
+
+    def load_model(self) -> Any:
+        """Load `model.keras` with `safe_mode=True`: a file that carries code is refused."""
+        import keras
+
+        target = self.file("model.keras")
+        if not target.is_file():
+            raise RunFolderError(f"{self.path} has no model.keras")
+        try:
+            return keras.saving.load_model(target, safe_mode=True)
+        except Exception as exc:  # Keras raises many types for a bad file; the user needs one message.
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise RunFolderError(f"cannot load {target}: {first_line}") from exc
+
+    def save_figure(self, figure: Any, name: str) -> Path:
+        """Save a matplotlib figure as PNG."""
+        target = self.file(name)
+        with atomic_path(target) as tmp:
+            figure.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
+        return target
+
+
+def metrics_record(
+    *,
+    recipe: str,
+    data: str,
+    split: str,
+    model: Mapping[str, float],
+    baselines: Mapping[str, Mapping[str, float]],
+    epochs_run: int,
+    wall_time_s: float,
+    seed: int,
+) -> dict[str, Any]:
+    """The `metrics.json` record of one run (see the module docstring)."""
+    import keras
+
+    return {
+        "recipe": recipe,
+        "data": data,
+        "split": split,
+        "model": {k: _plain(v) for k, v in model.items()},
+        "baselines": {name: {k: _plain(v) for k, v in values.items()} for name, values in baselines.items()},
+        "epochs_run": int(epochs_run),
+        "wall_time_s": round(float(wall_time_s), 2),
+        "keras_backend": keras.backend.backend(),
+        "seed": int(seed),
+    }
+
+
+def metrics_table(metrics: Mapping[str, Any]) -> str:
+    """A small text table of the model beside its baselines, one row each."""
+    rows = {"model": metrics["model"], **metrics.get("baselines", {})}
+    columns: list[str] = []
+    for values in rows.values():
+        columns += [k for k in values if k not in columns]
+    width = max(len(name) for name in rows) + 2
+    header = f"{metrics['split']} metrics on {metrics['data']}".ljust(width)
+    lines = [header + "".join(f"{c:>10}" for c in columns)]
+    for name, values in rows.items():
+        cells = "".join(f"{_cell(values.get(c)):>10}" for c in columns)
+        lines.append(name.ljust(width) + cells)
+    return "\n".join(lines)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly Python scalar (NumPy and tensor scalars become float)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return value
+    return number if math.isfinite(number) else None
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(f"cannot write {type(value).__name__} to JSON")

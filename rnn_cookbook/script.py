@@ -1,0 +1,103 @@
+"""The command line every recipe shares: `python recipes/<name>.py` and `rnn-cookbook run <name>`.
+
+Both take the same options, build the config the same way and report the same way:
+
+    --quick                 start from Config.quick() instead of the tutorial's settings
+    --config FILE           start from a saved config (a run's config.json, a search's best_config.json)
+    --epochs N              shorthand for --set epochs=N
+    --set KEY=VALUE         change any config field (repeatable); unknown keys list the valid ones
+    --output DIR            write the run folder here instead of runs/<recipe>/<timestamp>/
+    --show-config           print the resulting config as JSON and stop
+    --quiet                 no Keras progress output
+
+A mistake in the input ends with one line, `error: ...`, and exit code 2 (usage and config) or
+1 (data and run folders); no traceback.
+
+This module does not import TensorFlow: the CLI builds its parser from it before any recipe loads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from types import ModuleType
+from typing import Any, NoReturn
+
+from rnn_cookbook.errors import CookbookError
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors are one line and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+
+
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of a recipe run (see the module docstring)."""
+    start = parser.add_mutually_exclusive_group()
+    start.add_argument("--quick", action="store_true", help="start from the recipe's seconds-long Config.quick()")
+    start.add_argument("--config", metavar="FILE", help="start from a saved config JSON (e.g. a run's config.json)")
+    parser.add_argument("--epochs", type=int, metavar="N", help="number of epochs (same as --set epochs=N)")
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="change a config field, e.g. --set cell=lstm --set units=32 (repeatable)",
+    )
+    parser.add_argument("--output", metavar="DIR", help="run folder to write (default: runs/<recipe>/<timestamp>/)")
+    parser.add_argument("--show-config", action="store_true", help="print the config as JSON and exit")
+    parser.add_argument("--quiet", action="store_true", help="no Keras progress output")
+
+
+def config_from_args(config_class: Any, args: argparse.Namespace) -> Any:
+    """Build the run's config: base (tutorial, quick or file), then --set, then --epochs."""
+    if args.config:
+        cfg = config_class.load_json(args.config)
+    elif args.quick:
+        cfg = config_class.quick()
+    else:
+        cfg = config_class()
+    cfg = cfg.with_overrides(args.overrides)
+    if args.epochs is not None:
+        cfg = cfg.replace(epochs=args.epochs)
+    return cfg
+
+
+def run(recipe: ModuleType, args: argparse.Namespace) -> int:
+    """Train `recipe` as `args` say, print the metrics table and the run folder; return the exit code."""
+    try:
+        cfg = config_from_args(recipe.Config, args)
+        if args.show_config:
+            print(cfg.to_json())
+            return 0
+        result = recipe.train(cfg, output=args.output, verbose=0 if args.quiet else None)
+    except CookbookError as exc:
+        return fail(exc)
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    print()
+    print(result.summary())
+    return 0
+
+
+def fail(exc: CookbookError) -> int:
+    """Print a user error on one line; return its exit code."""
+    message = " ".join(str(exc).split())
+    print(f"error: {message}", file=sys.stderr)
+    return exc.exit_code
+
+
+def main(recipe: ModuleType, argv: list[str] | None = None) -> int:
+    """Entry point of `python recipes/<name>.py`: parse `argv` and run the recipe."""
+    name = recipe.Config.recipe
+    parser = OneLineParser(
+        prog=f"python -m rnn_cookbook.recipes.{name}",
+        description=(recipe.__doc__ or "").strip().splitlines()[0],
+        epilog=f"Same as `rnn-cookbook run {name} ...`. See `rnn-cookbook list` for every recipe.",
+    )
+    add_run_arguments(parser)
+    return run(recipe, parser.parse_args(argv))

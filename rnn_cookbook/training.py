@@ -1,0 +1,130 @@
+"""The one training path every recipe takes: seed, build, fit, evaluate, save, report.
+
+A recipe's `train(cfg)` prepares its data and hands this module three things: a function that
+builds the compiled model, the train and validation datasets, and a function that evaluates the
+trained model on held-out data beside baselines. `train_recipe` does the rest in the same order
+for every recipe:
+
+1. make the run folder and write `config.json` first (a crashed run still says what it was);
+2. seed Python, NumPy and TensorFlow with `keras.utils.set_random_seed(cfg.seed)`;
+3. build the model and fit it with the callback presets (early stopping, LR schedule, backup);
+4. evaluate, then write `model.keras`, `history.csv`, `metrics.json` and the PNG plots.
+
+The result carries the model, the history, the metrics and the run folder.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import keras
+
+from rnn_cookbook import callbacks as presets
+from rnn_cookbook import plots
+from rnn_cookbook.runs import DEFAULT_ROOT, RunFolder, metrics_record, metrics_table
+
+
+@dataclasses.dataclass
+class Evaluation:
+    """What a recipe's evaluation returns: metrics of the model and of each baseline, and figures."""
+
+    data: str
+    model: dict[str, float]
+    baselines: dict[str, dict[str, float]] = dataclasses.field(default_factory=dict)
+    figures: dict[str, Any] = dataclasses.field(default_factory=dict)
+    split: str = "test"
+
+
+@dataclasses.dataclass
+class TrainResult:
+    """The outcome of `train_recipe`: the trained model and everything written about it."""
+
+    model: keras.Model
+    history: dict[str, list[float]]
+    metrics: dict[str, Any]
+    run: RunFolder
+    config: Any
+
+    def summary(self) -> str:
+        """The metrics table and the path of the run folder, as the CLI prints them."""
+        return f"{metrics_table(self.metrics)}\n\nrun folder: {self.run.path}"
+
+
+def set_seed(seed: int) -> None:
+    """Seed Python's `random`, NumPy and the backend in one call."""
+    keras.utils.set_random_seed(seed)
+
+
+def default_verbosity() -> int:
+    """Keras' progress bar on a terminal, one line per epoch in logs and CI."""
+    return 1 if sys.stdout.isatty() else 2
+
+
+def train_recipe(
+    config: Any,
+    *,
+    build_model: Callable[[], keras.Model],
+    train_data: Any,
+    validation_data: Any,
+    evaluate: Callable[[keras.Model], Evaluation],
+    callbacks: Callable[[Path], list[keras.callbacks.Callback]] | None = None,
+    output: str | Path | None = None,
+    runs_root: str | Path = DEFAULT_ROOT,
+    verbose: int | None = None,
+) -> TrainResult:
+    """Train, evaluate and save one recipe run (see the module docstring).
+
+    `callbacks` receives the run folder's path and returns the callbacks to use; by default the
+    `standard` presets set by the config's `learning_rate`, `patience` and `reduce_lr_patience`.
+    """
+    verbose = default_verbosity() if verbose is None else verbose
+    run = RunFolder.create(config.recipe, output=output, root=runs_root)
+    run.save_config(config)
+    set_seed(config.seed)
+    model = build_model()
+    if callbacks is None:
+        chosen = presets.standard(
+            run.path,
+            learning_rate=config.learning_rate,
+            patience=config.patience,
+            reduce_lr_patience=config.reduce_lr_patience,
+        )
+    else:
+        chosen = callbacks(run.path)
+
+    started = time.perf_counter()
+    fit = model.fit(
+        train_data,
+        validation_data=validation_data,
+        epochs=config.epochs,
+        callbacks=chosen,
+        shuffle=False,  # datasets arrive shuffled by their own seeded pipeline
+        verbose=verbose,
+    )
+    wall_time = time.perf_counter() - started
+    history = {k: [float(v) for v in values] for k, values in fit.history.items()}
+
+    evaluation = evaluate(model)
+    metrics = metrics_record(
+        recipe=config.recipe,
+        data=evaluation.data,
+        split=evaluation.split,
+        model=evaluation.model,
+        baselines=evaluation.baselines,
+        epochs_run=len(history.get("loss", [])),
+        wall_time_s=wall_time,
+        seed=config.seed,
+    )
+    run.save_model(model)
+    run.save_history(history)
+    run.save_metrics(metrics)
+    run.save_figure(plots.loss_curves(history, title=f"{config.recipe}: loss per epoch"), "loss.png")
+    for name, figure in evaluation.figures.items():
+        run.save_figure(figure, name)
+    return TrainResult(model=model, history=history, metrics=metrics, run=run, config=config)
+
