@@ -48,7 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     run.add_argument("recipe", metavar="RECIPE", help=f"one of: {', '.join(registry.names())}")
-    run.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    run.add_argument(
+        "--verbose", action="store_true", default=argparse.SUPPRESS, help="show TensorFlow's own log lines"
+    )
     script.add_run_arguments(run)
     return parser
 

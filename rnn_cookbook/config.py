@@ -76,18 +76,19 @@ class RecipeConfig:
     def field_names(cls) -> list[str]:
         return [f.name for f in dataclasses.fields(cls)]
 
-    def _check_keys(self, keys: Iterable[str]) -> None:
-        valid = self.field_names()
+    @classmethod
+    def check_keys(cls, keys: Iterable[str]) -> None:
+        """Raise `ConfigError`, listing the valid keys, if any of `keys` is not a field."""
+        valid = cls.field_names()
         unknown = [k for k in keys if k not in valid]
         if unknown:
             raise ConfigError(
-                f"unknown config key {unknown[0]!r} for {self.recipe or type(self).__name__}; "
-                f"valid keys: {', '.join(valid)}"
+                f"unknown config key {unknown[0]!r} for {cls.recipe or cls.__name__}; valid keys: {', '.join(valid)}"
             )
 
     def replace(self: C, **changes: Any) -> C:
         """Return a validated copy with `changes` applied."""
-        self._check_keys(changes)
+        self.check_keys(changes)
         return dataclasses.replace(self, **changes)
 
     def with_overrides(self: C, pairs: Iterable[str]) -> C:
@@ -99,7 +100,7 @@ class RecipeConfig:
             key = key.strip()
             if not sep or not key:
                 raise ConfigError(f"--set expects key=value, got {pair!r}")
-            self._check_keys([key])
+            self.check_keys([key])
             changes[key] = parse_value(key, text.strip(), hints[key])
         return self.replace(**changes)
 
@@ -115,13 +116,7 @@ class RecipeConfig:
             if named and cls.recipe and named != cls.recipe:
                 raise ConfigError(f"this config is for recipe {named!r}, not {cls.recipe!r}")
             data = data["config"]
-        valid = cls.field_names()
-        unknown = [k for k in data if k not in valid]
-        if unknown:
-            raise ConfigError(
-                f"unknown config key {unknown[0]!r} for {cls.recipe or cls.__name__}; "
-                f"valid keys: {', '.join(valid)}"
-            )
+        cls.check_keys(data)
         return cls(**dict(data))
 
     def to_json(self) -> str:

@@ -97,7 +97,7 @@ def sunspots() -> Series:
 def from_csv(path: str | Path, column: str | None = None, *, date_column: str | None = None) -> Series:
     """One numeric column of a CSV file.
 
-    `column` may be left out when the file has exactly one numeric column. `date_column`, if given,
+    `column` may be left out when the file has one column, or exactly one numeric column. `date_column`, if given,
     is parsed as dates, sorted, and used for time interpolation of gaps; otherwise rows are taken in
     file order. Empty cells are gaps; any other non-numeric cell is an error.
     """
@@ -111,11 +111,15 @@ def from_csv(path: str | Path, column: str | None = None, *, date_column: str | 
     if frame.empty:
         raise DataError(f"{path} has no data rows")
     if column is None:
-        numeric = [c for c in frame.columns if c != date_column and pd.api.types.is_numeric_dtype(frame[c])]
-        if len(numeric) != 1:
+        candidates = [c for c in frame.columns if c != date_column]
+        numeric = [c for c in candidates if pd.api.types.is_numeric_dtype(frame[c])]
+        if len(candidates) == 1:
+            column = str(candidates[0])
+        elif len(numeric) == 1:
+            column = str(numeric[0])
+        else:
             found = ", ".join(map(str, numeric)) or "none"
             raise DataError(f"{path}: say which column to forecast (numeric columns: {found})")
-        column = str(numeric[0])
     if column not in frame.columns:
         raise DataError(f"{path} has no column {column!r}; columns: {', '.join(map(str, frame.columns))}")
     cells = frame[column]

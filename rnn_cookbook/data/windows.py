@@ -135,7 +135,7 @@ def split_windows(
         raise DataError("the series holds NaN or infinite values; fill or drop them first")
     train_end, val_end = chronological_borders(len(values), fractions)
     if not _fits(len(values), window, horizon, fractions):
-        needed = next(n for n in range(window + horizon, 100 * (window + horizon) + 100) if _fits(n, window, horizon, fractions))
+        needed = next((n for n in range(len(values), 1_000_000) if _fits(n, window, horizon, fractions)), "more")
         raise DataError(
             f"the series has {len(values)} points, too short for windows of {window} steps and a "
             f"horizon of {horizon} split {fractions}: it needs at least {needed}; use a shorter window"

@@ -1,0 +1,74 @@
+"""Benchmark: the time-series forecaster against its baselines, on every shipped series, over seeds.
+
+    python benchmarks/forecaster.py                      # co2, sunspots, sine x seeds 0, 1, 2
+    python benchmarks/forecaster.py --series co2 --seeds 0 --set cell=lstm
+
+Each run trains the recipe with its default config (plus any --set), exactly as
+`rnn-cookbook run timeseries_forecaster` does, into a temporary run folder. The script prints a
+Markdown table (test MAE of the model and each baseline, mean +- std over seeds, epochs and CPU
+wall time of training) and writes every run's metrics.json record to
+`benchmarks/results/forecaster.json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import tempfile
+from pathlib import Path
+
+import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+import keras
+
+from rnn_cookbook.recipes import timeseries_forecaster as recipe
+
+RESULTS = Path(__file__).parent / "results" / "forecaster.json"
+
+
+def spread(values: list[float], digits: int = 3) -> str:
+    """Mean ± sample standard deviation (just the value for a single seed)."""
+    if len(values) == 1:
+        return f"{values[0]:.{digits}f}"
+    return f"{statistics.mean(values):.{digits}f} ± {statistics.stdev(values):.{digits}f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--series", nargs="+", default=["co2", "sunspots", "sine"])
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
+    args = parser.parse_args()
+
+    records = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for series in args.series:
+            for seed in args.seeds:
+                cfg = recipe.Config(series=series, seed=seed).with_overrides(args.overrides)
+                result = recipe.train(cfg, output=Path(scratch) / f"{series}-{seed}", verbose=0)
+                records.append({"config": cfg.to_dict(), **result.metrics})
+                model = result.metrics["model"]["mae"]
+                print(f"{series} seed {seed}: model MAE {model:.4f} in {result.metrics['wall_time_s']} s", flush=True)
+
+    RESULTS.parent.mkdir(exist_ok=True)
+    machine = {"python": platform.python_version(), "keras": keras.__version__, "cpu": platform.processor()}
+    RESULTS.write_text(json.dumps({"machine": machine, "runs": records}, indent=2) + "\n")
+
+    names = ["model", "persistence", "seasonal_naive", "linear_regression"]
+    print("\n| series | " + " | ".join(names) + " | epochs | train time (s) |")
+    print("|---" * (len(names) + 3) + "|")
+    for series in args.series:
+        runs = [r for r in records if r["config"]["series"] == series]
+        cells = []
+        for name in names:
+            source = [r["model"] if name == "model" else r["baselines"].get(name) for r in runs]
+            cells.append(spread([s["mae"] for s in source]) if all(source) else "-")
+        epochs = spread([float(r["epochs_run"]) for r in runs], digits=0)
+        wall = spread([r["wall_time_s"] for r in runs], digits=1)
+        print(f"| {runs[0]['data']} | " + " | ".join(cells) + f" | {epochs} | {wall} |")
+    print(f"\n(test MAE in each series' own units; {len(args.seeds)} seed(s); results in {RESULTS})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""Shared fixtures. Everything here runs offline on data that ships with the installed packages."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def forecaster():
+    from rnn_cookbook.recipes import timeseries_forecaster
+
+    return timeseries_forecaster
+
+
+@pytest.fixture(scope="session")
+def quick_run(forecaster, tmp_path_factory):
+    """One quick forecaster run, shared by the tests that inspect a finished run folder."""
+    output = tmp_path_factory.mktemp("quick_run")
+    return forecaster.train(forecaster.Config.quick(), output=output, verbose=0)
+
+
+def run_command(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: int = 300):
+    """Run a command with this interpreter's environment; return the CompletedProcess."""
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("RNN_COOKBOOK_VERBOSE", None)
+    return subprocess.run(
+        list(args), cwd=cwd or REPO, env=full_env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+def cli(*args: str, **kwargs):
+    """Run `python -m rnn_cookbook ARGS` in a subprocess."""
+    return run_command(sys.executable, "-m", "rnn_cookbook", *args, **kwargs)

@@ -1,0 +1,58 @@
+"""Callback presets: the seeds' settings, and the seed 000 mistake refused."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+
+from rnn_cookbook import callbacks
+from rnn_cookbook.errors import ConfigError
+
+
+def test_early_stopping_preset_is_seed_003():
+    preset = callbacks.early_stopping()
+    assert (preset.monitor, preset.patience, preset.restore_best_weights) == ("val_loss", 3, True)
+
+
+def _plateau(callback, learning_rate, epochs):
+    """Drive a ReduceLROnPlateau through `epochs` epochs of unchanging val_loss; return the final rate."""
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse")
+    callback.set_model(model)
+    callback.on_train_begin()
+    for epoch in range(epochs):
+        callback.on_epoch_end(epoch, {"val_loss": 1.0})
+    return float(np.asarray(model.optimizer.learning_rate))
+
+
+def test_reduce_lr_preset_actually_reduces_the_rate():
+    preset = callbacks.reduce_lr_on_plateau(1e-3)
+    assert (preset.factor, preset.patience, preset.min_lr) == (0.2, 5, pytest.approx(1e-5))
+    assert _plateau(preset, 1e-3, epochs=8) == pytest.approx(2e-4)
+    # Seed 000's own settings (min_lr=0.001 with Adam(0.001)) leave the rate where it was:
+    seed_000 = keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.2, patience=5, min_lr=0.001)
+    assert _plateau(seed_000, 1e-3, epochs=8) == pytest.approx(1e-3)
+    with pytest.raises(ConfigError, match="min_lr=0.001 is not below the starting learning rate 0.001"):
+        callbacks.reduce_lr_on_plateau(1e-3, min_lr=1e-3)
+
+
+def test_standard_composes_presets_inside_the_run_folder(tmp_path):
+    chosen = callbacks.standard(tmp_path, learning_rate=1e-3, patience=4, reduce_lr_patience=2)
+    kinds = [type(c).__name__ for c in chosen]
+    assert kinds == ["EarlyStopping", "ReduceLROnPlateau", "BackupAndRestore", "CSVLogger"]
+    assert chosen[0].patience == 4 and chosen[1].patience == 2
+    assert chosen[2].backup_dir == str(tmp_path / "backup")
+    assert chosen[3].filename == str(tmp_path / "logs" / "epochs.csv")
+
+    everything = callbacks.standard(
+        tmp_path, learning_rate=1e-3, backup=False, keep_best_checkpoint=True, with_tensorboard=True
+    )
+    kinds = [type(c).__name__ for c in everything]
+    assert kinds == ["EarlyStopping", "ModelCheckpoint", "TensorBoard", "CSVLogger"]
+    assert everything[1].filepath == str(tmp_path / "checkpoints" / "best.keras")
+
+
+def test_standard_refuses_a_schedule_early_stopping_would_cut_off(tmp_path):
+    with pytest.raises(ConfigError, match="must be below the early-stopping patience"):
+        callbacks.standard(tmp_path, learning_rate=1e-3, patience=3, reduce_lr_patience=5)

@@ -1,0 +1,152 @@
+"""The command line: `rnn-cookbook list | run`, the recipe scripts, and one-line errors for bad input."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import REPO, cli, run_command
+from rnn_cookbook import cli as cli_module
+
+NOISE = ("I0000", "E0000", "cuInit", "oneDNN", "Traceback")
+
+
+def test_help_and_list_answer_without_importing_tensorflow():
+    code = (
+        "import sys, io, contextlib\n"
+        "from rnn_cookbook import cli\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        "    assert cli.main(['list']) == 0\n"
+        "print('tensorflow' in sys.modules, 'keras' in sys.modules)\n"
+        "print(out.getvalue())\n"
+    )
+    result = run_command(sys.executable, "-c", code)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "False False"
+    assert lines[1].split()[:4] == ["NAME", "MODEL", "DATA", "DESCRIPTION"]
+    assert lines[2].startswith("timeseries_forecaster")
+
+    help_text = cli("--help")
+    assert help_text.returncode == 0
+    for words in ("list", "run", "--set", "runs/<recipe>/<timestamp>/"):
+        assert words in help_text.stdout
+
+
+def test_run_quick_end_to_end(tmp_path):
+    output = tmp_path / "run"
+    result = cli("run", "timeseries_forecaster", "--quick", "--output", str(output))
+    assert result.returncode == 0, result.stderr
+    assert "note: filled 59 missing weeks of co2 by time interpolation" in result.stdout
+    table = result.stdout[result.stdout.index("test metrics on co2") :].splitlines()
+    assert [line.split()[0] for line in table[1:5]] == ["model", "persistence", "linear_regression", "seasonal_naive"]
+    assert f"run folder: {output}" in result.stdout
+    assert not any(word in result.stderr for word in NOISE), result.stderr
+    metrics = json.loads((output / "metrics.json").read_text())
+    assert metrics["recipe"] == "timeseries_forecaster" and metrics["epochs_run"] <= 2
+    for name in ("config.json", "history.csv", "model.keras", "loss.png", "forecast.png"):
+        assert (output / name).is_file()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [sys.executable, "recipes/timeseries_forecaster.py"],
+        [sys.executable, "-m", "rnn_cookbook.recipes.timeseries_forecaster"],
+    ],
+    ids=["script", "module"],
+)
+def test_recipe_runs_as_a_script_and_as_a_module(command, tmp_path):
+    result = run_command(*command, "--quick", "--epochs", "1", "--quiet", "--output", str(tmp_path / "run"), cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    assert "run folder:" in result.stdout and (tmp_path / "run" / "model.keras").is_file()
+    assert not any(word in result.stderr for word in NOISE), result.stderr
+
+
+def test_unknown_recipe_is_one_line_exit_2():
+    result = cli("run", "timeseries_forcaster", "--quick")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "error: unknown recipe 'timeseries_forcaster'; choose one of: timeseries_forecaster"
+    ]
+
+
+def test_unknown_set_key_is_one_line_exit_2():
+    result = cli("run", "timeseries_forecaster", "--quick", "--set", "hidden_size=10")
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: unknown config key 'hidden_size'")
+    assert "valid keys: epochs, batch_size" in lines[0] and "units" in lines[0]
+
+
+def write_csv(path, values):
+    path.write_text("value\n" + "\n".join("" if v is None else str(v) for v in values) + "\n")
+    return str(path)
+
+
+BAD_INPUTS = [
+    pytest.param(lambda d: ["--set", "horizon=0"], 2, "horizon must be an integer >= 1", id="horizon-0"),
+    pytest.param(lambda d: ["--epochs", "0"], 2, "epochs must be an integer >= 1", id="epochs-0"),
+    pytest.param(lambda d: ["--set", "units=ten"], 2, "units='ten': expected int", id="units-not-int"),
+    pytest.param(lambda d: ["--set", "series=co3"], 1, "unknown series 'co3'", id="unknown-series"),
+    pytest.param(
+        lambda d: ["--set", "series=" + write_csv(d / "nan.csv", [float("nan")] * 50)],
+        1,
+        "has no numeric values",
+        id="nan-only",
+    ),
+    pytest.param(
+        lambda d: ["--set", "series=" + write_csv(d / "flat.csv", [3.5] * 200)], 1, "is constant", id="constant"
+    ),
+    pytest.param(
+        lambda d: ["--set", "window=30", "--set", "series=" + write_csv(d / "short.csv", list(np.sin(np.arange(40))))],
+        1,
+        "has 40 points, too short",
+        id="shorter-than-window",
+    ),
+    pytest.param(
+        lambda d: ["--set", "series=" + write_csv(d / "words.csv", [1, 2, "three", 4] * 30)],
+        1,
+        "is not numeric: row 4 holds 'three'",
+        id="non-numeric-column",
+    ),
+    pytest.param(lambda d: ["--config", str(d / "missing.json")], 2, "config file not found", id="missing-config"),
+]
+
+
+@pytest.mark.parametrize("make_args, code, message", BAD_INPUTS)
+def test_bad_input_is_one_line_error_without_traceback(tmp_path, capsys, make_args, code, message):
+    extra = make_args(tmp_path)
+    start = [] if "--config" in extra else ["--quick"]
+    args = ["run", "timeseries_forecaster", *start, "--output", str(tmp_path / "run"), *extra]
+    assert cli_module.main(args) == code
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ") and message in err[0], err
+
+
+def test_bad_csv_column_through_the_cli_subprocess(tmp_path):
+    path = write_csv(tmp_path / "words.csv", ["a", "b", "c"] * 40)
+    result = cli("run", "timeseries_forecaster", "--quick", "--set", f"series={path}")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [f"error: column 'value' of {path} is not numeric: row 2 holds 'a'"]
+
+
+def test_show_config_and_config_file(tmp_path, capsys):
+    assert cli_module.main(["run", "timeseries_forecaster", "--quick", "--set", "cell=gru", "--show-config"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["recipe"] == "timeseries_forecaster" and shown["config"]["cell"] == "gru"
+    path = tmp_path / "best_config.json"
+    path.write_text(json.dumps(shown))
+    assert cli_module.main(["run", "timeseries_forecaster", "--config", str(path), "--epochs", "7", "--show-config"]) == 0
+    again = json.loads(capsys.readouterr().out)["config"]
+    assert again["cell"] == "gru" and again["epochs"] == 7 and again["window"] == shown["config"]["window"]
+
+
+def test_bad_flag_is_one_line_usage_error():
+    result = cli("run", "timeseries_forecaster", "--epochs", "many")
+    assert result.returncode == 2
+    assert len(result.stderr.splitlines()) == 1 and "invalid int value: 'many'" in result.stderr
