@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -72,30 +72,27 @@ def train_recipe(
     train_data: Any,
     validation_data: Any,
     evaluate: Callable[[keras.Model], Evaluation],
-    callbacks: Callable[[Path], list[keras.callbacks.Callback]] | None = None,
+    extra_callbacks: Sequence[keras.callbacks.Callback] = (),
     output: str | Path | None = None,
     runs_root: str | Path = DEFAULT_ROOT,
     verbose: int | None = None,
 ) -> TrainResult:
     """Train, evaluate and save one recipe run (see the module docstring).
 
-    `callbacks` receives the run folder's path and returns the callbacks to use; by default the
-    `standard` presets set by the config's `learning_rate`, `patience` and `reduce_lr_patience`.
+    Training uses the `standard` callback presets, set by the config's `learning_rate`, `patience`
+    and `reduce_lr_patience`, plus any `extra_callbacks` the recipe needs (a sample printer, say).
     """
     verbose = default_verbosity() if verbose is None else verbose
     run = RunFolder.create(config.recipe, output=output, root=runs_root)
     run.save_config(config)
     set_seed(config.seed)
     model = build_model()
-    if callbacks is None:
-        chosen = presets.standard(
-            run.path,
-            learning_rate=config.learning_rate,
-            patience=config.patience,
-            reduce_lr_patience=config.reduce_lr_patience,
-        )
-    else:
-        chosen = callbacks(run.path)
+    chosen = presets.standard(
+        run.path,
+        learning_rate=config.learning_rate,
+        patience=config.patience,
+        reduce_lr_patience=config.reduce_lr_patience,
+    ) + list(extra_callbacks)
 
     started = time.perf_counter()
     fit = model.fit(
