@@ -7,3 +7,12 @@ submodules beside this file.
 """
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    # `rnn_cookbook.predict_texts` without importing TensorFlow at package import.
+    if name == "predict_texts":
+        from rnn_cookbook.predict import predict_texts
+
+        return predict_texts
+    raise AttributeError(f"module 'rnn_cookbook' has no attribute {name!r}")

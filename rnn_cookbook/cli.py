@@ -2,6 +2,7 @@
 
     rnn-cookbook list
     rnn-cookbook run timeseries_forecaster [--quick] [--epochs N] [--set key=value ...] [--output DIR]
+    rnn-cookbook predict RUN_DIR "I love this movie." "This is terrible."
 
 `--help` and `list` answer without importing TensorFlow. Recipes import TensorFlow with its
 start-up log lines hidden (`rnn_cookbook.quiet`); `--verbose` shows them.
@@ -23,6 +24,8 @@ examples:
   rnn-cookbook run timeseries_forecaster --quick              # a few seconds
   rnn-cookbook run timeseries_forecaster --set series=sunspots --set cell=lstm --set units=32
   rnn-cookbook run timeseries_forecaster --show-config        # every setting and its value
+  rnn-cookbook run sentiment_rnn --set data=path/to/aclImdb --set cell=bilstm
+  rnn-cookbook predict runs/sentiment_rnn/<run> "I love this movie." "This is terrible."
 
 Runs are written to runs/<recipe>/<timestamp>/ (config.json, history.csv, metrics.json,
 model.keras, plots) unless --output DIR says otherwise.
@@ -52,6 +55,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--verbose", action="store_true", default=argparse.SUPPRESS, help="show TensorFlow's own log lines"
     )
     script.add_run_arguments(run)
+    predict = commands.add_parser(
+        "predict",
+        help="classify new texts with a trained text-classification run",
+        description="Print the predicted class and its probability for each text, one line per text.",
+    )
+    predict.add_argument("run_dir", metavar="RUN_DIR", help="a finished sentiment_rnn or conv1d_rnn_classifier run")
+    predict.add_argument("texts", metavar="TEXT", nargs="+", help="texts to classify")
+    predict.add_argument(
+        "--verbose", action="store_true", default=argparse.SUPPRESS, help="show TensorFlow's own log lines"
+    )
     return parser
 
 
@@ -73,14 +86,30 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "list":
         print(list_recipes())
         return 0
+    if args.verbose:
+        os.environ["RNN_COOKBOOK_VERBOSE"] = "1"
+    if args.command == "predict":
+        return predict_command(args.run_dir, args.texts)
     try:
-        registry.get(args.recipe)
-        if args.verbose:
-            os.environ["RNN_COOKBOOK_VERBOSE"] = "1"
         recipe = registry.load(args.recipe)
     except CookbookError as exc:
         return script.fail(exc)
     return script.run(recipe, args)
+
+
+def predict_command(run_dir: str, texts: list[str]) -> int:
+    """`rnn-cookbook predict`: one line per text, `label<TAB>probability<TAB>text`."""
+    import rnn_cookbook.quiet  # noqa: F401
+
+    from rnn_cookbook.predict import TextClassifierRun
+
+    try:
+        results = TextClassifierRun(run_dir).predict(texts)
+    except CookbookError as exc:
+        return script.fail(exc)
+    for text, (label, probability) in zip(texts, results, strict=True):
+        print(f"{label}\t{probability:.3f}\t{text}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Plots a person would rather look at than read: loss curves and forecasts against the truth.
+"""Plots a person would rather look at than read: loss curves, forecasts against the truth, confusion matrices.
 
 Figures are built with matplotlib's object API on an Agg canvas, never through `pyplot`, so they
 render the same in a script, a test or a headless server, and no global figure state piles up.
@@ -94,4 +94,27 @@ def forecast_vs_actual(
     error_axis.set(title=f"Absolute error{suffix}", ylabel=f"|error| ({unit})", xlabel="time")
     error_axis.legend(loc="best", fontsize="small")
     error_axis.grid(alpha=0.3)
+    return figure
+
+
+def confusion_matrix(labels: Sequence[int], predictions: Sequence[int], class_names: Sequence[str], *, title: str) -> Figure:
+    """Counts of true class (rows) against predicted class (columns), shaded by share of the row."""
+    labels = np.asarray(labels).ravel()
+    predictions = np.asarray(predictions).ravel()
+    size = len(class_names)
+    counts = np.zeros((size, size), dtype=int)
+    np.add.at(counts, (labels, predictions), 1)
+    shares = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+    figure, (axis,) = new_figure(1.6 + 1.1 * size, 1.2 + 1.0 * size)
+    image = axis.imshow(shares, cmap="Blues", vmin=0.0, vmax=1.0)
+    for row in range(size):
+        for column in range(size):
+            colour = "white" if shares[row, column] > 0.6 else "black"
+            text = f"{counts[row, column]}\n{shares[row, column]:.0%}"
+            axis.text(column, row, text, ha="center", va="center", color=colour)
+    axis.set_xticks(range(size), labels=class_names)
+    axis.set_yticks(range(size), labels=class_names)
+    accuracy = float(np.trace(counts)) / max(counts.sum(), 1)
+    axis.set(title=f"{title}\naccuracy {accuracy:.3f}", xlabel="predicted class", ylabel="true class")
+    figure.colorbar(image, ax=axis, label="share of the true class")
     return figure

@@ -32,6 +32,18 @@ RECIPES: tuple[Recipe, ...] = (
         data="CO2 (default), sunspots, sine, CSV",
         description="Forecast the next step(s) of a series from a window of the past, against three baselines.",
     ),
+    Recipe(
+        name="sentiment_rnn",
+        model="Embedding + SimpleRNN (or LSTM, GRU, BiLSTM)",
+        data="IMDB (default), aclImdb folder, CSV, one file per class",
+        description="Classify the sentiment of reviews (seed 003), beside a TF-IDF + logistic regression baseline.",
+    ),
+    Recipe(
+        name="conv1d_rnn_classifier",
+        model="Embedding + Conv1D + 2 SimpleRNN",
+        data="same as sentiment_rnn",
+        description="Convolution for local n-grams, recurrent layers for their order (seed 000's hybrid).",
+    ),
 )
 
 

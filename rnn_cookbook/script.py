@@ -8,7 +8,7 @@ Both take the same options, build the config the same way and report the same wa
     --set KEY=VALUE         change any config field (repeatable); unknown keys list the valid ones
     --output DIR            write the run folder here instead of runs/<recipe>/<timestamp>/
     --show-config           print the resulting config as JSON and stop
-    --quiet                 no Keras progress output
+    --quiet                 print only the metrics table (no progress, no notes)
 
 A mistake in the input ends with one line, `error: ...`, and exit code 2 (usage and config) or
 1 (data and run folders); no traceback.
@@ -49,7 +49,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--output", metavar="DIR", help="run folder to write (default: runs/<recipe>/<timestamp>/)")
     parser.add_argument("--show-config", action="store_true", help="print the config as JSON and exit")
-    parser.add_argument("--quiet", action="store_true", help="no Keras progress output")
+    parser.add_argument("--quiet", action="store_true", help="print only the metrics table (no progress, no notes)")
 
 
 def config_from_args(config_class: Any, args: argparse.Namespace) -> Any:

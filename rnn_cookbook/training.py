@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +73,7 @@ def train_recipe(
     validation_data: Any,
     evaluate: Callable[[keras.Model], Evaluation],
     extra_callbacks: Sequence[keras.callbacks.Callback] = (),
+    json_files: Mapping[str, Any] | None = None,
     output: str | Path | None = None,
     runs_root: str | Path = DEFAULT_ROOT,
     verbose: int | None = None,
@@ -81,10 +82,14 @@ def train_recipe(
 
     Training uses the `standard` callback presets, set by the config's `learning_rate`, `patience`
     and `reduce_lr_patience`, plus any `extra_callbacks` the recipe needs (a sample printer, say).
+    `json_files` (name -> data) are written into the run folder before training, e.g. the
+    vocabulary a reloaded model needs.
     """
     verbose = default_verbosity() if verbose is None else verbose
     run = RunFolder.create(config.recipe, output=output, root=runs_root)
     run.save_config(config)
+    for name, content in (json_files or {}).items():
+        run.write_json(name, content)
     set_seed(config.seed)
     model = build_model()
     chosen = presets.standard(

@@ -70,9 +70,12 @@ def test_recipe_runs_as_a_script_and_as_a_module(command, tmp_path):
 def test_unknown_recipe_is_one_line_exit_2():
     result = cli("run", "timeseries_forcaster", "--quick")
     assert result.returncode == 2
+    from rnn_cookbook import registry
+
     assert result.stderr.splitlines() == [
-        "error: unknown recipe 'timeseries_forcaster'; choose one of: timeseries_forecaster"
+        f"error: unknown recipe 'timeseries_forcaster'; choose one of: {', '.join(registry.names())}"
     ]
+    assert "timeseries_forecaster, sentiment_rnn, conv1d_rnn_classifier" in result.stderr
 
 
 def test_unknown_set_key_is_one_line_exit_2():

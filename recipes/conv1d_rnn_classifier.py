@@ -1,0 +1,92 @@
+"""Text classification with a convolution in front of two SimpleRNN layers.
+
+Source: seed 000's "CNN + RNN" model: `Conv1D(64, 3, relu)` → `MaxPooling1D(2)` →
+`SimpleRNN(100, return_sequences=True)` → `SimpleRNN(50)` → `Dense(1, sigmoid)`, Adam, binary
+cross-entropy, accuracy. The seed never trains it and gives it `input_shape=(100, 1)`, one number
+per step; here it reads words through an `Embedding` and trains on the same texts and settings as
+`sentiment_rnn` (seed 003's: 10,000 words, 200 ids per text, 10 epochs of batch 128).
+
+Why the hybrid: the convolution looks at three neighbouring words at a time and learns local
+n-gram features ("not very good"); pooling halves the sequence, so the recurrent layers read 99
+feature vectors instead of 200 words, in order, and carry what they saw to the end. Seed 000's
+optimisation section adds `ReduceLROnPlateau(factor=0.2)`; here it comes from the callback presets,
+acting after 2 flat epochs (its floor is below the starting rate, unlike the seed's, and its
+patience is below early stopping's 3, so it can act before training stops).
+
+    rnn-cookbook run conv1d_rnn_classifier --set data=path/to/aclImdb
+    rnn-cookbook run conv1d_rnn_classifier --quick
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+from typing import ClassVar
+
+import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+import keras
+
+from rnn_cookbook import script, text_classifier
+from rnn_cookbook.config import check_positive
+from rnn_cookbook.text_classifier import TextClassificationData, TextClassifierConfig
+from rnn_cookbook.training import TrainResult
+
+
+@dataclasses.dataclass
+class Config(TextClassifierConfig):
+    """Seed 000's layer sizes on seed 003's data and training settings."""
+
+    recipe: ClassVar[str] = "conv1d_rnn_classifier"
+
+    filters: int = 64  # seed 000: Conv1D(64, 3, activation="relu")
+    kernel_size: int = 3
+    pool_size: int = 2  # seed 000: MaxPooling1D(pool_size=2)
+    rnn_units: int = 100  # seed 000: SimpleRNN(100, return_sequences=True)
+    rnn_units_2: int = 50  # seed 000: SimpleRNN(50)
+    reduce_lr_patience: int | None = 2  # seed 000: ReduceLROnPlateau(factor=0.2), below early stopping's 3
+
+    def validate(self) -> None:
+        super().validate()
+        for name in ("filters", "kernel_size", "pool_size", "rnn_units", "rnn_units_2"):
+            check_positive(name, getattr(self, name))
+
+    @classmethod
+    def quick(cls) -> Config:
+        """Seconds on CPU: the toy sentences, a small model, three epochs."""
+        return cls(
+            data="toy", num_words=1000, maxlen=20, embedding_dim=16, filters=8, rnn_units=8, rnn_units_2=8,
+            epochs=3, batch_size=32,
+        )
+
+
+def load_data(cfg: Config) -> TextClassificationData:
+    """Word ids padded at the front to `maxlen` (a convolution has no padding mask)."""
+    return text_classifier.load_data(cfg, padding="pre")
+
+
+def build_model(cfg: Config, vocabulary_size: int | None = None) -> keras.Model:
+    """Embedding → Conv1D → MaxPooling1D → SimpleRNN → SimpleRNN → Dense(1, sigmoid)."""
+    inputs = text_classifier.input_layer(cfg)
+    hidden = text_classifier.embedding(cfg, vocabulary_size or cfg.num_words, mask_zero=False)(inputs)
+    hidden = keras.layers.Conv1D(cfg.filters, cfg.kernel_size, activation="relu", name="ngrams")(hidden)
+    hidden = keras.layers.MaxPooling1D(cfg.pool_size, name="pool")(hidden)
+    hidden = keras.layers.SimpleRNN(cfg.rnn_units, return_sequences=True, name="simple_rnn_1")(hidden)
+    hidden = keras.layers.SimpleRNN(cfg.rnn_units_2, name="simple_rnn_2")(hidden)
+    outputs = keras.layers.Dense(1, activation="sigmoid", name="positive")(hidden)
+    return text_classifier.compile_binary(keras.Model(inputs, outputs, name="conv1d_rnn"), cfg)
+
+
+def train(cfg: Config | None = None, *, output: str | Path | None = None, verbose: int | None = None) -> TrainResult:
+    """The whole recipe: texts, model, fit with early stopping and LR reduction, test accuracy, run folder."""
+    cfg = cfg or Config()
+    return text_classifier.train(cfg, build_model, load_data(cfg), output=output, verbose=verbose)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point: `python recipes/conv1d_rnn_classifier.py --help`."""
+    return script.main(sys.modules[__name__], argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

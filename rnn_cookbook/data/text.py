@@ -1,0 +1,395 @@
+"""Labelled text for classification: IMDB, local corpora in their usual layouts, and the seed's toy set.
+
+Sources (`load_texts(source, ...)`):
+
+    "imdb"                 Keras' IMDB (25,000 + 25,000 reviews as word ids), downloaded once into the
+                           Keras cache with its checksum: see `imdb_sequences`
+    "toy"                  seed 000's four sentences: a named toy set that only shows the pipeline runs
+    path/to/aclImdb        the original archive's layout: train|test / pos|neg / *.txt
+    path/to/reviews.csv    a CSV with a text column and a label column (names configurable)
+    path/to/folder         one text file per class, one example per line (e.g. rt-polarity.pos/.neg)
+    [(text, label), ...]   a Python list of pairs
+
+Sources without their own test split are split once, stratified, with a fixed seed. Raw text
+becomes word ids through `keras.layers.TextVectorization`, adapted on the training split only
+(`encode_texts`); the resulting `Vocabulary` is saved as JSON beside the model, so a reloaded model
+turns new text into the same ids.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import keras
+import numpy as np
+
+from rnn_cookbook.errors import DataError
+
+KERAS_DATASETS = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
+IMDB_SHA256 = "69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f"
+IMDB_WORD_INDEX_MD5 = "bfafd718b763782e994055a2d397834f"
+TOY_SENTENCES = (  # seed 000's sentiment example, labels as the seed gives them
+    ("I love this movie.", 1),
+    ("This is a terrible movie.", 0),
+    ("It's just okay.", 0),
+    ("This is great!", 1),
+)
+STANDARDIZE = "lower_and_strip_punctuation"
+
+
+@dataclasses.dataclass(frozen=True)
+class LabelledTexts:
+    """Raw texts with integer labels, split into train and test; labels index `class_names`."""
+
+    name: str
+    train_texts: list[str]
+    train_labels: np.ndarray
+    test_texts: list[str]
+    test_labels: np.ndarray
+    class_names: tuple[str, ...]
+    synthetic: bool = False
+    notes: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} (toy)" if self.synthetic else self.name
+
+
+@dataclasses.dataclass(frozen=True)
+class Vocabulary:
+    """Word ids: `tokens[i]` is the word of id i; 0 is padding, `oov_id` any unknown word.
+
+    Vocabularies adapted by `TextVectorization` have `tokens[1] == "[UNK]"` and no start id; the
+    Keras IMDB vocabulary keeps IMDB's own ids (1 = start of review, 2 = unknown, words from 4).
+    """
+
+    tokens: tuple[str, ...]
+    oov_id: int = 1
+    start_id: int | None = None
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    @classmethod
+    def adapt(cls, texts: Sequence[str], max_tokens: int) -> Vocabulary:
+        """Learn the `max_tokens` most frequent words of `texts` (training texts only)."""
+        vectorizer = keras.layers.TextVectorization(max_tokens=max_tokens, standardize=STANDARDIZE)
+        vectorizer.adapt(list(texts), batch_size=1024)
+        return cls(tuple(str(t) for t in vectorizer.get_vocabulary()))
+
+    @classmethod
+    def from_imdb_word_index(cls, word_index: dict[str, int], num_words: int) -> Vocabulary:
+        """IMDB's ids: word of rank r has id r + 3; ranks past `num_words` map to the unknown id."""
+        tokens = ["", "[START]", "[UNK]", "[UNUSED]"] + [f"[RANK{i - 3}]" for i in range(4, num_words)]  # gaps stay unique
+        for word, rank in word_index.items():
+            if rank + 3 < num_words:
+                tokens[rank + 3] = word
+        return cls(tuple(tokens), oov_id=2, start_id=1)
+
+    def encode(self, texts: Sequence[str]) -> list[list[int]]:
+        """Word ids of each text, with the same standardisation and split as `adapt`."""
+        # TextVectorization numbers the given words from 2 (0 = padding, 1 = its own unknown id).
+        vectorizer = keras.layers.TextVectorization(
+            vocabulary=list(self.tokens[2:]), standardize=STANDARDIZE, ragged=True
+        )
+        encoded = vectorizer(list(texts)).to_list() if len(texts) else []
+        start = [self.start_id] if self.start_id is not None else []
+        return [start + [self.oov_id if i == 1 else i for i in ids] for ids in encoded]
+
+    def decode(self, ids: Iterable[int]) -> str:
+        """The words of `ids`, without padding or the start marker."""
+        skip = {0, self.start_id}
+        return " ".join(self.tokens[i] for i in ids if i not in skip and 0 <= i < len(self.tokens))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"tokens": list(self.tokens), "oov_id": self.oov_id, "start_id": self.start_id, "standardize": STANDARDIZE}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Vocabulary:
+        try:
+            return cls(tuple(data["tokens"]), oov_id=int(data["oov_id"]), start_id=data["start_id"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DataError(f"not a vocabulary: {exc}") from None
+
+
+@dataclasses.dataclass(frozen=True)
+class EncodedTexts:
+    """Texts as word ids (unpadded), with the vocabulary that made them and the texts themselves."""
+
+    name: str
+    vocabulary: Vocabulary
+    train_ids: list[list[int]]
+    train_labels: np.ndarray
+    test_ids: list[list[int]]
+    test_labels: np.ndarray
+    train_texts: list[str]
+    test_texts: list[str]
+    class_names: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+
+# --- sources -----------------------------------------------------------------------------------
+def load_texts(
+    source: str | Sequence[tuple[str, Any]],
+    *,
+    text_column: str = "text",
+    label_column: str = "label",
+    test_fraction: float = 0.2,
+    seed: int = 0,
+) -> LabelledTexts:
+    """Raw labelled text from any source but Keras' integer IMDB (see the module docstring)."""
+    if not isinstance(source, str):
+        return from_pairs(source, test_fraction=test_fraction, seed=seed)
+    if source == "toy":
+        return toy_sentences()
+    path = Path(source)
+    if path.is_dir() and (path / "train").is_dir() and (path / "test").is_dir():
+        return acl_imdb(path)
+    if path.is_dir():
+        return from_class_files(path, test_fraction=test_fraction, seed=seed)
+    if path.is_file():
+        return from_csv(path, text_column=text_column, label_column=label_column, test_fraction=test_fraction, seed=seed)
+    raise DataError(
+        f"no text data at {source!r}: use 'imdb', 'toy', an aclImdb folder, a CSV file, "
+        "or a folder with one text file per class"
+    )
+
+
+def toy_sentences() -> LabelledTexts:
+    """Seed 000's four sentences. Training and test are the same four: a toy, not a benchmark."""
+    texts = [text for text, _ in TOY_SENTENCES]
+    labels = np.array([label for _, label in TOY_SENTENCES])
+    return LabelledTexts(
+        name="seed000_sentences",
+        train_texts=texts,
+        train_labels=labels,
+        test_texts=list(texts),
+        test_labels=labels.copy(),
+        class_names=("negative", "positive"),
+        synthetic=True,
+        notes=("toy: seed 000's 4 sentences; the test set is the training set, so accuracy means nothing",),
+    )
+
+
+def from_pairs(
+    pairs: Sequence[tuple[str, Any]], *, name: str = "texts", test_fraction: float = 0.2, seed: int = 0
+) -> LabelledTexts:
+    """A list of (text, label) pairs, split stratified into train and test."""
+    pairs = list(pairs)
+    for i, pair in enumerate(pairs):
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2 and isinstance(pair[0], str)):
+            raise DataError(f"item {i} is not a (text, label) pair with a string text: {pair!r:.60}")
+    return _split(name, [p[0] for p in pairs], [p[1] for p in pairs], test_fraction, seed)
+
+
+def acl_imdb(path: str | Path) -> LabelledTexts:
+    """The original IMDB archive unpacked: `train|test / pos|neg / *.txt` (its own 50/50 split)."""
+    path = Path(path)
+    splits = {}
+    for split in ("train", "test"):
+        texts, labels = [], []
+        for label, polarity in enumerate(("neg", "pos")):
+            folder = path / split / polarity
+            if not folder.is_dir():
+                raise DataError(f"{path} is not an aclImdb folder: {folder} is missing")
+            for file in sorted(folder.glob("*.txt")):
+                texts.append(_read_text(file).replace("<br />", " "))
+                labels.append(label)
+        if not texts:
+            raise DataError(f"{path / split} holds no *.txt reviews")
+        splits[split] = (texts, np.array(labels))
+    return LabelledTexts(
+        name=path.name,
+        train_texts=splits["train"][0],
+        train_labels=splits["train"][1],
+        test_texts=splits["test"][0],
+        test_labels=splits["test"][1],
+        class_names=("neg", "pos"),
+    )
+
+
+def from_csv(
+    path: str | Path, *, text_column: str = "text", label_column: str = "label", test_fraction: float = 0.2, seed: int = 0
+) -> LabelledTexts:
+    """A CSV file with one example per row, split stratified into train and test."""
+    import pandas as pd
+
+    path = Path(path)
+    try:
+        frame = pd.read_csv(path, dtype={text_column: str}, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        raise DataError(f"cannot read {path} as CSV: {str(exc).splitlines()[0]}") from None
+    missing = [c for c in (text_column, label_column) if c not in frame.columns]
+    if missing:
+        raise DataError(
+            f"{path} has no column {missing[0]!r} (columns: {', '.join(map(str, frame.columns))}); "
+            "set text_column / label_column"
+        )
+    return _split(path.name, frame[text_column].astype(str).tolist(), frame[label_column].tolist(), test_fraction, seed)
+
+
+def from_class_files(path: str | Path, *, test_fraction: float = 0.2, seed: int = 0) -> LabelledTexts:
+    """A folder with one file per class and one example per line.
+
+    The class name is the file's suffix when all files share a stem (`rt-polarity.pos`,
+    `rt-polarity.neg` give `neg`, `pos`), otherwise the file's stem.
+    """
+    path = Path(path)
+    files = sorted(f for f in path.iterdir() if f.is_file() and not f.name.startswith("."))
+    if len(files) < 2:
+        raise DataError(f"{path} needs one text file per class (at least two), found {len(files)}")
+    stems = {f.stem for f in files}
+    names = [f.suffix.lstrip(".") if len(stems) == 1 else f.stem for f in files]
+    texts, labels = [], []
+    for file, name in zip(files, names, strict=True):
+        lines = [line.strip() for line in _read_text(file).splitlines()]
+        lines = [line for line in lines if line]
+        texts += lines
+        labels += [name] * len(lines)
+    return _split(path.name, texts, labels, test_fraction, seed)
+
+
+def imdb_sequences(
+    num_words: int = 10000,
+    *,
+    origin: str = KERAS_DATASETS,
+    file_hash: str | None = IMDB_SHA256,
+    word_index_hash: str | None = IMDB_WORD_INDEX_MD5,
+    cache_dir: str | Path | None = None,
+) -> EncodedTexts:
+    """Keras' IMDB: 25,000 training and 25,000 test reviews as word ids, the `num_words` most frequent kept.
+
+    Downloads `imdb.npz` and `imdb_word_index.json` from `origin` into the Keras cache (once; each
+    file is checked against its hash), then numbers words the way `keras.datasets.imdb.load_data`
+    does (its shuffle with seed 113, start id 1, unknown id 2, words from id 4). Without network or
+    cache this is a `DataError` that says how to use a local copy instead.
+    """
+    npz = _download("imdb.npz", origin, file_hash, cache_dir)
+    word_index = json.loads(Path(_download("imdb_word_index.json", origin, word_index_hash, cache_dir)).read_text())
+    with np.load(npz, allow_pickle=True) as archive:  # object arrays; the file's hash was checked above
+        x_train, y_train, x_test, y_test = (archive[k] for k in ("x_train", "y_train", "x_test", "y_test"))
+    order = np.random.RandomState(113)
+    x_train, y_train = _shuffled(x_train, y_train, order)
+    x_test, y_test = _shuffled(x_test, y_test, order)
+    vocabulary = Vocabulary.from_imdb_word_index(word_index, num_words)
+
+    def ids(review: Sequence[int]) -> list[int]:
+        return [1] + [w + 3 if w + 3 < num_words else 2 for w in review]
+
+    train_ids = [ids(r) for r in x_train]
+    test_ids = [ids(r) for r in x_test]
+    return EncodedTexts(
+        name="imdb",
+        vocabulary=vocabulary,
+        train_ids=train_ids,
+        train_labels=np.asarray(y_train, dtype=int),
+        test_ids=test_ids,
+        test_labels=np.asarray(y_test, dtype=int),
+        train_texts=[vocabulary.decode(r) for r in train_ids],
+        test_texts=[vocabulary.decode(r) for r in test_ids],
+        class_names=("negative", "positive"),
+    )
+
+
+def encode_texts(texts: LabelledTexts, num_words: int) -> EncodedTexts:
+    """Adapt a vocabulary of `num_words` on the training texts only, then encode both splits."""
+    vocabulary = Vocabulary.adapt(texts.train_texts, max_tokens=num_words)
+    return EncodedTexts(
+        name=texts.label,
+        vocabulary=vocabulary,
+        train_ids=vocabulary.encode(texts.train_texts),
+        train_labels=texts.train_labels,
+        test_ids=vocabulary.encode(texts.test_texts),
+        test_labels=texts.test_labels,
+        train_texts=texts.train_texts,
+        test_texts=texts.test_texts,
+        class_names=texts.class_names,
+        notes=texts.notes,
+    )
+
+
+def pad(ids: Sequence[Sequence[int]], maxlen: int, padding: str = "pre") -> np.ndarray:
+    """Pad or cut every sequence to `maxlen` ids; long texts keep their end (Keras' default)."""
+    if not len(ids):
+        return np.zeros((0, maxlen), dtype="int32")
+    return keras.utils.pad_sequences(ids, maxlen=maxlen, padding=padding, truncating="pre", dtype="int32")
+
+
+def check_texts(texts: Any) -> list[str]:
+    """Texts to classify: a list of non-empty strings (a single string is taken as one text)."""
+    if isinstance(texts, str):
+        texts = [texts]
+    if not isinstance(texts, Sequence) or not len(texts):
+        raise DataError("give at least one text to classify")
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise DataError(f"text {i} is a {type(text).__name__}, not a string")
+        if not text.strip():
+            raise DataError(f"text {i} is empty")
+    return list(texts)
+
+
+# --- helpers -----------------------------------------------------------------------------------
+def _split(name: str, texts: list[str], labels: list[Any], test_fraction: float, seed: int) -> LabelledTexts:
+    """Number the labels (sorted class names) and split stratified into train and test."""
+    from sklearn.model_selection import train_test_split
+
+    texts = list(texts)
+    if not texts:
+        raise DataError(f"{name} holds no examples")
+    empty = [i for i, t in enumerate(texts) if not t.strip()]
+    if empty:
+        raise DataError(f"{name}: example {empty[0]} has empty text")
+    class_names = tuple(sorted({str(label) for label in labels}))
+    if len(class_names) < 2:
+        raise DataError(f"{name} has only one class ({class_names[0]!r}); a classifier needs at least two")
+    numbers = np.array([class_names.index(str(label)) for label in labels])
+    counts = np.bincount(numbers)
+    if counts.min() < 2:
+        raise DataError(f"{name}: class {class_names[int(counts.argmin())]!r} has fewer than 2 examples to split")
+    train_texts, test_texts, train_labels, test_labels = train_test_split(
+        texts, numbers, test_size=test_fraction, random_state=seed, stratify=numbers
+    )
+    return LabelledTexts(
+        name=name,
+        train_texts=list(train_texts),
+        train_labels=np.asarray(train_labels),
+        test_texts=list(test_texts),
+        test_labels=np.asarray(test_labels),
+        class_names=class_names,
+        notes=(f"{name}: stratified split, {len(train_texts)} training and {len(test_texts)} test examples",),
+    )
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path} is not UTF-8 text (byte {exc.start}); convert it, e.g. with iconv") from None
+
+
+def _shuffled(x: np.ndarray, y: np.ndarray, rng: np.random.RandomState) -> tuple[np.ndarray, np.ndarray]:
+    order = np.arange(len(x))
+    rng.shuffle(order)
+    return x[order], y[order]
+
+
+def _download(name: str, origin: str, file_hash: str | None, cache_dir: str | Path | None) -> str:
+    """`keras.utils.get_file` into the Keras cache, with the one clear error when it fails."""
+    if cache_dir is not None:
+        Path(cache_dir).mkdir(parents=True, exist_ok=True)  # get_file falls back to /tmp for a folder it cannot write
+    try:
+        return keras.utils.get_file(
+            name, origin=origin.rstrip("/") + "/" + name, file_hash=file_hash, cache_dir=cache_dir
+        )
+    except Exception as exc:  # get_file raises bare Exception/OSError/ValueError for network and hash problems
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(
+            f"IMDB: download of {name} failed ({reason}); without network, use a local copy: "
+            "--set data=path/to/aclImdb (the unpacked archive) or a CSV / folder of labelled text"
+        ) from None
+

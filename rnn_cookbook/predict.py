@@ -1,0 +1,65 @@
+"""Reopen a finished run in a new process and predict on new input.
+
+    from rnn_cookbook import predict_texts
+    predict_texts("runs/sentiment_rnn/20261123-120000", ["I love this movie.", "This is terrible."])
+    # array([0.93, 0.04])  -- probability of the second class ("positive", "pos", ...)
+
+The run folder holds everything needed: `model.keras` (loaded with `safe_mode=True`) and
+`vocabulary.json` (the words, the unknown-word id, the padded length and side, the class names),
+so new text becomes exactly the ids the model was trained on, for Keras' IMDB ids and for
+vocabularies adapted on raw text alike.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rnn_cookbook.data.text import Vocabulary, check_texts, pad
+from rnn_cookbook.errors import RunFolderError
+from rnn_cookbook.runs import RunFolder
+from rnn_cookbook.text_classifier import VOCABULARY_FILE
+
+
+class TextClassifierRun:
+    """A trained text classifier reopened from its run folder."""
+
+    def __init__(self, run_dir: str | Path) -> None:
+        self.run = RunFolder.open(run_dir)
+        if not self.run.file(VOCABULARY_FILE).is_file():
+            raise RunFolderError(
+                f"{self.run.path} was made by {self.run.recipe}, which does not classify text "
+                f"(no {VOCABULARY_FILE}); use a sentiment_rnn or conv1d_rnn_classifier run"
+            )
+        settings: dict[str, Any] = self.run.read_json(VOCABULARY_FILE)
+        self.vocabulary = Vocabulary.from_dict(settings)
+        try:
+            self.maxlen = int(settings["maxlen"])
+            self.padding = str(settings["padding"])
+            self.class_names = tuple(settings["class_names"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise RunFolderError(f"{self.run.file(VOCABULARY_FILE)} is incomplete: {exc}") from None
+        self.model = self.run.load_model()
+        expected = self.model.input_shape[1]
+        if expected != self.maxlen:
+            raise RunFolderError(f"{VOCABULARY_FILE} pads to {self.maxlen} ids but the model reads {expected}")
+
+    def predict_proba(self, texts: Any) -> np.ndarray:
+        """Probability of the second class (`class_names[1]`) for each text."""
+        texts = check_texts(texts)
+        ids = pad(self.vocabulary.encode(texts), self.maxlen, self.padding)
+        return self.model.predict(ids, verbose=0).ravel()
+
+    def predict(self, texts: Any) -> list[tuple[str, float]]:
+        """For each text, the predicted class name and the model's probability of that class."""
+        probabilities = self.predict_proba(texts)
+        return [
+            (self.class_names[1], float(p)) if p >= 0.5 else (self.class_names[0], float(1 - p)) for p in probabilities
+        ]
+
+
+def predict_texts(run_dir: str | Path, texts: Any) -> np.ndarray:
+    """Probability of the second class for each text, from the model saved in `run_dir`."""
+    return TextClassifierRun(run_dir).predict_proba(texts)

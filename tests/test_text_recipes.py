@@ -1,0 +1,168 @@
+"""The two text-classification recipes and prediction on new text from a saved run."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import cli
+from rnn_cookbook.errors import ConfigError, DataError, RunFolderError
+from synthetic_text import synthetic_reviews, write_csv
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """SYNTHETIC: 2,000 templated reviews in a CSV."""
+    return write_csv(tmp_path_factory.mktemp("corpus") / "reviews.csv", synthetic_reviews(2000))
+
+
+@pytest.fixture(scope="module")
+def sentiment():
+    from rnn_cookbook.recipes import sentiment_rnn
+
+    return sentiment_rnn
+
+
+@pytest.fixture(scope="module")
+def conv():
+    from rnn_cookbook.recipes import conv1d_rnn_classifier
+
+    return conv1d_rnn_classifier
+
+
+@pytest.fixture(scope="module")
+def sentiment_run(sentiment, corpus, tmp_path_factory):
+    cfg = sentiment.Config.quick().replace(data=str(corpus))
+    return sentiment.train(cfg, output=tmp_path_factory.mktemp("sentiment") / "run", verbose=0)
+
+
+def test_defaults_are_seed_003(sentiment, conv):
+    cfg = sentiment.Config()
+    assert (cfg.data, cfg.num_words, cfg.maxlen, cfg.embedding_dim, cfg.rnn_units) == ("imdb", 10000, 200, 64, 32)
+    assert (cfg.epochs, cfg.batch_size, cfg.validation_fraction, cfg.patience) == (10, 128, 0.2, 3)
+    model = sentiment.build_model(cfg)
+    rnn = model.get_layer("simple_rnn")
+    assert rnn.units == 32 and rnn.activation.__name__ == "relu"
+    assert model.get_layer("embedding").output_dim == 64 and not model.get_layer("embedding").mask_zero
+    assert model.loss == "binary_crossentropy" and model.output_shape == (None, 1)
+    hybrid = conv.build_model(conv.Config())
+    names = [layer.__class__.__name__ for layer in hybrid.layers]
+    assert names == ["InputLayer", "Embedding", "Conv1D", "MaxPooling1D", "SimpleRNN", "SimpleRNN", "Dense"]
+    assert [hybrid.get_layer(n).units for n in ("simple_rnn_1", "simple_rnn_2")] == [100, 50]
+    assert conv.Config().reduce_lr_patience == 2
+
+
+@pytest.mark.parametrize("cell, layer", [("lstm", "LSTM"), ("gru", "GRU"), ("bilstm", "Bidirectional")])
+def test_gated_cells_are_masked_and_padded_at_the_back(sentiment, cell, layer):
+    cfg = sentiment.Config.quick().replace(cell=cell)
+    model = sentiment.build_model(cfg, vocabulary_size=50)
+    assert model.get_layer("embedding").mask_zero
+    assert model.get_layer(cell).__class__.__name__ == layer
+    assert sentiment.load_data(cfg).padding == "post"
+    # Padding is masked: the same text with more padding gives the same output.
+    short = np.array([[5, 6, 7] + [0] * 17])
+    longer = np.array([[5, 6, 7, 0, 0] + [0] * 15])
+    np.testing.assert_allclose(model.predict(short, verbose=0), model.predict(longer, verbose=0), rtol=1e-5)
+
+
+def test_sentiment_learns_well_above_chance(sentiment_run):
+    metrics = sentiment_run.metrics
+    assert metrics["recipe"] == "sentiment_rnn" and metrics["data"] == "reviews.csv"
+    assert metrics["model"]["accuracy"] > 0.9
+    assert set(metrics["baselines"]) == {"tfidf_logreg"} and metrics["baselines"]["tfidf_logreg"]["accuracy"] > 0.9
+    names = {p.name for p in sentiment_run.run.path.iterdir()}
+    assert {"vocabulary.json", "confusion_matrix.png", "loss.png", "model.keras", "metrics.json"} <= names
+
+
+def test_conv1d_rnn_learns_well_above_chance(conv, corpus, tmp_path):
+    result = conv.train(conv.Config.quick().replace(data=str(corpus)), output=tmp_path / "run", verbose=0)
+    assert result.metrics["model"]["accuracy"] > 0.9
+    assert "learning_rate" in result.history  # ReduceLROnPlateau is in its callbacks
+
+
+def test_predict_texts_in_process_matches_the_trained_model(sentiment_run, sentiment, corpus):
+    import rnn_cookbook
+
+    texts = ["honestly the plot was brilliant and the music felt superb.", "frankly the cast was dull and the script felt awful."]
+    probabilities = rnn_cookbook.predict_texts(sentiment_run.run.path, texts)
+    assert probabilities.shape == (2,) and probabilities[0] > 0.5 > probabilities[1]
+    data = sentiment.load_data(sentiment_run.config)
+    ids = np.asarray(data.encoded.vocabulary.encode(texts), dtype=object)
+    from rnn_cookbook.data.text import pad
+
+    direct = sentiment_run.model.predict(pad(list(ids), data.maxlen, data.padding), verbose=0).ravel()
+    np.testing.assert_allclose(probabilities, direct, rtol=1e-5)
+
+
+def test_predict_cli_in_a_new_process(sentiment_run):
+    result = cli("predict", str(sentiment_run.run.path), "to be fair the ending was wonderful.", "overall the plot was boring and the cast felt dull.")
+    assert result.returncode == 0, result.stderr
+    lines = [line.split("\t") for line in result.stdout.splitlines()]
+    assert [line[0] for line in lines] == ["1", "0"]  # class names of a CSV with 0/1 labels
+    assert all(0.5 <= float(line[1]) <= 1.0 for line in lines)
+    assert lines[0][2] == "to be fair the ending was wonderful."
+    assert "Traceback" not in result.stderr and "I0000" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "texts, message",
+    [([""], "text 0 is empty"), (["fine", None], "text 1 is a NoneType, not a string"), ([], "at least one text")],
+)
+def test_predict_bad_texts(sentiment_run, texts, message):
+    from rnn_cookbook.predict import predict_texts
+
+    with pytest.raises(DataError, match=message):
+        predict_texts(sentiment_run.run.path, texts)
+
+
+def test_predict_on_a_run_of_another_recipe(quick_run):
+    from rnn_cookbook.predict import predict_texts
+
+    with pytest.raises(RunFolderError, match="made by timeseries_forecaster, which does not classify text"):
+        predict_texts(quick_run.run.path, ["hello"])
+    result = cli("predict", str(quick_run.run.path), "hello")
+    assert result.returncode == 1 and result.stderr.startswith("error: ") and len(result.stderr.splitlines()) == 1
+
+
+def test_vocabulary_that_does_not_match_the_model_is_refused(sentiment_run, tmp_path):
+    import shutil
+
+    from rnn_cookbook.predict import predict_texts
+
+    copy = tmp_path / "run"
+    shutil.copytree(sentiment_run.run.path, copy)
+    settings = json.loads((copy / "vocabulary.json").read_text())
+    settings["maxlen"] = 99
+    (copy / "vocabulary.json").write_text(json.dumps(settings))
+    with pytest.raises(RunFolderError, match="pads to 99 ids but the model reads 20"):
+        predict_texts(copy, ["fine"])
+
+
+def test_bad_text_data_and_settings(sentiment, tmp_path):
+    three = write_csv(tmp_path / "three.csv", [("good", "pos"), ("bad", "neg"), ("meh", "mid")] * 10)
+    with pytest.raises(DataError, match=r"has 3 classes \(mid, neg, pos\); these recipes classify two"):
+        sentiment.load_data(sentiment.Config.quick().replace(data=str(three)))
+    with pytest.raises(ConfigError, match="cell must be one of simple_rnn, lstm, gru, bilstm"):
+        sentiment.Config(cell="transformer")
+    with pytest.raises(ConfigError, match="num_words must be at least 4"):
+        sentiment.Config(num_words=3)
+
+
+def test_quick_cli_run_on_the_toy_sentences(tmp_path):
+    result = cli("run", "conv1d_rnn_classifier", "--quick", "--output", str(tmp_path / "run"))
+    assert result.returncode == 0, result.stderr
+    assert "note: toy: seed 000's 4 sentences" in result.stdout
+    assert "test metrics on seed000_sentences (toy)" in result.stdout and "tfidf_logreg" in result.stdout
+
+
+def test_offline_imdb_run_is_one_line_error(tmp_path):
+    env = {"KERAS_HOME": str(tmp_path / "keras_home")}  # an empty cache: the download is attempted and fails
+    result = cli("run", "sentiment_rnn", "--epochs", "1", "--set", "num_words=100", env=env)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: IMDB: download of imdb.npz failed")
+    assert sys.platform  # the message names the local-copy option:
+    assert "--set data=path/to/aclImdb" in lines[0]
