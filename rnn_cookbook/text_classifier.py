@@ -30,6 +30,7 @@ import tensorflow as tf
 
 from rnn_cookbook import baselines, plots
 from rnn_cookbook.config import RecipeConfig, check_choice, check_fraction, check_positive
+from rnn_cookbook.data.pipeline import array_dataset
 from rnn_cookbook.data.text import EncodedTexts, encode_texts, imdb_sequences, load_texts, pad
 from rnn_cookbook.errors import ConfigError, DataError
 from rnn_cookbook.training import Evaluation, TrainResult, train_recipe
@@ -51,6 +52,7 @@ class TextClassifierConfig(RecipeConfig):
     batch_size: int = 128
     validation_fraction: float = 0.2  # seed 003: validation_split=0.2
     test_fraction: float = 0.2  # for sources without their own test split
+    split_seed: int = 0  # fixes the test and validation splits, whatever the model's `seed`
     patience: int = 3  # seed 003: EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)
 
     def validate(self) -> None:
@@ -81,10 +83,7 @@ class TextClassificationData:
     def dataset(self, split: str, batch_size: int, *, shuffle: bool = False, seed: int = 0) -> tf.data.Dataset:
         """A batched, prefetched `tf.data` pipeline over one split."""
         x, y = getattr(self, split)
-        ds = tf.data.Dataset.from_tensor_slices((x, y.astype("float32")))
-        if shuffle:
-            ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
-        return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+        return array_dataset(x, y.astype("float32"), batch_size, shuffle=shuffle, seed=seed)
 
     def settings(self) -> dict[str, Any]:
         """What `vocabulary.json` stores to encode new text the same way."""
@@ -107,7 +106,7 @@ def load_data(cfg: TextClassifierConfig, padding: str = "pre") -> TextClassifica
             text_column=cfg.text_column,
             label_column=cfg.label_column,
             test_fraction=cfg.test_fraction,
-            seed=cfg.seed,
+            seed=cfg.split_seed,
         )
         encoded = encode_texts(texts, cfg.num_words)
     if len(encoded.class_names) != 2:
@@ -117,7 +116,7 @@ def load_data(cfg: TextClassifierConfig, padding: str = "pre") -> TextClassifica
         )
     x_train = pad(encoded.train_ids, cfg.maxlen, padding)
     y_train = np.asarray(encoded.train_labels)
-    train_rows, validation_rows = _validation_rows(y_train, cfg.validation_fraction, cfg.seed)
+    train_rows, validation_rows = _validation_rows(y_train, cfg.validation_fraction, cfg.split_seed)
     return TextClassificationData(
         encoded=encoded,
         train=(x_train[train_rows], y_train[train_rows]),

@@ -21,6 +21,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from rnn_cookbook.data.pipeline import array_dataset
 from rnn_cookbook.errors import DataError
 
 
@@ -65,10 +66,7 @@ class WindowSet:
 
     def dataset(self, batch_size: int, *, shuffle: bool = False, seed: int | None = None) -> tf.data.Dataset:
         """A batched, prefetched `tf.data` pipeline over these windows."""
-        ds = tf.data.Dataset.from_tensor_slices((self.inputs, self.targets))
-        if shuffle:
-            ds = ds.shuffle(len(self), seed=seed, reshuffle_each_iteration=True)
-        return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+        return array_dataset(self.inputs, self.targets, batch_size, shuffle=shuffle, seed=seed)
 
 
 @dataclasses.dataclass(frozen=True)
