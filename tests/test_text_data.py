@@ -98,7 +98,7 @@ def test_imdb_vocabulary_keeps_imdb_ids():
     assert vocabulary.encode(["The movie, rare!"]) == [[1, 4, 5, 2]]  # start, the, movie, unknown
 
 
-def _tiny_imdb(folder):
+def tiny_imdb(folder):
     """Files in the format of Keras' imdb.npz and imdb_word_index.json (ragged object arrays)."""
     word_index = {"good": 1, "bad": 2, "film": 3, "plot": 4}
 
@@ -121,7 +121,7 @@ def _tiny_imdb(folder):
 def test_imdb_download_from_a_local_file_url(tmp_path):
     served = tmp_path / "served"
     served.mkdir()
-    hashes = _tiny_imdb(served)
+    hashes = tiny_imdb(served)
     encoded = imdb_sequences(
         num_words=6,
         origin=served.as_uri() + "/",
@@ -148,7 +148,7 @@ def test_imdb_without_network_is_one_clear_error(tmp_path):
 def test_imdb_file_with_the_wrong_checksum_is_refused(tmp_path):
     served = tmp_path / "served"
     served.mkdir()
-    _tiny_imdb(served)
+    tiny_imdb(served)
     with pytest.raises(DataError, match="IMDB: download of imdb.npz failed"):
         imdb_sequences(origin=served.as_uri(), file_hash="0" * 64, cache_dir=tmp_path / "cache")
 

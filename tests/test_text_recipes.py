@@ -166,3 +166,37 @@ def test_offline_imdb_run_is_one_line_error(tmp_path):
     assert len(lines) == 1 and lines[0].startswith("error: IMDB: download of imdb.npz failed")
     assert sys.platform  # the message names the local-copy option:
     assert "--set data=path/to/aclImdb" in lines[0]
+
+
+def test_imdb_run_predicts_new_text_with_imdb_ids(sentiment, tmp_path, monkeypatch):
+    """An IMDB run (Keras' integer ids) trained on a tiny local copy, then asked about new text."""
+    import functools
+
+    from rnn_cookbook import text_classifier
+    from rnn_cookbook.data.text import imdb_sequences
+    from rnn_cookbook.predict import TextClassifierRun
+    from test_text_data import tiny_imdb
+
+    served = tmp_path / "served"
+    served.mkdir()
+    hashes = tiny_imdb(served)
+    local = functools.partial(
+        imdb_sequences,
+        origin=served.as_uri(),
+        file_hash=hashes["imdb.npz"],
+        word_index_hash=hashes["imdb_word_index.json"],
+        cache_dir=tmp_path / "cache",
+    )
+    monkeypatch.setattr(text_classifier, "imdb_sequences", local)
+    cfg = sentiment.Config.quick().replace(data="imdb", num_words=6, epochs=1)
+    result = sentiment.train(cfg, output=tmp_path / "run", verbose=0)
+    assert result.metrics["data"] == "imdb"
+
+    loaded = TextClassifierRun(result.run.path)  # vocabulary.json only: no download needed
+    assert loaded.vocabulary.start_id == 1 and loaded.class_names == ("negative", "positive")
+    assert loaded.vocabulary.encode(["Good film, bad plot!"]) == [[1, 4, 2, 5, 2]]
+    probabilities = loaded.predict_proba(["good film", "bad plot"])
+    assert probabilities.shape == (2,) and np.all((probabilities > 0) & (probabilities < 1))
+    fresh = cli("predict", str(result.run.path), "good film")
+    assert fresh.returncode == 0, fresh.stderr
+    assert fresh.stdout.split("\t")[0] in ("negative", "positive")
