@@ -130,7 +130,7 @@ def load_data(cfg: TextClassifierConfig, padding: str = "pre") -> TextClassifica
 def evaluate(model: keras.Model, data: TextClassificationData, cfg: TextClassifierConfig) -> Evaluation:
     """Test accuracy and loss of the model and of TF-IDF + logistic regression; a confusion matrix."""
     encoded = data.encoded
-    x_test, y_test = data.test
+    _, y_test = data.test
     probabilities = model.predict(data.dataset("test", cfg.batch_size), verbose=0).ravel()
     baseline = baselines.tfidf_logistic_regression(encoded.train_texts, encoded.train_labels, encoded.test_texts)
     figure = plots.confusion_matrix(
