@@ -6,6 +6,17 @@ cross-entropy, accuracy. The seed never trains it and gives it `input_shape=(100
 per step; here it reads words through an `Embedding` and trains on the same texts and settings as
 `sentiment_rnn` (seed 003's: 10,000 words, 200 ids per text, 10 epochs of batch 128).
 
+One change to make it learn: the SimpleRNN layers start from recurrent weights with a smaller
+scale (`recurrent_gain=0.5`: an orthogonal matrix times 0.5 instead of Keras' default 1.0). Two
+stacked tanh SimpleRNNs with orthogonal weights of gain 1 sit at the edge of chaos: fed the
+convolution's unbounded ReLU features, their final state becomes a hash of the whole input, which
+memorises the training set and says nothing about new text. On the sentence-polarity data with the
+default gain it reached 0.96 training accuracy against 0.57 validation accuracy by epoch 3 (test
+0.569 ± 0.076 over three seeds); with gain 0.5 the state forgets at a steady rate and validation
+accuracy rises to 0.75-0.77 (`benchmarks/README.md`). Gradient clipping, dropout and
+normalisation did not help; a GRU in place of the SimpleRNNs did, which confirms the diagnosis but
+is not the seed's model.
+
 Why the hybrid: the convolution looks at three neighbouring words at a time and learns local
 n-gram features ("not very good"); pooling halves the sequence, so the recurrent layers read 99
 feature vectors instead of 200 words, in order, and carry what they saw to the end. Seed 000's
@@ -29,6 +40,7 @@ import keras
 
 from rnn_cookbook import script, text_classifier
 from rnn_cookbook.config import check_positive
+from rnn_cookbook.errors import ConfigError
 from rnn_cookbook.text_classifier import TextClassificationData, TextClassifierConfig
 from rnn_cookbook.training import TrainResult
 
@@ -44,12 +56,15 @@ class Config(TextClassifierConfig):
     pool_size: int = 2  # seed 000: MaxPooling1D(pool_size=2)
     rnn_units: int = 100  # seed 000: SimpleRNN(100, return_sequences=True)
     rnn_units_2: int = 50  # seed 000: SimpleRNN(50)
+    recurrent_gain: float = 0.5  # scale of the SimpleRNNs' orthogonal recurrent weights (Keras: 1.0); see above
     reduce_lr_patience: int | None = 2  # seed 000: ReduceLROnPlateau(factor=0.2), below early stopping's 3
 
     def validate(self) -> None:
         super().validate()
         for name in ("filters", "kernel_size", "pool_size", "rnn_units", "rnn_units_2"):
             check_positive(name, getattr(self, name))
+        if isinstance(self.recurrent_gain, bool) or not isinstance(self.recurrent_gain, (int, float)) or not 0 < self.recurrent_gain <= 2:
+            raise ConfigError(f"recurrent_gain must be a number in (0, 2], got {self.recurrent_gain!r}")
 
     @classmethod
     def quick(cls) -> Config:
@@ -71,10 +86,16 @@ def build_model(cfg: Config, vocabulary_size: int | None = None) -> keras.Model:
     hidden = text_classifier.embedding(cfg, vocabulary_size or cfg.num_words, mask_zero=False)(inputs)
     hidden = keras.layers.Conv1D(cfg.filters, cfg.kernel_size, activation="relu", name="ngrams")(hidden)
     hidden = keras.layers.MaxPooling1D(cfg.pool_size, name="pool")(hidden)
-    hidden = keras.layers.SimpleRNN(cfg.rnn_units, return_sequences=True, name="simple_rnn_1")(hidden)
-    hidden = keras.layers.SimpleRNN(cfg.rnn_units_2, name="simple_rnn_2")(hidden)
+    hidden = keras.layers.SimpleRNN(
+        cfg.rnn_units, return_sequences=True, recurrent_initializer=_recurrent(cfg), name="simple_rnn_1"
+    )(hidden)
+    hidden = keras.layers.SimpleRNN(cfg.rnn_units_2, recurrent_initializer=_recurrent(cfg), name="simple_rnn_2")(hidden)
     outputs = keras.layers.Dense(1, activation="sigmoid", name="positive")(hidden)
     return text_classifier.compile_binary(keras.Model(inputs, outputs, name="conv1d_rnn"), cfg)
+
+
+def _recurrent(cfg: Config) -> keras.initializers.Initializer:
+    return keras.initializers.Orthogonal(gain=cfg.recurrent_gain)
 
 
 def train(cfg: Config | None = None, *, output: str | Path | None = None, verbose: int | None = None) -> TrainResult:

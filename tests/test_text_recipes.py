@@ -53,6 +53,11 @@ def test_defaults_are_seed_003(sentiment, conv):
     assert names == ["InputLayer", "Embedding", "Conv1D", "MaxPooling1D", "SimpleRNN", "SimpleRNN", "Dense"]
     assert [hybrid.get_layer(n).units for n in ("simple_rnn_1", "simple_rnn_2")] == [100, 50]
     assert conv.Config().reduce_lr_patience == 2
+    recurrent = hybrid.get_layer("simple_rnn_2").cell.recurrent_kernel.numpy()
+    # orthogonal times the gain: W Wᵀ = gain² I
+    np.testing.assert_allclose(recurrent @ recurrent.T, 0.25 * np.eye(50), atol=1e-5)
+    with pytest.raises(ConfigError, match="recurrent_gain must be a number in"):
+        conv.Config(recurrent_gain=0)
 
 
 @pytest.mark.parametrize("cell, layer", [("lstm", "LSTM"), ("gru", "GRU"), ("bilstm", "Bidirectional")])
