@@ -199,8 +199,10 @@ def train(
     return train_recipe(
         cfg,
         build_model=lambda: build_model(cfg),
-        train_data=windows.train.dataset(cfg.batch_size, shuffle=True, seed=cfg.seed),
-        validation_data=windows.validation.dataset(cfg.batch_size),
+        datasets=lambda: (
+            windows.train.dataset(cfg.batch_size, shuffle=True, seed=cfg.seed),
+            windows.validation.dataset(cfg.batch_size),
+        ),
         evaluate=lambda model: evaluate(model, data, cfg),
         output=output,
         verbose=verbose,

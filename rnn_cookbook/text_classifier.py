@@ -162,8 +162,10 @@ def train(
     return train_recipe(
         cfg,
         build_model=lambda: build_model(cfg, data.vocabulary_size),
-        train_data=data.dataset("train", cfg.batch_size, shuffle=True, seed=cfg.seed),
-        validation_data=data.dataset("validation", cfg.batch_size),
+        datasets=lambda: (
+            data.dataset("train", cfg.batch_size, shuffle=True, seed=cfg.seed),
+            data.dataset("validation", cfg.batch_size),
+        ),
         evaluate=lambda model: evaluate(model, data, cfg),
         json_files={VOCABULARY_FILE: data.settings()},
         output=output,

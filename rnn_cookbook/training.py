@@ -1,13 +1,14 @@
 """The one training path every recipe takes: seed, build, fit, evaluate, save, report.
 
 A recipe's `train(cfg)` prepares its data and hands this module three things: a function that
-builds the compiled model, the train and validation datasets, and a function that evaluates the
+builds the compiled model, a function that builds the train and validation datasets, and one that evaluates the
 trained model on held-out data beside baselines. `train_recipe` does the rest in the same order
 for every recipe:
 
 1. make the run folder and write `config.json` first (a crashed run still says what it was);
-2. seed Python, NumPy and TensorFlow with `keras.utils.set_random_seed(cfg.seed)`;
-3. build the model and fit it with the callback presets (early stopping, LR schedule, backup);
+2. seed Python, NumPy and TensorFlow with `keras.utils.set_random_seed(cfg.seed)`, then build the
+   datasets (their shuffle depends on that seed) and the model;
+3. fit it with the callback presets (early stopping, LR schedule, backup);
 4. evaluate, then write `model.keras`, `history.csv`, `metrics.json` and the PNG plots.
 
 The result carries the model, the history, the metrics and the run folder.
@@ -69,8 +70,7 @@ def train_recipe(
     config: Any,
     *,
     build_model: Callable[[], keras.Model],
-    train_data: Any,
-    validation_data: Any,
+    datasets: Callable[[], tuple[Any, Any]],
     evaluate: Callable[[keras.Model], Evaluation],
     extra_callbacks: Sequence[keras.callbacks.Callback] = (),
     json_files: Mapping[str, Any] | None = None,
@@ -79,6 +79,10 @@ def train_recipe(
     verbose: int | None = None,
 ) -> TrainResult:
     """Train, evaluate and save one recipe run (see the module docstring).
+
+    `datasets()` returns the training and validation data; it is called after seeding because a
+    `tf.data` shuffle takes TensorFlow's global seed at the moment it is built, and a pipeline built
+    before `set_seed` would shuffle differently in a fresh process than after an earlier run.
 
     Training uses the `standard` callback presets, set by the config's `learning_rate`, `patience`
     and `reduce_lr_patience`, plus any `extra_callbacks` the recipe needs (a sample printer, say).
@@ -91,6 +95,7 @@ def train_recipe(
     for name, content in (json_files or {}).items():
         run.write_json(name, content)
     set_seed(config.seed)
+    train_data, validation_data = datasets()
     model = build_model()
     chosen = presets.standard(
         run.path,
