@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--verbose", action="store_true", help="show TensorFlow's own log lines")
+    add_verbose(parser, default=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=script.OneLineParser)
     commands.add_parser("list", help="the recipes: name, model, data, what it does")
     run = commands.add_parser(
@@ -51,9 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     run.add_argument("recipe", metavar="RECIPE", help=f"one of: {', '.join(registry.names())}")
-    run.add_argument(
-        "--verbose", action="store_true", default=argparse.SUPPRESS, help="show TensorFlow's own log lines"
-    )
+    add_verbose(run)
     script.add_run_arguments(run)
     predict = commands.add_parser(
         "predict",
@@ -62,10 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     predict.add_argument("run_dir", metavar="RUN_DIR", help="a finished sentiment_rnn or conv1d_rnn_classifier run")
     predict.add_argument("texts", metavar="TEXT", nargs="+", help="texts to classify")
-    predict.add_argument(
-        "--verbose", action="store_true", default=argparse.SUPPRESS, help="show TensorFlow's own log lines"
-    )
+    add_verbose(predict)
     return parser
+
+
+def add_verbose(parser: argparse.ArgumentParser, default: object = argparse.SUPPRESS) -> None:
+    """`--verbose`, accepted before or after the command (a command's copy keeps the top-level value)."""
+    parser.add_argument("--verbose", action="store_true", default=default, help="show TensorFlow's own log lines")
 
 
 def list_recipes() -> str:

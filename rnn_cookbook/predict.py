@@ -17,10 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from rnn_cookbook.data.text import Vocabulary, check_texts, pad
+from rnn_cookbook.data.text import VOCABULARY_FILE, Vocabulary, check_texts, pad
 from rnn_cookbook.errors import RunFolderError
 from rnn_cookbook.runs import RunFolder
-from rnn_cookbook.text_classifier import VOCABULARY_FILE
 
 
 class TextClassifierRun:

@@ -31,11 +31,9 @@ import tensorflow as tf
 from rnn_cookbook import baselines, plots
 from rnn_cookbook.config import RecipeConfig, check_choice, check_fraction, check_positive
 from rnn_cookbook.data.pipeline import array_dataset
-from rnn_cookbook.data.text import EncodedTexts, encode_texts, imdb_sequences, load_texts, pad
+from rnn_cookbook.data.text import VOCABULARY_FILE, EncodedTexts, encode_texts, imdb_sequences, load_texts, pad
 from rnn_cookbook.errors import ConfigError, DataError
 from rnn_cookbook.training import Evaluation, TrainResult, train_recipe
-
-VOCABULARY_FILE = "vocabulary.json"
 
 
 @dataclasses.dataclass

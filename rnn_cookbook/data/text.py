@@ -39,6 +39,7 @@ TOY_SENTENCES = (  # seed 000's sentiment example, labels as the seed gives them
     ("This is great!", 1),
 )
 STANDARDIZE = "lower_and_strip_punctuation"
+VOCABULARY_FILE = "vocabulary.json"  # beside model.keras in a text run's folder
 
 
 @dataclasses.dataclass(frozen=True)
