@@ -19,6 +19,7 @@ turns new text into the same ids.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -91,13 +92,15 @@ class Vocabulary:
                 tokens[rank + 3] = word
         return cls(tuple(tokens), oov_id=2, start_id=1)
 
+    @functools.cached_property
+    def _vectorizer(self) -> keras.layers.TextVectorization:
+        # Built once per vocabulary. It numbers the given words from 2 (0 = padding, 1 = its own
+        # unknown id), which `encode` maps onto this vocabulary's ids.
+        return keras.layers.TextVectorization(vocabulary=list(self.tokens[2:]), standardize=STANDARDIZE, ragged=True)
+
     def encode(self, texts: Sequence[str]) -> list[list[int]]:
         """Word ids of each text, with the same standardisation and split as `adapt`."""
-        # TextVectorization numbers the given words from 2 (0 = padding, 1 = its own unknown id).
-        vectorizer = keras.layers.TextVectorization(
-            vocabulary=list(self.tokens[2:]), standardize=STANDARDIZE, ragged=True
-        )
-        encoded = vectorizer(list(texts)).to_list() if len(texts) else []
+        encoded = self._vectorizer(list(texts)).to_list() if len(texts) else []
         start = [self.start_id] if self.start_id is not None else []
         return [start + [self.oov_id if i == 1 else i for i in ids] for ids in encoded]
 
