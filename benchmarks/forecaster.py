@@ -13,18 +13,16 @@ wall time of training) and writes every run's metrics.json record to
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import statistics
 import tempfile
 from pathlib import Path
 
+from _results import write_results  # benchmarks/_results.py
+
 import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
-import keras
 
 from rnn_cookbook.recipes import timeseries_forecaster as recipe
 
-RESULTS = Path(__file__).parent / "results" / "forecaster.json"
 
 
 def spread(values: list[float], digits: int = 3) -> str:
@@ -51,9 +49,7 @@ def main() -> None:
                 model = result.metrics["model"]["mae"]
                 print(f"{series} seed {seed}: model MAE {model:.4f} in {result.metrics['wall_time_s']} s", flush=True)
 
-    RESULTS.parent.mkdir(exist_ok=True)
-    machine = {"python": platform.python_version(), "keras": keras.__version__, "cpu": platform.processor()}
-    RESULTS.write_text(json.dumps({"machine": machine, "runs": records}, indent=2) + "\n")
+    results = write_results("forecaster", {"runs": records})
 
     names = ["model", "persistence", "seasonal_naive", "linear_regression"]
     print("\n| series | " + " | ".join(names) + " | epochs | train time (s) |")
@@ -67,7 +63,7 @@ def main() -> None:
         epochs = spread([float(r["epochs_run"]) for r in runs], digits=0)
         wall = spread([r["wall_time_s"] for r in runs], digits=1)
         print(f"| {runs[0]['data']} | " + " | ".join(cells) + f" | {epochs} | {wall} |")
-    print(f"\n(test MAE in each series' own units; {len(args.seeds)} seed(s); results in {RESULTS})")
+    print(f"\n(test MAE in each series' own units; {len(args.seeds)} seed(s); results in {results})")
 
 
 if __name__ == "__main__":

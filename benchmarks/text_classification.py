@@ -23,19 +23,17 @@ Results (every run's metrics record and config) go to `benchmarks/results/text_c
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import statistics
 import tempfile
 from pathlib import Path
 
+from _results import write_results  # benchmarks/_results.py
+
 import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
-import keras
 
 from rnn_cookbook.errors import DataError
 from rnn_cookbook.recipes import conv1d_rnn_classifier, sentiment_rnn
 
-RESULTS = Path(__file__).parent / "results" / "text_classification.json"
 MODELS = {
     "simple_rnn": (sentiment_rnn, {"cell": "simple_rnn"}),
     "bilstm": (sentiment_rnn, {"cell": "bilstm"}),
@@ -115,9 +113,7 @@ def main() -> None:
                 print(f"  skipped: {exc}", flush=True)
                 skipped.append({"dataset": title, "reason": str(exc)})
 
-    RESULTS.parent.mkdir(exist_ok=True)
-    machine = {"python": platform.python_version(), "keras": keras.__version__, "cpu": platform.processor()}
-    RESULTS.write_text(json.dumps({"machine": machine, "runs": records, "skipped": skipped}, indent=2) + "\n")
+    results = write_results("text_classification", {"runs": records, "skipped": skipped})
 
     print("\n| data | model | test accuracy | TF-IDF + LR | epochs | train time (s) |")
     print("|---|---|---|---|---|---|")
@@ -134,7 +130,7 @@ def main() -> None:
             print(f"| {title} | {name} | {statistics.mean(accuracy):.3f}{spread} | {tfidf:.3f} | {epochs} | {wall:.0f} |")
     for skip in skipped:
         print(f"\n{skip['dataset']}: not measured ({skip['reason']})")
-    print(f"\nresults: {RESULTS}")
+    print(f"\nresults: {results}")
 
 
 if __name__ == "__main__":

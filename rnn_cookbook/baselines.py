@@ -1,7 +1,8 @@
 """Baselines: what a model must beat before its numbers mean anything.
 
-Forecasting (`persistence`, `seasonal_naive`, `linear_on_window`, `regression_errors`) and text
-classification (`tfidf_logistic_regression`, `classification_scores`).
+Forecasting (`persistence`, `seasonal_naive`, `linear_on_window`, `regression_errors`), text
+classification (`tfidf_logistic_regression`, `classification_scores`) and next-token prediction
+(`ngram_loss`, `language_model_scores`).
 
 
 The three forecasting baselines forecast the same test windows as the model, so their errors compare one to one:
@@ -16,6 +17,9 @@ Inputs and outputs are arrays shaped like `WindowSet`: windows (n, window, 1), f
 """
 
 from __future__ import annotations
+
+import math
+from collections.abc import Sequence
 
 import numpy as np
 from sklearn.linear_model import LinearRegression
@@ -85,3 +89,50 @@ def classification_scores(labels: np.ndarray, probabilities: np.ndarray) -> dict
     probabilities = np.clip(np.asarray(probabilities, dtype=float).ravel(), 1e-7, 1 - 1e-7)
     accuracy = float(np.mean((probabilities >= 0.5).astype(int) == labels))
     return {"accuracy": accuracy, "loss": float(log_loss(labels, probabilities, labels=[0, 1]))}
+
+
+def ngram_loss(
+    train_ids: Sequence[int], eval_ids: Sequence[int], vocabulary_size: int, order: int, *, start: int = 0
+) -> float:
+    """Cross-entropy (nats per token) on `eval_ids[start:]` of an n-gram model counted on `train_ids`.
+
+    Witten-Bell interpolation: each order mixes its counts with the next lower order, trusting a
+    context more the more often it was seen and the fewer different tokens followed it; order 0 is
+    uniform over the vocabulary, so no token has probability zero. `order=1` is the unigram model
+    ("how frequent is each character"), `order=3` predicts from the two tokens before. Tokens
+    before `start` are context only, for a model that predicts from the second token on.
+    """
+    from collections import Counter, defaultdict
+
+    train = [int(t) for t in train_ids]
+    counts = [Counter(tuple(train[i - n : i + 1]) for i in range(n, len(train))) for n in range(order)]
+    context_total: list[Counter] = [Counter() for _ in range(order)]
+    followers: list[defaultdict] = [defaultdict(int) for _ in range(order)]
+    for n in range(order):
+        for gram, count in counts[n].items():
+            context_total[n][gram[:-1]] += count
+            followers[n][gram[:-1]] += 1
+    total = 0.0
+    tokens = [int(t) for t in eval_ids]
+    for i, token in enumerate(tokens):
+        if i < start:
+            continue
+        probability = 1.0 / vocabulary_size
+        for n in range(order):
+            if i < n:
+                break
+            context = tuple(tokens[i - n : i])
+            seen = context_total[n].get(context, 0)
+            if seen:
+                kinds = followers[n][context]
+                probability = (counts[n].get((*context, token), 0) + kinds * probability) / (seen + kinds)
+        total -= math.log(probability)
+    return total / max(len(tokens) - start, 1)
+
+
+def language_model_scores(loss: float, *, level: str) -> dict[str, float]:
+    """Cross-entropy in nats per token (`loss`), its perplexity, and bits per character for characters."""
+    scores = {"loss": float(loss), "perplexity": float(math.exp(loss))}
+    if level == "char":
+        scores["bits_per_char"] = float(loss / math.log(2))
+    return scores

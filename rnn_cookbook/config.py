@@ -177,10 +177,11 @@ def _parse_as(kind: Any, text: str) -> Any:
     raise ValueError(f"cannot parse {kind}")
 
 
-def check_positive(name: str, value: Any) -> None:
-    """Raise unless `value` is an integer ≥ 1."""
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ConfigError(f"{name} must be an integer >= 1, got {value!r}")
+def check_positive(name: str, value: Any, *, allow_zero: bool = False) -> None:
+    """Raise unless `value` is an integer ≥ 1 (or ≥ 0 with `allow_zero`)."""
+    low = 0 if allow_zero else 1
+    if not isinstance(value, int) or isinstance(value, bool) or value < low:
+        raise ConfigError(f"{name} must be an integer >= {low}, got {value!r}")
 
 
 def check_fraction(name: str, value: Any, *, allow_zero: bool = False) -> None:

@@ -33,6 +33,11 @@ class TextClassifierRun:
                 f"(no {VOCABULARY_FILE}); use a sentiment_rnn or conv1d_rnn_classifier run"
             )
         settings: dict[str, Any] = self.run.read_json(VOCABULARY_FILE)
+        if isinstance(settings, dict) and "class_names" not in settings and "level" in settings:
+            raise RunFolderError(
+                f"{self.run.path} was made by {self.run.recipe}, which generates text; "
+                "use `rnn-cookbook generate` on it, or a sentiment_rnn or conv1d_rnn_classifier run here"
+            )
         self.vocabulary = Vocabulary.from_dict(settings)
         try:
             self.maxlen = int(settings["maxlen"])

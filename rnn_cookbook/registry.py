@@ -44,6 +44,18 @@ RECIPES: tuple[Recipe, ...] = (
         data="same as sentiment_rnn",
         description="Convolution for local n-grams, recurrent layers for their order (seed 000's hybrid).",
     ),
+    Recipe(
+        name="char_lstm_generator",
+        model="Embedding + LSTM(256), next char at every step",
+        data="Shakespeare (default), any text file or folder",
+        description="Learn a text character by character (seed 004) and generate more of it.",
+    ),
+    Recipe(
+        name="word_generator",
+        model="Embedding + SimpleRNN(50), next word",
+        data="seed 000's sentence (toy, default), any text file",
+        description="Predict the next word from the words before it (seed 000) and generate sentences.",
+    ),
 )
 
 

@@ -209,10 +209,11 @@ def metrics_table(metrics: Mapping[str, Any]) -> str:
     for values in rows.values():
         columns += [k for k in values if k not in columns]
     width = max(len(name) for name in rows) + 2
-    header = f"{metrics['split']} metrics on {metrics['data']}".ljust(width)
-    lines = [header + "".join(f"{c:>10}" for c in columns)]
+    widths = [max(10, len(c) + 2) for c in columns]
+    lines = [f"{metrics['split']} metrics on {metrics['data']}"]
+    lines.append("".ljust(width) + "".join(f"{c:>{w}}" for c, w in zip(columns, widths, strict=True)))
     for name, values in rows.items():
-        cells = "".join(f"{_cell(values.get(c)):>10}" for c in columns)
+        cells = "".join(f"{_cell(values.get(c)):>{w}}" for c, w in zip(columns, widths, strict=True))
         lines.append(name.ljust(width) + cells)
     return "\n".join(lines)
 

@@ -43,7 +43,7 @@ def test_run_quick_end_to_end(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "note: filled 59 missing weeks of co2 by time interpolation" in result.stdout
     table = result.stdout[result.stdout.index("test metrics on co2") :].splitlines()
-    assert [line.split()[0] for line in table[1:5]] == ["model", "persistence", "linear_regression", "seasonal_naive"]
+    assert [line.split()[0] for line in table[2:6]] == ["model", "persistence", "linear_regression", "seasonal_naive"]
     assert f"run folder: {output}" in result.stdout
     assert not any(word in result.stderr for word in NOISE), result.stderr
     metrics = json.loads((output / "metrics.json").read_text())

@@ -61,9 +61,12 @@ def test_metrics_record_shape_and_table():
     assert record["keras_backend"] == "tensorflow"
     json.dumps(record)
     table = metrics_table(record).splitlines()
-    assert table[0].split() == ["test", "metrics", "on", "co2", "mae", "rmse"]
-    assert table[1].split() == ["model", "0.25", "0.5"]
-    assert table[2].split() == ["persistence", "0.4", "0.6"]
+    assert table[0] == "test metrics on co2"
+    assert table[1].split() == ["mae", "rmse"]
+    assert table[2].split() == ["model", "0.25", "0.5"]
+    assert table[3].split() == ["persistence", "0.4", "0.6"]
+    wide = metrics_table({**record, "model": {"bits_per_char": 1.5}, "baselines": {}}).splitlines()
+    assert wide[1].endswith("bits_per_char") and wide[2].endswith("1.5")  # long names keep their column
 
 
 def test_history_round_trip(tmp_path):

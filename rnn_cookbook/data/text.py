@@ -1,4 +1,6 @@
-"""Labelled text for classification: IMDB, local corpora in their usual layouts, and the seed's toy set.
+"""Text for the text recipes: labelled text for classification, and corpora for generation.
+
+Labelled text for classification: IMDB, local corpora in their usual layouts, and the seed's toy set.
 
 Sources (`load_texts(source, ...)`):
 
@@ -14,6 +16,15 @@ Sources without their own test split are split once, stratified, with a fixed se
 becomes word ids through `keras.layers.TextVectorization`, adapted on the training split only
 (`encode_texts`); the resulting `Vocabulary` is saved as JSON beside the model, so a reloaded model
 turns new text into the same ids.
+
+Corpora for generation (`load_corpus(source, ...)`): one long text, split by position (the last
+10% validates), with its characters (`CharVocabulary`) or words (`Vocabulary`) as tokens:
+
+    "shakespeare"          Shakespeare's plays (1.1 MB), the corpus of TensorFlow's text-generation
+                           tutorial, downloaded once into the Keras cache with its checksum
+    "fox"                  seed 000's one sentence, a named toy
+    path/to/file.txt       any UTF-8 text file
+    path/to/folder         every *.txt file under it, in name order, joined by blank lines
 """
 
 from __future__ import annotations
@@ -33,6 +44,9 @@ from rnn_cookbook.errors import DataError
 KERAS_DATASETS = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 IMDB_SHA256 = "69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f"
 IMDB_WORD_INDEX_MD5 = "bfafd718b763782e994055a2d397834f"
+SHAKESPEARE_URL = "https://storage.googleapis.com/download.tensorflow.org/data/shakespeare.txt"
+SHAKESPEARE_SHA256 = "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed"  # 1,115,394 bytes
+FOX_SENTENCE = "The quick brown fox jumps over the lazy dog."  # seed 000's text-generation demo
 TOY_SENTENCES = (  # seed 000's sentiment example, labels as the seed gives them
     ("I love this movie.", 1),
     ("This is a terrible movie.", 0),
@@ -40,6 +54,7 @@ TOY_SENTENCES = (  # seed 000's sentiment example, labels as the seed gives them
     ("This is great!", 1),
 )
 STANDARDIZE = "lower_and_strip_punctuation"
+KERAS_PUNCTUATION = r'[!"#$%&()\*\+,-\./:;<=>?@\[\\\]^_`{|}~\']'  # what that standardisation strips
 VOCABULARY_FILE = "vocabulary.json"  # beside model.keras in a text run's folder
 
 
@@ -104,13 +119,32 @@ class Vocabulary:
         start = [self.start_id] if self.start_id is not None else []
         return [start + [self.oov_id if i == 1 else i for i in ids] for ids in encoded]
 
+    def encode_text(self, text: str) -> list[int]:
+        """Word ids of one text; unknown words become `oov_id` (see `unknown`)."""
+        return self.encode([text])[0]
+
+    def unknown(self, text: str) -> list[str]:
+        """The words of `text` that are not in the vocabulary (each is read as `tokens[oov_id]`)."""
+        known = self._known
+        return list(dict.fromkeys(w for w in standardized_words(text) if w not in known))
+
+    @functools.cached_property
+    def _known(self) -> frozenset[str]:
+        return frozenset(self.tokens)
+
     def decode(self, ids: Iterable[int]) -> str:
         """The words of `ids`, without padding or the start marker."""
         skip = {0, self.start_id}
         return " ".join(self.tokens[i] for i in ids if i not in skip and 0 <= i < len(self.tokens))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"tokens": list(self.tokens), "oov_id": self.oov_id, "start_id": self.start_id, "standardize": STANDARDIZE}
+        return {
+            "level": "word",
+            "tokens": list(self.tokens),
+            "oov_id": self.oov_id,
+            "start_id": self.start_id,
+            "standardize": STANDARDIZE,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Vocabulary:
@@ -118,6 +152,15 @@ class Vocabulary:
             return cls(tuple(data["tokens"]), oov_id=int(data["oov_id"]), start_id=data["start_id"])
         except (KeyError, TypeError, ValueError) as exc:
             raise DataError(f"not a vocabulary: {exc}") from None
+
+
+def standardized_words(text: str) -> list[str]:
+    """The words `TextVectorization` sees in `text` with the standardisation used here."""
+    import tensorflow as tf
+
+    lowered = tf.strings.lower(text)
+    stripped = tf.strings.regex_replace(lowered, KERAS_PUNCTUATION, "")
+    return [w.decode("utf-8") for w in tf.strings.split(stripped).numpy()]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -272,8 +315,13 @@ def imdb_sequences(
     does (its shuffle with seed 113, start id 1, unknown id 2, words from id 4). Without network or
     cache this is a `DataError` that says how to use a local copy instead.
     """
-    npz = _download("imdb.npz", origin, file_hash, cache_dir)
-    word_index = json.loads(Path(_download("imdb_word_index.json", origin, word_index_hash, cache_dir)).read_text())
+    hint = "--set data=path/to/aclImdb (the unpacked archive) or a CSV / folder of labelled text"
+    folder = origin.rstrip("/") + "/"
+    npz = _download("IMDB", "imdb.npz", folder + "imdb.npz", file_hash, cache_dir, hint=hint)
+    word_index_file = _download(
+        "IMDB", "imdb_word_index.json", folder + "imdb_word_index.json", word_index_hash, cache_dir, hint=hint
+    )
+    word_index = json.loads(Path(word_index_file).read_text())
     with np.load(npz, allow_pickle=True) as archive:  # object arrays; the file's hash was checked above
         x_train, y_train, x_test, y_test = (archive[k] for k in ("x_train", "y_train", "x_test", "y_test"))
     order = np.random.RandomState(113)
@@ -337,6 +385,135 @@ def check_texts(texts: Any) -> list[str]:
     return list(texts)
 
 
+# --- corpora for generation --------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class CharVocabulary:
+    """Characters as tokens: `tokens[i]` is the character of id i. No unknown id: a character the
+    model never saw is an error (`encode_text` lists them), not a silent guess."""
+
+    tokens: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    @classmethod
+    def from_text(cls, text: str) -> CharVocabulary:
+        """Every distinct character of `text`, sorted."""
+        return cls(tuple(sorted(set(text))))
+
+    @functools.cached_property
+    def _ids(self) -> dict[str, int]:
+        return {c: i for i, c in enumerate(self.tokens)}
+
+    def unknown(self, text: str) -> list[str]:
+        """The characters of `text` that are not in the vocabulary, in order of appearance."""
+        ids = self._ids
+        return list(dict.fromkeys(c for c in text if c not in ids))
+
+    def encode_text(self, text: str) -> list[int]:
+        """Character ids of `text`; a `DataError` naming every character the vocabulary lacks."""
+        missing = self.unknown(text)
+        if missing:
+            shown = ", ".join(repr(c) for c in missing[:20]) + (" ..." if len(missing) > 20 else "")
+            raise DataError(
+                f"{len(missing)} character(s) not in the model's vocabulary of {len(self)}: {shown} "
+                "(the model has no unknown-character token; remove or replace them)"
+            )
+        ids = self._ids
+        return [ids[c] for c in text]
+
+    def decode(self, ids: Iterable[int]) -> str:
+        return "".join(self.tokens[i] for i in ids)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"level": "char", "tokens": list(self.tokens)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CharVocabulary:
+        try:
+            tokens = tuple(data["tokens"])
+        except (KeyError, TypeError) as exc:
+            raise DataError(f"not a character vocabulary: {exc}") from None
+        if not all(isinstance(t, str) and len(t) == 1 for t in tokens) or len(set(tokens)) != len(tokens):
+            raise DataError("not a character vocabulary: tokens must be distinct single characters")
+        return cls(tokens)
+
+
+def vocabulary_from_dict(data: dict[str, Any]) -> CharVocabulary | Vocabulary:
+    """A saved vocabulary of either level (`"level": "char"` or `"word"`; older files are words)."""
+    if not isinstance(data, dict):
+        raise DataError("not a vocabulary: expected a JSON object")
+    return CharVocabulary.from_dict(data) if data.get("level") == "char" else Vocabulary.from_dict(data)
+
+
+@dataclasses.dataclass(frozen=True)
+class Corpus:
+    """One long text for a generator, split by position: the last `validation_fraction` validates."""
+
+    name: str
+    text: str
+    validation_start: int  # index of the first validation character
+    synthetic: bool = False
+    notes: tuple[str, ...] = ()
+
+    @property
+    def train_text(self) -> str:
+        return self.text[: self.validation_start]
+
+    @property
+    def validation_text(self) -> str:
+        return self.text[self.validation_start :]
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} (toy)" if self.synthetic else self.name
+
+
+def load_corpus(
+    source: str,
+    *,
+    validation_fraction: float = 0.1,
+    origin: str = SHAKESPEARE_URL,
+    file_hash: str | None = SHAKESPEARE_SHA256,
+    cache_dir: str | Path | None = None,
+) -> Corpus:
+    """A text to learn to generate (see the module docstring for `source`).
+
+    The split is by position, not at random: the validation text is the last part of the corpus,
+    which the model never reads while training (random windows would leak neighbouring text).
+    A corpus too short to split (seed 000's sentence) validates on its training text, and says so.
+    """
+    if source == "fox":
+        return Corpus(
+            name="seed000_fox", text=FOX_SENTENCE, validation_start=len(FOX_SENTENCE), synthetic=True,
+            notes=("toy: seed 000's one sentence; it validates on its training text, so its loss says nothing",),
+        )
+    if source == "shakespeare":
+        path = Path(_download("Shakespeare", "shakespeare.txt", origin, file_hash, cache_dir, hint="--set data=path/to/text.txt"))
+        text, name = _read_text(path), "shakespeare"
+    else:
+        path = Path(source)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*.txt") if p.is_file())
+            if not files:
+                raise DataError(f"{path} holds no *.txt files")
+            text = "\n\n".join(_read_text(p) for p in files)
+        elif path.is_file():
+            text = _read_text(path)
+        else:
+            raise DataError(f"no text at {source!r}: use 'shakespeare', 'fox', a UTF-8 text file or a folder of *.txt files")
+        name = path.stem if path.is_file() else path.name
+    if not text.strip():
+        raise DataError(f"{source} holds no text")
+    validation_start = len(text) - int(round(len(text) * validation_fraction))
+    return Corpus(
+        name=name,
+        text=text,
+        validation_start=validation_start,
+        notes=(f"{name}: {len(text):,} characters; the last {len(text) - validation_start:,} validate",),
+    )
+
+
 # --- helpers -----------------------------------------------------------------------------------
 def _split(name: str, texts: list[str], labels: list[Any], test_fraction: float, seed: int) -> LabelledTexts:
     """Number the labels (sorted class names) and split stratified into train and test."""
@@ -382,18 +559,17 @@ def _shuffled(x: np.ndarray, y: np.ndarray, rng: np.random.RandomState) -> tuple
     return x[order], y[order]
 
 
-def _download(name: str, origin: str, file_hash: str | None, cache_dir: str | Path | None) -> str:
-    """`keras.utils.get_file` into the Keras cache, with the one clear error when it fails."""
+def _download(
+    dataset: str, name: str, url: str, file_hash: str | None, cache_dir: str | Path | None, *, hint: str
+) -> str:
+    """`keras.utils.get_file(name, url)` into the Keras cache, with the one clear error when it fails."""
     if cache_dir is not None:
         Path(cache_dir).mkdir(parents=True, exist_ok=True)  # get_file falls back to /tmp for a folder it cannot write
     try:
         return keras.utils.get_file(
-            name, origin=origin.rstrip("/") + "/" + name, file_hash=file_hash, cache_dir=cache_dir
+            name, origin=url, file_hash=file_hash, cache_dir=cache_dir
         )
     except Exception as exc:  # get_file raises bare Exception/OSError/ValueError for network and hash problems
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(
-            f"IMDB: download of {name} failed ({reason}); without network, use a local copy: "
-            "--set data=path/to/aclImdb (the unpacked archive) or a CSV / folder of labelled text"
-        ) from None
+        raise DataError(f"{dataset}: download of {name} failed ({reason}); without network, use a local copy: {hint}") from None
 

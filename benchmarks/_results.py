@@ -1,0 +1,34 @@
+"""Where every benchmark writes its figures, with the machine that produced them."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def machine() -> dict[str, Any]:
+    """Python, Keras and TensorFlow versions, CPU count and any GPU: what the timings depend on."""
+    import keras
+    import tensorflow as tf
+
+    return {
+        "python": platform.python_version(),
+        "keras": keras.__version__,
+        "tensorflow": tf.__version__,
+        "cpu": platform.processor() or platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "gpus": [gpu.name for gpu in tf.config.list_physical_devices("GPU")],
+    }
+
+
+def write_results(name: str, payload: dict[str, Any]) -> Path:
+    """Write `results/<name>.json`: the machine, then the payload."""
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps({"machine": machine(), **payload}, indent=2) + "\n")
+    return path

@@ -1,0 +1,182 @@
+"""Word-level next-word prediction with a SimpleRNN, and sentences generated from it.
+
+Source: seed 000's text-generation example: the sentence "The quick brown fox jumps over the lazy
+dog.", every prefix of it as an input and the word after it as the target, `SimpleRNN(50)` →
+`Dense(vocabulary, softmax)`, Adam, sparse categorical cross-entropy, 100 epochs. Its code does not
+run as written (DESIGN.md's errata): it feeds word ids to the SimpleRNN as numbers, without an
+`Embedding`, and its `return_sequences=True` gives a prediction per step against one label per
+sequence. Here:
+
+- words become ids through `keras.layers.TextVectorization` (`Vocabulary`, adapted on the training
+  text only, saved as `vocabulary.json`); unknown words read as `[UNK]`;
+- an `Embedding` turns ids into vectors before the SimpleRNN, which returns only its last state;
+- the inputs are n-gram prefix windows: for every word of the text, up to `window` words before it
+  (padded at the front, and masked, so padding never moves the state) with that word as target.
+
+The default data is the seed's one sentence, named as a toy: 8 windows, a model that learns them
+by heart, nothing more. Give it a real text with `--set data=path/to/book.txt`; the last 10% of
+the text then validates, beside unigram and trigram baselines on the same words. Generation uses
+the same stateful, compiled sampler as `char_lstm_generator`:
+
+    rnn-cookbook run word_generator                                 # the seed's sentence (toy)
+    rnn-cookbook run word_generator --set data=path/to/book.txt --set epochs=20
+    rnn-cookbook generate runs/word_generator/<run> --prompt "the quick" --length 8 --temperature 0
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+from typing import ClassVar
+
+import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+import keras
+import numpy as np
+
+from rnn_cookbook import baselines, script
+from rnn_cookbook.config import RecipeConfig, check_fraction, check_positive
+from rnn_cookbook.data.pipeline import array_dataset
+from rnn_cookbook.data.text import VOCABULARY_FILE, Corpus, Vocabulary, load_corpus
+from rnn_cookbook.errors import ConfigError, DataError
+from rnn_cookbook.generation import SamplePrinter
+from rnn_cookbook.training import Evaluation, TrainResult, train_recipe
+
+
+@dataclasses.dataclass
+class Config(RecipeConfig):
+    """Seed 000's model and settings, with an Embedding in front."""
+
+    recipe: ClassVar[str] = "word_generator"
+
+    data: str = "fox"  # fox (seed 000's sentence, a toy) | shakespeare | path to a UTF-8 text file or folder
+    num_words: int = 10000  # vocabulary size, the most frequent words of the training text
+    window: int = 10  # words of context before each target (the sentence's longest prefix is 8)
+    embedding_dim: int = 50
+    units: int = 50  # seed 000: SimpleRNN(50)
+    epochs: int = 100  # seed 000
+    batch_size: int = 32
+    validation_fraction: float = 0.1  # the last 10% of the text (a toy validates on its training text)
+    sample_every: int = 10  # print a sample after every n epochs (0: never)
+    sample_length: int = 12  # words
+    sample_temperature: float = 0.8
+
+    def validate(self) -> None:
+        super().validate()
+        for name in ("num_words", "window", "embedding_dim", "units", "sample_length"):
+            check_positive(name, getattr(self, name))
+        if self.num_words < 3:
+            raise ConfigError(f"num_words must be at least 3 (0 is padding, 1 unknown), got {self.num_words}")
+        check_positive("sample_every", self.sample_every, allow_zero=True)
+        check_fraction("validation_fraction", self.validation_fraction)
+
+    @classmethod
+    def quick(cls) -> Config:
+        """Seconds on CPU: the seed's sentence, a small model, 30 epochs at a higher learning rate."""
+        return cls(embedding_dim=16, units=16, epochs=30, batch_size=8, learning_rate=0.01, sample_every=0)
+
+
+@dataclasses.dataclass(frozen=True)
+class WordData:
+    """The corpus, its word vocabulary, and (prefix window, next word) pairs for each split."""
+
+    corpus: Corpus
+    vocabulary: Vocabulary
+    train_ids: np.ndarray
+    validation_ids: np.ndarray
+    train: tuple[np.ndarray, np.ndarray]
+    validation: tuple[np.ndarray, np.ndarray]
+
+
+def prefix_windows(ids: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each word after the first: the `window` ids before it (0-padded at the front), and it."""
+    ids = np.asarray(ids, dtype="int32")
+    padded = np.concatenate([np.zeros(window, dtype="int32"), ids])
+    inputs = np.lib.stride_tricks.sliding_window_view(padded, window)[1 : len(ids)]
+    return np.ascontiguousarray(inputs), ids[1:]
+
+
+def load_data(cfg: Config) -> WordData:
+    """Words of the corpus as ids (vocabulary from the training part), cut into prefix windows."""
+    corpus = load_corpus(cfg.data, validation_fraction=cfg.validation_fraction)
+    vocabulary = Vocabulary.adapt(corpus.train_text.splitlines() or [corpus.train_text], max_tokens=cfg.num_words)
+    train_ids = np.asarray(vocabulary.encode_text(corpus.train_text), dtype="int32")
+    validation_ids = train_ids if corpus.synthetic else np.asarray(vocabulary.encode_text(corpus.validation_text), dtype="int32")
+    for name, ids in (("training", train_ids), ("validation", validation_ids)):
+        if len(ids) < 2:
+            raise DataError(f"{corpus.label}: the {name} text has {len(ids)} word(s); it needs at least 2")
+    return WordData(
+        corpus, vocabulary, train_ids, validation_ids,
+        train=prefix_windows(train_ids, cfg.window),
+        validation=prefix_windows(validation_ids, cfg.window),
+    )
+
+
+def build_model(cfg: Config, vocabulary_size: int) -> keras.Model:
+    """Embedding (padding masked) → SimpleRNN → Dense softmax over the words."""
+    inputs = keras.Input(shape=(None,), dtype="int32", name="word_ids")
+    hidden = keras.layers.Embedding(vocabulary_size, cfg.embedding_dim, mask_zero=True, name="embedding")(inputs)
+    hidden = keras.layers.SimpleRNN(cfg.units, name="simple_rnn")(hidden)
+    outputs = keras.layers.Dense(vocabulary_size, activation="softmax", name="next_word")(hidden)
+    model = keras.Model(inputs, outputs, name="word_rnn")
+    model.compile(
+        optimizer=keras.optimizers.Adam(cfg.learning_rate),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model
+
+
+def evaluate(model: keras.Model, data: WordData, cfg: Config) -> Evaluation:
+    """Validation loss per word of the model, a unigram and a trigram model, on the same targets."""
+    loss, accuracy = model.evaluate(array_dataset(*data.validation, cfg.batch_size), verbose=0)
+    size = len(data.vocabulary)
+    return Evaluation(
+        data=data.corpus.label,
+        split="validation",
+        model={**baselines.language_model_scores(loss, level="word"), "accuracy": float(accuracy)},
+        baselines={
+            name: baselines.language_model_scores(
+                baselines.ngram_loss(data.train_ids, data.validation_ids, size, order=n, start=1), level="word"
+            )
+            for name, n in (("unigram", 1), ("trigram", 3))
+        },
+    )
+
+
+def train(cfg: Config | None = None, *, output: str | Path | None = None, verbose: int | None = None) -> TrainResult:
+    """The whole recipe: corpus, windows, model, fit, validation loss beside n-grams, run folder."""
+    cfg = cfg or Config()
+    data = load_data(cfg)
+    if verbose != 0:
+        for note in data.corpus.notes:
+            print(f"note: {note}")
+    printer = SamplePrinter(
+        data.vocabulary,
+        data.vocabulary.decode(data.train_ids[:2]),
+        length=cfg.sample_length,
+        temperature=cfg.sample_temperature,
+        every=cfg.sample_every if verbose != 0 else 0,
+    )
+    return train_recipe(
+        cfg,
+        build_model=lambda: build_model(cfg, len(data.vocabulary)),
+        datasets=lambda: (
+            array_dataset(*data.train, cfg.batch_size, shuffle=True, seed=cfg.seed),
+            array_dataset(*data.validation, cfg.batch_size),
+        ),
+        evaluate=lambda model: evaluate(model, data, cfg),
+        extra_callbacks=[printer],
+        json_files={VOCABULARY_FILE: data.vocabulary.to_dict()},
+        output=output,
+        verbose=verbose,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point: `python recipes/word_generator.py --help`."""
+    return script.main(sys.modules[__name__], argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
