@@ -130,9 +130,40 @@ def ngram_loss(
     return total / max(len(tokens) - start, 1)
 
 
+def char_ngram_baselines(
+    train_ids: Sequence[int], eval_ids: Sequence[int], vocabulary_size: int, *, start: int = 1
+) -> dict[str, dict[str, float]]:
+    """The unigram and 5-gram character models every char-level recipe reports beside its own loss."""
+    return {
+        name: language_model_scores(ngram_loss(train_ids, eval_ids, vocabulary_size, order, start=start), level="char")
+        for name, order in (("unigram", 1), ("5-gram", 5))
+    }
+
+
 def language_model_scores(loss: float, *, level: str) -> dict[str, float]:
     """Cross-entropy in nats per token (`loss`), its perplexity, and bits per character for characters."""
     scores = {"loss": float(loss), "perplexity": float(math.exp(loss))}
     if level == "char":
         scores["bits_per_char"] = float(loss / math.log(2))
     return scores
+
+
+def multiclass_scores(labels: np.ndarray, probabilities: np.ndarray) -> dict[str, float]:
+    """Accuracy of the most probable class and cross-entropy (`loss`, nats per item), over every item.
+
+    `probabilities` has one more axis than `labels` (classes last): one label per image, or one per
+    step of a tagged sequence, alike.
+    """
+    labels = np.asarray(labels).reshape(-1)
+    probabilities = np.asarray(probabilities, dtype=float).reshape(len(labels), -1)
+    picked = np.clip(probabilities[np.arange(len(labels)), labels], 1e-7, 1.0)
+    return {
+        "accuracy": float(np.mean(probabilities.argmax(axis=-1) == labels)),
+        "loss": float(-np.mean(np.log(picked))),
+    }
+
+
+def class_frequencies(train_labels: np.ndarray, shape: Sequence[int], num_classes: int) -> np.ndarray:
+    """The majority-class baseline as probabilities: every item gets the training label frequencies."""
+    frequencies = np.bincount(np.asarray(train_labels).ravel(), minlength=num_classes) / np.size(train_labels)
+    return np.broadcast_to(frequencies, (*shape, num_classes))

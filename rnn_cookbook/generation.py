@@ -244,6 +244,11 @@ class GeneratorRun:
                 f"{self.run.path} was made by {self.run.recipe}, which does not generate text (no {VOCABULARY_FILE})"
             )
         settings = self.run.read_json(VOCABULARY_FILE)
+        if isinstance(settings, dict) and "task" in settings:
+            raise RunFolderError(
+                f"{self.run.path} was made by {self.run.recipe}, which answers {settings['task']} questions "
+                "rather than continuing text; see that recipe's docstring"
+            )
         if isinstance(settings, dict) and "class_names" in settings:
             raise RunFolderError(
                 f"{self.run.path} was made by {self.run.recipe}, a text classifier; "

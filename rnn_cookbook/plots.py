@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
 
@@ -118,3 +119,92 @@ def confusion_matrix(labels: Sequence[int], predictions: Sequence[int], class_na
     axis.set(title=f"{title}\naccuracy {accuracy:.3f}", xlabel="predicted class", ylabel="true class")
     figure.colorbar(image, ax=axis, label="share of the true class")
     return figure
+
+
+def misclassified_grid(
+    images: np.ndarray,
+    labels: np.ndarray,
+    probabilities: np.ndarray,
+    class_names: Sequence[str],
+    *,
+    title: str,
+    pixel_max: float = 255.0,
+    limit: int = 24,
+    columns: int = 8,
+) -> Figure:
+    """The model's most confident mistakes: each image with its true class and the class predicted.
+
+    Mistakes are ordered by the probability the model gave its wrong answer, highest first: those
+    are either the hardest images or mislabelled ones, and a person sees which at a glance.
+    """
+    labels = np.asarray(labels).ravel()
+    predicted = np.asarray(probabilities).argmax(axis=1)
+    wrong = np.flatnonzero(predicted != labels)
+    wrong = wrong[np.argsort(-probabilities[wrong, predicted[wrong]], kind="stable")][:limit]
+    columns = max(1, min(columns, len(wrong)))
+    rows = max(1, -(-len(wrong) // columns))
+    figure = Figure(figsize=(1.5 * columns + 0.4, 1.75 * rows + 0.6), layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.subplots(rows, columns, squeeze=False)
+    for axis in axes.ravel():
+        axis.set_axis_off()
+    for axis, index in zip(axes.ravel(), wrong, strict=False):
+        axis.imshow(images[index], cmap="gray_r", vmin=0, vmax=pixel_max, interpolation="nearest")
+        axis.set_title(
+            f"true {class_names[labels[index]]}\nsaid {class_names[predicted[index]]} "
+            f"{probabilities[index, predicted[index]]:.0%}",
+            fontsize=8,
+        )
+    if not len(wrong):
+        axes[0, 0].text(0.5, 0.5, "no misclassified images", ha="center", va="center")
+    figure.suptitle(f"{title}: {len(np.flatnonzero(predicted != labels))} of {len(labels)} misclassified")
+    return figure
+
+
+def tagged_sequence(
+    observations: np.ndarray,
+    truth: np.ndarray,
+    taggers: Mapping[str, np.ndarray],
+    *,
+    class_names: Sequence[str],
+    title: str,
+    levels: Sequence[float] | None = None,
+) -> Figure:
+    """One sequence and its tags: the observations on top, a colour strip per tagger below.
+
+    The top panel draws the observations over the true classes (background colour) and, if given,
+    each class's `levels` (here, the regime means). The bottom panel has one strip for the truth
+    and one for each tagger, coloured by class, its accuracy on this sequence in the row name:
+    mistakes show as colour that differs from the truth strip above it.
+    """
+    truth = np.asarray(truth)
+    steps = np.arange(len(truth))
+    colours = [_class_colour(k) for k in range(len(class_names))]
+    cmap = ListedColormap(colours)
+    figure, (values_axis, tags_axis) = new_figure(10.0, 5.5, rows=2)
+    extent = (-0.5, len(truth) - 0.5)
+    low, high = float(np.min(observations)), float(np.max(observations))
+    values_axis.imshow(
+        truth[None, :], aspect="auto", cmap=cmap, vmin=-0.5, vmax=len(class_names) - 0.5, alpha=0.25,
+        extent=(*extent, low - 0.5, high + 0.5), interpolation="nearest",
+    )
+    values_axis.plot(steps, observations, ".-", color="black", linewidth=0.6, markersize=3, label="observation")
+    for k, level in enumerate(levels if levels is not None else []):
+        values_axis.axhline(level, color=colours[k], linestyle="--", linewidth=1.2, label=f"{class_names[k]}")
+    values_axis.set(title=title, ylabel="observation", ylim=(low - 0.5, high + 0.5))
+    values_axis.legend(loc="upper right", fontsize="small", ncols=min(4, len(class_names) + 1))
+
+    rows = {"truth": truth, **{name: np.asarray(tags) for name, tags in taggers.items()}}
+    names = ["truth"] + [f"{name} ({np.mean(tags == truth):.0%})" for name, tags in taggers.items()]
+    tags_axis.imshow(
+        np.stack(list(rows.values())), aspect="auto", cmap=cmap, vmin=-0.5, vmax=len(class_names) - 0.5,
+        extent=(*extent, len(rows) - 0.5, -0.5), interpolation="nearest",
+    )
+    tags_axis.set_yticks(range(len(rows)), labels=names)
+    tags_axis.set(title="Class at each step (colour as above)", xlabel="step")
+    return figure
+
+
+def _class_colour(index: int) -> str:
+    """Matplotlib's default colour cycle, by index."""
+    return f"C{index % 10}"

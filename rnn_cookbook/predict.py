@@ -35,8 +35,8 @@ class TextClassifierRun:
         settings: dict[str, Any] = self.run.read_json(VOCABULARY_FILE)
         if isinstance(settings, dict) and "class_names" not in settings and "level" in settings:
             raise RunFolderError(
-                f"{self.run.path} was made by {self.run.recipe}, which generates text; "
-                "use `rnn-cookbook generate` on it, or a sentiment_rnn or conv1d_rnn_classifier run here"
+                f"{self.run.path} was made by {self.run.recipe}, which does not classify text; "
+                "predict needs a sentiment_rnn or conv1d_rnn_classifier run (generators: `rnn-cookbook generate`)"
             )
         self.vocabulary = Vocabulary.from_dict(settings)
         try:

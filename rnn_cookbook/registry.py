@@ -56,6 +56,30 @@ RECIPES: tuple[Recipe, ...] = (
         data="seed 000's sentence (toy, default), any text file",
         description="Predict the next word from the words before it (seed 000) and generate sentences.",
     ),
+    Recipe(
+        name="row_lstm_classifier",
+        model="2 x LSTM(128) over image rows + Dense(softmax)",
+        data="scikit-learn digits (default, offline), MNIST, Fashion-MNIST, IDX folder",
+        description="Read an image row by row with a stacked LSTM (seed 002), beside majority and pixel logistic regression.",
+    ),
+    Recipe(
+        name="seq2seq_addition",
+        model="LSTM encoder -> LSTM decoder, greedy step-by-step decoding",
+        data="sums of numbers up to 3 digits (synthetic)",
+        description='Learn to add "535+61" -> "596" with an encoder-decoder (seed 004), scored by exact match.',
+    ),
+    Recipe(
+        name="stacked_lstm_tagger",
+        model="LSTM(64) -> LSTM(32) -> Dense(softmax) at every step",
+        data="hidden Markov regimes (synthetic)",
+        description="Tag every step with its hidden regime (seed 001's stack), beside memoryless and filter references.",
+    ),
+    Recipe(
+        name="numpy_rnn_scratch",
+        model="NumPy RNN(100): tanh + softmax, BPTT, Adagrad",
+        data="seed 000's sentence (toy, default), Shakespeare, any text file",
+        description="The seeds' RNN equations from scratch in NumPy (min-char-rnn style), gradient-checked.",
+    ),
 )
 
 

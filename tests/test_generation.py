@@ -152,6 +152,15 @@ def test_next_token_dataset_targets_are_the_inputs_shifted_by_one():
     assert inputs[1].tolist() == [6, 7, 8, 9, 10] and targets[1].tolist() == [7, 8, 9, 10, 11]
 
 
+def test_shuffled_next_token_dataset_cuts_at_a_new_offset_each_epoch():
+    dataset = next_token_dataset(np.arange(50), sequence_length=4, batch_size=3, shuffle=True, seed=0)
+    epochs = [np.concatenate([x.numpy() for x, _ in dataset]) for _ in range(4)]
+    assert all(len(epoch) == 9 for epoch in epochs)  # the same number of sequences every epoch
+    assert len({int(epoch[:, 0].min()) for epoch in epochs}) > 1  # but not the same windows
+    for epoch in epochs:  # each still a run of consecutive ids
+        assert (np.diff(epoch, axis=1) == 1).all()
+
+
 def test_ngram_loss_is_the_entropy_it_should_be():
     rng = np.random.RandomState(0)
     uniform = rng.randint(0, 4, 20000)
@@ -181,6 +190,15 @@ def test_char_recipe_learns_below_the_uniform_loss(char_run, char_vocabulary):
     assert char_run.model.output_shape == (None, None, len(char_vocabulary))  # a prediction at every step
 
 
+def test_stream_loss_predicts_every_character_from_all_before_it(char_recipe, char_run, char_vocabulary):
+    ids = np.asarray(char_vocabulary.encode_text("the cat sees the moon.\na dog likes the river."), dtype="int32")
+    probabilities = char_run.model.predict(ids[None, :-1], verbose=0)[0]
+    expected = -np.mean(np.log(probabilities[np.arange(len(ids) - 1), ids[1:]]))
+    loss, _ = char_recipe.stream_loss(char_run.model, ids, streams=1)
+    assert loss == pytest.approx(expected, rel=1e-5)
+    assert char_recipe.stream_loss(char_run.model, ids, streams=4)[0] != pytest.approx(expected, rel=1e-5)
+
+
 def test_word_recipe_learns_the_seed_sentence(word_run):
     vocabulary = vocabulary_from_dict(word_run.run.read_json("vocabulary.json"))
     assert word_run.metrics["data"] == "seed000_fox (toy)"
@@ -198,7 +216,7 @@ def test_recipe_settings_are_checked(char_recipe, word_recipe, tmp_path):
         word_recipe.Config(num_words=2)
     short = tmp_path / "short.txt"
     short.write_text("just a few characters here", encoding="utf-8")
-    with pytest.raises(DataError, match="fewer than one sequence of 101"):
+    with pytest.raises(DataError, match="fewer than the 101 needed"):
         char_recipe.load_data(char_recipe.Config(data=str(short)))
 
 
@@ -329,4 +347,4 @@ def test_generate_and_predict_refuse_each_others_runs(char_run, tmp_path):
     with pytest.raises(RunFolderError, match="a text classifier; generate needs"):
         GeneratorRun(classifier.run.path)
     result = cli("predict", str(char_run.run.path), "some text")
-    assert result.returncode == 1 and "which generates text" in result.stderr
+    assert result.returncode == 1 and "which does not classify text" in result.stderr

@@ -15,7 +15,7 @@ def array_dataset(
     """Batches of (inputs, targets); with `shuffle`, a new seeded order every epoch."""
     dataset = tf.data.Dataset.from_tensor_slices((inputs, targets))
     if shuffle:
-        dataset = dataset.shuffle(len(inputs), seed=seed, reshuffle_each_iteration=True)
+        dataset = dataset.shuffle(len(targets), seed=seed, reshuffle_each_iteration=True)  # inputs may be a dict
     return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
@@ -23,9 +23,25 @@ def next_token_dataset(
     ids: np.ndarray, sequence_length: int, batch_size: int, *, shuffle: bool = False, seed: int | None = None
 ) -> tf.data.Dataset:
     """Batches of (ids[t:t+n], ids[t+1:t+n+1]): one long token stream cut into non-overlapping
-    chunks of `n + 1`, the next token as the target at every position of every chunk."""
-    chunks = tf.data.Dataset.from_tensor_slices(np.asarray(ids, dtype="int32")).batch(sequence_length + 1, drop_remainder=True)
-    dataset = chunks.map(lambda chunk: (chunk[:-1], chunk[1:]), num_parallel_calls=tf.data.AUTOTUNE)
+    chunks of `n + 1`, the next token as the target at every position of every chunk.
+
+    With `shuffle`, every epoch also starts the cut at a new random offset in [0, n], so the
+    model sees different windows of the text each epoch instead of the same ones again.
+    """
+    stream = tf.constant(np.asarray(ids, dtype="int32"))
+
+    def chunks(offset: tf.Tensor) -> tf.data.Dataset:
+        return tf.data.Dataset.from_tensor_slices(stream[offset:]).batch(sequence_length + 1, drop_remainder=True)
+
     if shuffle:
-        dataset = dataset.shuffle(len(ids) // (sequence_length + 1) + 1, seed=seed, reshuffle_each_iteration=True)
-    return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+        count = (len(ids) - sequence_length) // (sequence_length + 1)  # whole chunks whatever the offset
+        offsets = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).take(1)
+        dataset = offsets.flat_map(lambda r: chunks(tf.cast(r % (sequence_length + 1), tf.int32)).take(count))
+        dataset = dataset.shuffle(count + 1, seed=seed, reshuffle_each_iteration=True)
+    else:
+        count = len(ids) // (sequence_length + 1)
+        dataset = chunks(tf.constant(0))
+    dataset = dataset.map(lambda chunk: (chunk[:-1], chunk[1:]), num_parallel_calls=tf.data.AUTOTUNE).batch(batch_size)
+    # Every epoch has the same number of batches; saying so lets Keras show progress and not warn.
+    dataset = dataset.apply(tf.data.experimental.assert_cardinality(-(-count // batch_size)))
+    return dataset.prefetch(tf.data.AUTOTUNE)

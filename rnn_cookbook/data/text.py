@@ -39,6 +39,7 @@ from typing import Any
 import keras
 import numpy as np
 
+from rnn_cookbook.data.download import download
 from rnn_cookbook.errors import DataError
 
 KERAS_DATASETS = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
@@ -317,8 +318,8 @@ def imdb_sequences(
     """
     hint = "--set data=path/to/aclImdb (the unpacked archive) or a CSV / folder of labelled text"
     folder = origin.rstrip("/") + "/"
-    npz = _download("IMDB", "imdb.npz", folder + "imdb.npz", file_hash, cache_dir, hint=hint)
-    word_index_file = _download(
+    npz = download("IMDB", "imdb.npz", folder + "imdb.npz", file_hash, cache_dir, hint=hint)
+    word_index_file = download(
         "IMDB", "imdb_word_index.json", folder + "imdb_word_index.json", word_index_hash, cache_dir, hint=hint
     )
     word_index = json.loads(Path(word_index_file).read_text())
@@ -489,7 +490,7 @@ def load_corpus(
             notes=("toy: seed 000's one sentence; it validates on its training text, so its loss says nothing",),
         )
     if source == "shakespeare":
-        path = Path(_download("Shakespeare", "shakespeare.txt", origin, file_hash, cache_dir, hint="--set data=path/to/text.txt"))
+        path = Path(download("Shakespeare", "shakespeare.txt", origin, file_hash, cache_dir, hint="--set data=path/to/text.txt"))
         text, name = _read_text(path), "shakespeare"
     else:
         path = Path(source)
@@ -513,6 +514,38 @@ def load_corpus(
         notes=(f"{name}: {len(text):,} characters; the last {len(text) - validation_start:,} validate",),
     )
 
+
+@dataclasses.dataclass(frozen=True)
+class CharText:
+    """A corpus as character ids: its vocabulary and the ids of the training and validation parts."""
+
+    corpus: Corpus
+    vocabulary: CharVocabulary
+    train_ids: np.ndarray
+    validation_ids: np.ndarray
+
+
+def load_char_text(source: str, *, validation_fraction: float = 0.1, min_length: int = 2) -> CharText:
+    """`load_corpus(source)` as character ids; the vocabulary is every character of the whole text.
+
+    Taking the characters of the whole text (not only the training part) leaks nothing: the
+    character set is part of the format, not something learned, and it spares the validation text
+    characters the model could not represent. A toy too short to split validates on its training
+    text (its notes say so). Each part must hold at least `min_length` characters.
+    """
+    corpus = load_corpus(source, validation_fraction=validation_fraction)
+    vocabulary = CharVocabulary.from_text(corpus.text)
+    train_ids = np.asarray(vocabulary.encode_text(corpus.train_text), dtype="int32")
+    validation_ids = train_ids
+    if not corpus.synthetic:
+        validation_ids = np.asarray(vocabulary.encode_text(corpus.validation_text), dtype="int32")
+    for name, ids in (("training", train_ids), ("validation", validation_ids)):
+        if len(ids) < min_length:
+            raise DataError(
+                f"{corpus.label}: the {name} text has {len(ids)} characters, fewer than the {min_length} needed; "
+                "use a longer text (or shorter sequences)"
+            )
+    return CharText(corpus, vocabulary, train_ids, validation_ids)
 
 # --- helpers -----------------------------------------------------------------------------------
 def _split(name: str, texts: list[str], labels: list[Any], test_fraction: float, seed: int) -> LabelledTexts:
@@ -557,19 +590,3 @@ def _shuffled(x: np.ndarray, y: np.ndarray, rng: np.random.RandomState) -> tuple
     order = np.arange(len(x))
     rng.shuffle(order)
     return x[order], y[order]
-
-
-def _download(
-    dataset: str, name: str, url: str, file_hash: str | None, cache_dir: str | Path | None, *, hint: str
-) -> str:
-    """`keras.utils.get_file(name, url)` into the Keras cache, with the one clear error when it fails."""
-    if cache_dir is not None:
-        Path(cache_dir).mkdir(parents=True, exist_ok=True)  # get_file falls back to /tmp for a folder it cannot write
-    try:
-        return keras.utils.get_file(
-            name, origin=url, file_hash=file_hash, cache_dir=cache_dir
-        )
-    except Exception as exc:  # get_file raises bare Exception/OSError/ValueError for network and hash problems
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(f"{dataset}: download of {name} failed ({reason}); without network, use a local copy: {hint}") from None
-

@@ -1,0 +1,210 @@
+"""A character-level RNN from scratch in NumPy: the equations of seeds 000 and 004, made to learn.
+
+Source: seed 000 writes the RNN's equations, h_t = tanh(W_hx x_t + W_hh h_{t-1} + b_h) and
+y_t = softmax(W_hy h_t + b_y), and a NumPy `rnn_forward_backward`; seed 004 opens with a NumPy
+`RNN` class. Neither trains a model (DESIGN.md's errata): seed 000's backward pass covers one time
+step, never reaches earlier steps through W_hh, returns no gradient for b_y and scores a softmax
+with mean squared error; seed 004's class has no biases, no softmax and no backward pass at all.
+
+This recipe is the working version, in the spirit of Karpathy's min-char-rnn, with its settings as
+defaults: 100 hidden units, sequences of 25 characters, Adagrad at a learning rate of 0.1,
+gradients clipped to [-5, 5], weights drawn from N(0, 0.01²). The model (`rnn_cookbook.numpy_rnn`)
+is NumPy only, not Keras: forward over a whole chunk, backpropagation through time over all of it,
+cross-entropy on the next character at every step. The text is read in order, one chunk of
+`seq_length` characters per update, the hidden state carried from chunk to chunk; an epoch is one
+pass over the training text. A line every `print_every` updates shows the recent loss and a sample.
+
+The default data is seed 000's sentence, a toy the model learns by heart (it validates on its own
+training text). Give it a real text and the last 10% validates, beside a unigram and a 5-gram
+model counted on the training part; loss is in nats per character, with bits per character and
+perplexity. The run folder holds `model.npz` (the five parameter arrays; `NumpyRNN.load` reads it)
+instead of `model.keras`, and `vocabulary.json`.
+
+    python recipes/numpy_rnn_scratch.py --quick                     # a second: seed 000's sentence
+    rnn-cookbook run numpy_rnn_scratch                               # min-char-rnn's settings, the sentence
+    rnn-cookbook run numpy_rnn_scratch --set data=shakespeare --epochs 2   # ~1 M characters per epoch
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import time
+from collections import deque
+from pathlib import Path
+from typing import ClassVar
+
+import rnn_cookbook.quiet  # noqa: F401  (before Keras, which the corpus loader imports: hides TensorFlow's start-up lines)
+import numpy as np
+
+from rnn_cookbook import baselines, plots, script
+from rnn_cookbook.config import RecipeConfig, check_choice, check_fraction, check_positive
+from rnn_cookbook.data.text import VOCABULARY_FILE, CharText, load_char_text
+from rnn_cookbook.errors import ConfigError, DataError
+from rnn_cookbook.numpy_rnn import NumpyRNN, evaluate_loss, make_optimizer, train_epoch
+from rnn_cookbook.runs import RunFolder, metrics_record
+from rnn_cookbook.training import TrainResult
+
+MODEL_FILE = "model.npz"
+
+
+@dataclasses.dataclass
+class Config(RecipeConfig):
+    """min-char-rnn's model and settings. One sequence per update: `batch_size` stays 1."""
+
+    recipe: ClassVar[str] = "numpy_rnn_scratch"
+
+    data: str = "fox"  # fox (seed 000's sentence, a toy) | shakespeare | path to a UTF-8 text file or folder
+    hidden_size: int = 100  # min-char-rnn
+    seq_length: int = 25  # characters per update (truncated BPTT); min-char-rnn
+    learning_rate: float = 0.1  # min-char-rnn's Adagrad rate
+    optimizer: str = "adagrad"  # adagrad | sgd
+    clip: float | None = 5.0  # gradient clip (None: none); min-char-rnn clips each entry to [-5, 5]
+    clip_mode: str = "value"  # value: each entry to [-clip, clip] | norm: global L2 norm at most clip
+    init_scale: float = 0.01  # weights ~ N(0, init_scale²), biases 0
+    dtype: str = "float64"  # float64 | float32
+    epochs: int = 100  # passes over the training text (the sentence needs ~100; a book a few)
+    batch_size: int = 1  # the NumPy loop trains on one sequence at a time
+    patience: int = 10  # stop after this many epochs without a better validation loss; best parameters kept
+    validation_fraction: float = 0.1  # the last 10% of the text (a toy validates on its training text)
+    print_every: int = 100  # print the loss and a sample every n updates (0: never); min-char-rnn
+    sample_length: int = 200  # characters; min-char-rnn
+    sample_temperature: float = 1.0  # 1: the model's own distribution, as min-char-rnn samples
+
+    def validate(self) -> None:
+        super().validate()
+        for name in ("hidden_size", "seq_length", "sample_length"):
+            check_positive(name, getattr(self, name))
+        check_positive("print_every", self.print_every, allow_zero=True)
+        check_choice("optimizer", self.optimizer, ("adagrad", "sgd"))
+        check_choice("clip_mode", self.clip_mode, ("value", "norm"))
+        check_choice("dtype", self.dtype, ("float64", "float32"))
+        check_fraction("validation_fraction", self.validation_fraction)
+        if self.batch_size != 1:
+            raise ConfigError(f"batch_size must be 1 for {self.recipe}: the NumPy loop updates on one sequence at a time")
+        for name in ("clip", "init_scale"):
+            value = getattr(self, name)
+            if value is None and name == "clip":
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+                raise ConfigError(f"{name} must be a number > 0, got {value!r}")
+        if isinstance(self.sample_temperature, bool) or not isinstance(self.sample_temperature, (int, float)) or self.sample_temperature < 0:
+            raise ConfigError(f"sample_temperature must be a number >= 0, got {self.sample_temperature!r}")
+
+    @classmethod
+    def quick(cls) -> Config:
+        """About a second: seed 000's sentence, 32 hidden units, 30 epochs (60 updates)."""
+        return cls(hidden_size=32, epochs=30, print_every=20, sample_length=44)
+
+
+def load_data(cfg: Config) -> CharText:
+    """The corpus as character ids, split by position (see `rnn_cookbook.data.text.load_char_text`)."""
+    return load_char_text(cfg.data, validation_fraction=cfg.validation_fraction)
+
+
+def build_model(cfg: Config, vocabulary_size: int) -> NumpyRNN:
+    """The NumPy RNN (not a Keras model): tanh recurrence, softmax output, seeded initial weights."""
+    return NumpyRNN(vocabulary_size, cfg.hidden_size, seed=cfg.seed, dtype=cfg.dtype, init_scale=cfg.init_scale)
+
+
+def evaluate(model: NumpyRNN, data: CharText) -> dict[str, dict[str, float]]:
+    """Validation loss per character of the model, a unigram and a 5-gram model, on the same characters.
+
+    The RNN predicts every character after the first, so the baselines skip the first one too (`start=1`).
+    """
+    return {
+        "model": baselines.language_model_scores(evaluate_loss(model, data.validation_ids), level="char"),
+        **baselines.char_ngram_baselines(data.train_ids, data.validation_ids, len(data.vocabulary)),
+    }
+
+
+def train(cfg: Config | None = None, *, output: str | Path | None = None, verbose: int | None = None) -> TrainResult:
+    """The whole recipe: corpus, model, epochs of truncated BPTT, validation beside n-grams, run folder.
+
+    Early stopping mirrors the Keras recipes: after `patience` epochs without a lower validation
+    loss, training stops and the best parameters come back; `reduce_lr_patience` multiplies the
+    learning rate by 0.2 after that many flat epochs.
+    """
+    cfg = cfg or Config()
+    data = load_data(cfg)  # before the run folder: bad data leaves no half-made run behind
+    run = RunFolder.create(cfg.recipe, output=output)
+    run.save_config(cfg)  # before training: a crashed run still says what it was
+    run.write_json(VOCABULARY_FILE, data.vocabulary.to_dict())
+    talk = verbose != 0
+    if talk:
+        for note in data.corpus.notes:
+            print(f"note: {note}")
+
+    model = build_model(cfg, len(data.vocabulary))
+    optimizer = make_optimizer(cfg.optimizer, cfg.learning_rate)
+    sampling = np.random.default_rng(cfg.seed)
+    recent: deque[float] = deque(maxlen=max(cfg.print_every, 1))
+    updates = 0
+
+    def on_step(loss: float) -> None:
+        nonlocal updates
+        updates += 1
+        recent.append(loss)
+        if talk and cfg.print_every and updates % cfg.print_every == 0:
+            prompt = [int(data.train_ids[0])]
+            sample = model.sample(prompt, cfg.sample_length, temperature=cfg.sample_temperature, rng=sampling)
+            text = data.vocabulary.decode(prompt + sample)
+            print(f"update {updates}: loss {np.mean(recent):.4f} nats/char (mean of the last {len(recent)})")
+            print("    " + text.replace("\n", "\n    "))
+
+    history: dict[str, list[float]] = {"loss": [], "val_loss": [], "learning_rate": []}
+    best_loss, best_params, flat, lr_flat = float("inf"), None, 0, 0
+    started = time.perf_counter()
+    for epoch in range(1, cfg.epochs + 1):
+        history["learning_rate"].append(optimizer.learning_rate)
+        history["loss"].append(
+            train_epoch(model, data.train_ids, optimizer, seq_length=cfg.seq_length, clip=cfg.clip,
+                        clip_mode=cfg.clip_mode, on_step=on_step)
+        )
+        history["val_loss"].append(evaluate_loss(model, data.validation_ids))
+        if not np.isfinite(history["val_loss"][-1]):
+            raise DataError(f"the loss became {history['val_loss'][-1]} at epoch {epoch}; lower learning_rate or set clip")
+        if history["val_loss"][-1] < best_loss:
+            best_loss, best_params, flat, lr_flat = history["val_loss"][-1], _copy(model.params), 0, 0
+        else:
+            flat, lr_flat = flat + 1, lr_flat + 1
+            if flat >= cfg.patience:
+                if talk:
+                    print(f"early stop after epoch {epoch}: no better validation loss for {flat} epochs")
+                break
+            if cfg.reduce_lr_patience is not None and lr_flat >= cfg.reduce_lr_patience:
+                optimizer.learning_rate *= 0.2
+                lr_flat = 0
+    wall_time = time.perf_counter() - started
+    if best_params is not None:
+        model.params = best_params
+
+    scores = evaluate(model, data)
+    metrics = metrics_record(
+        recipe=cfg.recipe,
+        data=data.corpus.label,
+        split="validation",
+        model=scores.pop("model"),
+        baselines=scores,
+        epochs_run=len(history["loss"]),
+        wall_time_s=wall_time,
+        seed=cfg.seed,
+    )
+    model.save(run.file(MODEL_FILE))
+    run.save_history(history)
+    run.save_metrics(metrics)
+    run.save_figure(plots.loss_curves(history, title=f"{cfg.recipe}: loss per epoch"), "loss.png")
+    return TrainResult(model=model, history=history, metrics=metrics, run=run, config=cfg)
+
+
+def _copy(params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {name: array.copy() for name, array in params.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point: `python recipes/numpy_rnn_scratch.py --help`."""
+    return script.main(sys.modules[__name__], argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
