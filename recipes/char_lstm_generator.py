@@ -148,9 +148,6 @@ def train(cfg: Config | None = None, *, output: str | Path | None = None, verbos
     """The whole recipe: corpus, model, fit with early stopping and epoch samples, validation loss."""
     cfg = cfg or Config()
     data = load_data(cfg)
-    if verbose != 0:
-        for note in data.corpus.notes:
-            print(f"note: {note}")
     printer = SamplePrinter(
         data.vocabulary,
         data.corpus.train_text[: min(10, cfg.sequence_length)],
@@ -165,6 +162,7 @@ def train(cfg: Config | None = None, *, output: str | Path | None = None, verbos
         evaluate=lambda model: evaluate(model, data, cfg),
         extra_callbacks=[printer],
         json_files={VOCABULARY_FILE: data.vocabulary.to_dict()},
+        notes=data.corpus.notes,
         output=output,
         verbose=verbose,
     )

@@ -43,7 +43,7 @@ from rnn_cookbook.data.text import VOCABULARY_FILE, CharText, load_char_text
 from rnn_cookbook.errors import ConfigError, DataError
 from rnn_cookbook.numpy_rnn import NumpyRNN, evaluate_loss, make_optimizer, train_epoch
 from rnn_cookbook.runs import RunFolder, metrics_record
-from rnn_cookbook.training import TrainResult
+from rnn_cookbook.training import TrainResult, print_notes
 
 MODEL_FILE = "model.npz"
 
@@ -131,9 +131,7 @@ def train(cfg: Config | None = None, *, output: str | Path | None = None, verbos
     run.save_config(cfg)  # before training: a crashed run still says what it was
     run.write_json(VOCABULARY_FILE, data.vocabulary.to_dict())
     talk = verbose != 0
-    if talk:
-        for note in data.corpus.notes:
-            print(f"note: {note}")
+    print_notes(data.corpus.notes, verbose)
 
     model = build_model(cfg, len(data.vocabulary))
     optimizer = make_optimizer(cfg.optimizer, cfg.learning_rate)

@@ -252,12 +252,9 @@ def train(cfg: Config | None = None, *, output: str | Path | None = None, verbos
     cfg = cfg or Config()
     data = load_data(cfg)
     passes = passes_per_epoch(cfg, len(data.train[1]))
-    if verbose != 0:
-        for note in data.images.notes:
-            print(f"note: {note}")
-        print(f"note: {len(data.validation[1]):,} of the training images validate ({cfg.validation_fraction:.0%})")
-        if passes > 1:
-            print(f"note: each epoch reads the {len(data.train[1]):,} training images {passes} times (batches_per_epoch)")
+    notes = [*data.images.notes, f"{len(data.validation[1]):,} of the training images validate ({cfg.validation_fraction:.0%})"]
+    if passes > 1:
+        notes.append(f"each epoch reads the {len(data.train[1]):,} training images {passes} times (batches_per_epoch)")
     return train_recipe(
         cfg,
         build_model=lambda: build_model(cfg, data.images.image_shape, len(data.images.class_names)),
@@ -266,6 +263,7 @@ def train(cfg: Config | None = None, *, output: str | Path | None = None, verbos
             data.dataset("validation", cfg.batch_size),
         ),
         evaluate=lambda model: evaluate(model, data, cfg),
+        notes=notes,
         output=output,
         verbose=verbose,
     )

@@ -527,9 +527,6 @@ def train(cfg: Config | None = None, *, output: str | Path | None = None, verbos
     """The whole recipe: distinct pairs, teacher-forced fit, greedy answers to held-out sums."""
     cfg = cfg or Config()
     data = load_data(cfg)
-    if verbose != 0:
-        for note in data.notes():
-            print(f"note: {note}")
     return train_recipe(
         cfg,
         build_model=lambda: build_model(cfg),
@@ -537,6 +534,7 @@ def train(cfg: Config | None = None, *, output: str | Path | None = None, verbos
         evaluate=lambda model: evaluate(model, data, cfg),
         extra_callbacks=[AnswerPrinter(data, every=cfg.sample_every if verbose != 0 else 0)],
         json_files={VOCABULARY_FILE: vocabulary_record(cfg)},
+        notes=data.notes(),
         output=output,
         verbose=verbose,
     )

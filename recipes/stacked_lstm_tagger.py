@@ -325,14 +325,12 @@ def train(cfg: Config | None = None, *, output: str | Path | None = None, verbos
     """The whole recipe: sample the task, fit the stack, score it beside the references, save the run."""
     cfg = cfg or Config()
     data = load_data(cfg)
-    if verbose != 0:
-        for note in data.notes:
-            print(f"note: {note}")
     return train_recipe(
         cfg,
         build_model=lambda: build_model(cfg),
         datasets=lambda: datasets(data, cfg),
         evaluate=lambda model: evaluate(model, data, cfg),
+        notes=data.notes,
         output=output,
         verbose=verbose,
     )

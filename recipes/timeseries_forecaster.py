@@ -192,9 +192,6 @@ def train(
     """The whole recipe: load, build, fit with the presets, evaluate beside baselines, save the run."""
     cfg = cfg or Config()
     data = load_data(cfg)
-    if verbose != 0:
-        for note in data.series.notes:
-            print(f"note: {note}")
     windows = data.windows
     return train_recipe(
         cfg,
@@ -204,6 +201,7 @@ def train(
             windows.validation.dataset(cfg.batch_size),
         ),
         evaluate=lambda model: evaluate(model, data, cfg),
+        notes=data.series.notes,
         output=output,
         verbose=verbose,
     )

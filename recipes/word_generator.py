@@ -148,9 +148,6 @@ def train(cfg: Config | None = None, *, output: str | Path | None = None, verbos
     """The whole recipe: corpus, windows, model, fit, validation loss beside n-grams, run folder."""
     cfg = cfg or Config()
     data = load_data(cfg)
-    if verbose != 0:
-        for note in data.corpus.notes:
-            print(f"note: {note}")
     printer = SamplePrinter(
         data.vocabulary,
         data.vocabulary.decode(data.train_ids[:2]),
@@ -168,6 +165,7 @@ def train(cfg: Config | None = None, *, output: str | Path | None = None, verbos
         evaluate=lambda model: evaluate(model, data, cfg),
         extra_callbacks=[printer],
         json_files={VOCABULARY_FILE: data.vocabulary.to_dict()},
+        notes=data.corpus.notes,
         output=output,
         verbose=verbose,
     )

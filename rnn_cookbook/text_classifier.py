@@ -154,9 +154,6 @@ def train(
     verbose: int | None = None,
 ) -> TrainResult:
     """A text recipe's whole run on `data`; `build_model(cfg, vocabulary_size)` is the recipe's own part."""
-    if verbose != 0:
-        for note in data.encoded.notes:
-            print(f"note: {note}")
     return train_recipe(
         cfg,
         build_model=lambda: build_model(cfg, data.vocabulary_size),
@@ -166,6 +163,7 @@ def train(
         ),
         evaluate=lambda model: evaluate(model, data, cfg),
         json_files={VOCABULARY_FILE: data.settings()},
+        notes=data.encoded.notes,
         output=output,
         verbose=verbose,
     )

@@ -61,6 +61,13 @@ def set_seed(seed: int) -> None:
     keras.utils.set_random_seed(seed)
 
 
+def print_notes(notes: Sequence[str], verbose: int | None) -> None:
+    """Say what a person should know about the data (gaps filled, a toy set, a split), unless quiet."""
+    if verbose != 0:
+        for note in notes:
+            print(f"note: {note}")
+
+
 def default_verbosity() -> int:
     """Keras' progress bar on a terminal, one line per epoch in logs and CI."""
     return 1 if sys.stdout.isatty() else 2
@@ -74,6 +81,7 @@ def train_recipe(
     evaluate: Callable[[keras.Model], Evaluation],
     extra_callbacks: Sequence[keras.callbacks.Callback] = (),
     json_files: Mapping[str, Any] | None = None,
+    notes: Sequence[str] = (),
     output: str | Path | None = None,
     runs_root: str | Path = DEFAULT_ROOT,
     verbose: int | None = None,
@@ -87,8 +95,9 @@ def train_recipe(
     Training uses the `standard` callback presets, set by the config's `learning_rate`, `patience`
     and `reduce_lr_patience`, plus any `extra_callbacks` the recipe needs (a sample printer, say).
     `json_files` (name -> data) are written into the run folder before training, e.g. the
-    vocabulary a reloaded model needs.
+    vocabulary a reloaded model needs. `notes` about the data are printed first (not when quiet).
     """
+    print_notes(notes, verbose)
     verbose = default_verbosity() if verbose is None else verbose
     run = RunFolder.create(config.recipe, output=output, root=runs_root)
     run.save_config(config)
