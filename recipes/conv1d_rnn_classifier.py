@@ -104,6 +104,11 @@ def train(cfg: Config | None = None, *, output: str | Path | None = None, verbos
     return text_classifier.train(cfg, build_model, load_data(cfg), output=output, verbose=verbose)
 
 
+def search_data(cfg: Config) -> dict:
+    """The rows `rnn-cookbook search` cross-validates on (see `text_classifier.search_data`)."""
+    return text_classifier.search_data(load_data(cfg))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point: `python recipes/conv1d_rnn_classifier.py --help`."""
     return script.main(sys.modules[__name__], argv)

@@ -199,6 +199,14 @@ def _copy(params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {name: array.copy() for name, array in params.items()}
 
 
+def search_data(cfg: Config) -> dict:
+    """Refuse a search: this recipe trains a NumPy model, and scikeras / GridSearchCV need a Keras model."""
+    raise ConfigError(
+        "numpy_rnn_scratch cannot be searched: it trains a NumPy RNN by hand (no keras.Model for scikeras "
+        "to wrap); compare its settings with `rnn-cookbook run numpy_rnn_scratch --set ...` instead"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point: `python recipes/numpy_rnn_scratch.py --help`."""
     return script.main(sys.modules[__name__], argv)

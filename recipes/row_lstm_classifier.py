@@ -269,6 +269,26 @@ def train(cfg: Config | None = None, *, output: str | Path | None = None, verbos
     )
 
 
+def search_data(cfg: Config) -> dict:
+    """The rows `rnn-cookbook search` cross-validates on: the training and validation images (n, rows, cols).
+
+    The test images stay unseen. A search fits each fold for `epochs` passes over its rows
+    (`batches_per_epoch` repetition is not applied), so compare candidates with each other, not
+    with `train`'s accuracy.
+    """
+    data = load_data(cfg)
+    x = np.concatenate([data.train[0], data.validation[0]]).astype("float32")
+    y = np.concatenate([data.train[1], data.validation[1]])
+    return {
+        "x": x,
+        "y": y,
+        "task": "classification",
+        "label": data.images.name,
+        "model_kwargs": {"image_shape": tuple(x.shape[1:]), "num_classes": len(data.images.class_names)},
+        "data_keys": ("data", "validation_fraction", "test_fraction", "split_seed"),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point: `python recipes/row_lstm_classifier.py --help`."""
     return script.main(sys.modules[__name__], argv)

@@ -92,6 +92,11 @@ def train(cfg: Config | None = None, *, output: str | Path | None = None, verbos
     return text_classifier.train(cfg, build_model, load_data(cfg), output=output, verbose=verbose)
 
 
+def search_data(cfg: Config) -> dict:
+    """The rows `rnn-cookbook search` cross-validates on; `cell` sets the padding side, so it is fixed per search."""
+    return text_classifier.search_data(load_data(cfg), (*text_classifier.DATA_KEYS, "cell"))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point: `python recipes/sentiment_rnn.py --help`."""
     return script.main(sys.modules[__name__], argv)

@@ -207,6 +207,29 @@ def train(
     )
 
 
+def search_data(cfg: Config) -> dict:
+    """The rows `rnn-cookbook search` cross-validates on: train + validation windows, in time order.
+
+    The test stretch stays unseen, so a searched config is still judged on new data by `train`.
+    Errors in scaled units times `target_scale` are in the series' own unit (ppm for CO2).
+    """
+    import numpy as np
+
+    data = load_data(cfg)
+    train, validation = data.windows.train, data.windows.validation
+    targets = np.concatenate([train.targets, validation.targets])
+    return {
+        "x": np.concatenate([train.inputs, validation.inputs]).astype("float32"),
+        "y": (targets[:, 0] if cfg.horizon == 1 else targets).astype("float32"),
+        "task": "regression",
+        "label": data.series.label,
+        "time_ordered": True,
+        "data_keys": ("series", "column", "window", "horizon", "season_length", "validation_fraction", "test_fraction"),
+        "target_scale": data.windows.scaler.std,
+        "unit": data.series.unit or "",
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point: `python recipes/timeseries_forecaster.py --help`."""
     return script.main(sys.modules[__name__], argv)

@@ -5,6 +5,8 @@
     rnn-cookbook predict RUN_DIR "I love this movie." "This is terrible."
     rnn-cookbook generate RUN_DIR --prompt "ROMEO:" [--length 400] [--temperature 0.8] [--top-k 20]
                           [--num-samples 3] [--seed 0]
+    rnn-cookbook search timeseries_forecaster [--grid units=10,50,100 --grid optimizer=adam,rmsprop] [--cv 3]
+                        [--random N] [--n-jobs K] [--quick] [--output DIR]
 
 `--help` and `list` answer without importing TensorFlow. Recipes import TensorFlow with its
 start-up log lines hidden (`rnn_cookbook.quiet`); `--verbose` shows them.
@@ -30,6 +32,8 @@ examples:
   rnn-cookbook predict runs/sentiment_rnn/<run> "I love this movie." "This is terrible."
   rnn-cookbook run char_lstm_generator --set data=path/to/book.txt
   rnn-cookbook generate runs/char_lstm_generator/<run> --prompt "ROMEO:" --temperature 0.8 --num-samples 3
+  rnn-cookbook search timeseries_forecaster                   # seed 000's grid: units 10,50,100 x rmsprop,adam
+  rnn-cookbook search timeseries_forecaster --quick --grid units=8,16 --grid cell=lstm,gru --cv 3
 
 Runs are written to runs/<recipe>/<timestamp>/ (config.json, history.csv, metrics.json,
 model.keras, plots) unless --output DIR says otherwise.
@@ -83,7 +87,50 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--num-samples", type=int, default=1, metavar="N", help="independent samples, generated as one batch")
     generate.add_argument("--seed", type=int, default=0, help="the same seed gives the same samples (default 0)")
     add_verbose(generate)
+    add_search_parser(commands)
     return parser
+
+
+SEARCH_EPILOG = """\
+Each candidate is cross-validated on the recipe's training + validation data (never its test
+split): TimeSeriesSplit folds for series (no future in training), stratified folds for classes.
+Every fit uses the recipe's early stopping on a validation slice of the fold's training part.
+
+examples:
+  rnn-cookbook search timeseries_forecaster                         # seed 000's grid, cv=3
+  rnn-cookbook search timeseries_forecaster --grid units=10,50,100 --grid optimizer=adam,rmsprop
+  rnn-cookbook search timeseries_forecaster --quick --grid units=4,8,16,32 --random 3 --n-jobs 2
+  rnn-cookbook search row_lstm_classifier --quick --grid units=16,32
+  rnn-cookbook run timeseries_forecaster --config runs/timeseries_forecaster/search/<stamp>/best_config.json
+
+Writes runs/<recipe>/search/<timestamp>/ (or --output DIR): search_results.csv, best_config.json,
+search.json and search.png (score per value, or a heatmap for two parameters).
+"""
+
+
+def add_search_parser(commands: argparse._SubParsersAction) -> None:
+    """`rnn-cookbook search`: its options (the search itself imports TensorFlow only when it runs)."""
+    search = commands.add_parser(
+        "search",
+        help="grid- or random-search a recipe's settings with cross-validation (scikeras + scikit-learn)",
+        description="Cross-validate combinations of config values, print them ranked, keep the best config.",
+        epilog=SEARCH_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    search.add_argument("recipe", metavar="RECIPE", help=f"one of: {', '.join(registry.names())}")
+    search.add_argument(
+        "--grid",
+        action="append",
+        default=[],
+        metavar="KEY=V1,V2,...",
+        help="values to try for one config field (repeatable); default: the recipe's own grid (seed 000's for the forecaster)",
+    )
+    search.add_argument("--cv", type=int, default=3, metavar="K", help="cross-validation folds (default 3)")
+    search.add_argument("--random", type=int, metavar="N", help="try N random combinations of the --grid values instead of all")
+    search.add_argument("--n-jobs", type=int, default=1, metavar="K", help="parallel processes (default 1; -1: every core)")
+    search.add_argument("--scoring", help="a scikit-learn scorer name (default: neg_mean_absolute_error or accuracy)")
+    script.add_run_arguments(search)
+    add_verbose(search)
 
 
 def add_verbose(parser: argparse.ArgumentParser, default: object = argparse.SUPPRESS) -> None:
@@ -115,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
         return predict_command(args.run_dir, args.texts)
     if args.command == "generate":
         return generate_command(args)
+    if args.command == "search":
+        return search_command(args)
     try:
         recipe = registry.load(args.recipe)
     except CookbookError as exc:
@@ -163,6 +212,48 @@ def generate_command(args: argparse.Namespace) -> int:
         if i:
             print("-" * 40)
         print(f"{args.prompt}{separator}{sample}")
+    return 0
+
+
+def search_command(args: argparse.Namespace) -> int:
+    """`rnn-cookbook search`: a line per candidate as it finishes, then the ranked table and the files."""
+    import rnn_cookbook.quiet  # noqa: F401
+
+    try:
+        module = registry.load(args.recipe)
+        from rnn_cookbook import search
+        from rnn_cookbook.runs import RunFolder
+
+        search.searchable_module(args.recipe)
+        cfg = script.config_from_args(module.Config, args)
+        grid = search.parse_grid(module.Config, args.grid) if args.grid else None
+        if args.show_config:
+            print(cfg.to_json())
+            return 0
+        progress = None if args.quiet else (lambda *report: print(search.progress_line(*report), flush=True))
+        common = dict(config=cfg, cv=args.cv, scoring=args.scoring, n_jobs=args.n_jobs, progress=progress)
+        if args.random is not None:
+            if grid is None:
+                grid = search.DEFAULT_GRIDS.get(args.recipe)
+            result = search.random_search(args.recipe, grid or {}, n_iter=args.random, **common)
+        else:
+            result = search.grid_search(args.recipe, grid, **common)
+        run = RunFolder.create(f"{args.recipe}/search", output=args.output)
+        paths = search.save_result(result, run)
+    except CookbookError as exc:
+        return script.fail(exc)
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    folds = type(result.search.cv).__name__
+    print()
+    print(f"{args.recipe} on {result.data.label}: {len(result.table)} candidates x {args.cv} {folds} folds, "
+          f"scoring {result.scoring}, {result.wall_time_s:.0f} s")
+    print(result.summary())
+    print()
+    print(f"best: {' '.join(f'{k}={v}' for k, v in result.best_params.items())}")
+    print(f"search folder: {run.path}")
+    print(f"train it: rnn-cookbook run {args.recipe} --config {paths['best_config']}")
     return 0
 
 

@@ -169,6 +169,25 @@ def train(
     )
 
 
+DATA_KEYS = ("data", "text_column", "label_column", "num_words", "maxlen", "validation_fraction", "test_fraction", "split_seed")
+
+
+def search_data(data: TextClassificationData, data_keys: tuple[str, ...] = DATA_KEYS) -> dict[str, Any]:
+    """What `rnn-cookbook search` cross-validates on: training + validation texts as padded ids.
+
+    The test texts stay unseen. `data_keys` are the config fields that change the data itself,
+    which a single search cannot vary.
+    """
+    return {
+        "x": np.concatenate([data.train[0], data.validation[0]]),
+        "y": np.concatenate([data.train[1], data.validation[1]]),
+        "task": "classification",
+        "label": data.encoded.name,
+        "model_kwargs": {"vocabulary_size": data.vocabulary_size},
+        "data_keys": data_keys,
+    }
+
+
 def embedding(cfg: TextClassifierConfig, vocabulary_size: int, *, mask_zero: bool) -> keras.layers.Embedding:
     """The word-embedding layer every text recipe starts with (seed 000 had none: see the errata)."""
     return keras.layers.Embedding(vocabulary_size, cfg.embedding_dim, mask_zero=mask_zero, name="embedding")

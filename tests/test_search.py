@@ -1,0 +1,226 @@
+"""Grid and random search (rnn_cookbook.search): scikeras around each recipe's own build_model.
+
+Quick configs on data that ship offline (CO2 from statsmodels, scikit-learn's digits); the whole
+file is meant to stay well under 90 s on two busy cores, so one 2x2 forecaster search is shared.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import run_command
+from rnn_cookbook.errors import ConfigError
+
+GRID = {"units": [4, 8], "optimizer": ["adam", "rmsprop"]}
+
+
+@pytest.fixture(scope="module")
+def search():
+    from rnn_cookbook import search as module
+
+    return module
+
+
+@pytest.fixture(scope="module")
+def forecast_search(search, forecaster):
+    """One 2x2 search of the quick forecaster with 2 time-ordered folds, with its progress lines."""
+    lines: list[str] = []
+    result = search.grid_search(
+        "timeseries_forecaster",
+        GRID,
+        config=forecaster.Config.quick(),
+        cv=2,
+        progress=lambda *report: lines.append(search.progress_line(*report)),
+    )
+    return result, lines
+
+
+def test_grid_search_finishes_and_ranks(forecast_search, forecaster):
+    result, lines = forecast_search
+    table = result.table
+    assert len(table) == 4 and sorted(table["rank"]) == [1, 2, 3, 4]
+    assert list(table["rank"]) == [1, 2, 3, 4]  # best first
+    assert (np.diff(table["mean_score"]) <= 0).all()  # scores fall with rank (higher is better)
+    assert {"units", "optimizer", "mean_score", "std_score", "mae_ppm", "split0", "split1", "fit_time_s"} <= set(table)
+    assert np.allclose(table["mae_ppm"], -table["mean_score"] * result.data.target_scale)
+    assert len(lines) == 4 and lines[0].startswith("[1/4] ") and lines[-1].startswith("[4/4] ")
+    assert "score=" in lines[0] and lines[0].endswith(" s")
+    best = table.iloc[0]
+    assert result.best_params == {"optimizer": best["optimizer"], "units": int(best["units"])}
+    assert isinstance(result.best_config, forecaster.Config)
+    assert result.best_config.units == best["units"] and result.best_config.optimizer == best["optimizer"]
+    assert result.best_config.window == forecaster.Config.quick().window  # the rest of the starting config
+
+
+def test_best_config_round_trips_to_train(forecast_search, forecaster, tmp_path):
+    result, _ = forecast_search
+    path = tmp_path / "best_config.json"
+    result.best_config.save_json(path)
+    loaded = forecaster.Config.load_json(path)
+    assert loaded == result.best_config
+    trained = forecaster.train(loaded, output=tmp_path / "run", verbose=0)
+    assert trained.model.get_layer("simple_rnn_1").units == loaded.units
+    assert trained.metrics["model"]["mae"] > 0
+
+
+def test_same_seed_same_scores(forecast_search, search, forecaster):
+    result, _ = forecast_search
+    again = search.grid_search(
+        "timeseries_forecaster", {"units": [4], "optimizer": ["adam"]}, config=forecaster.Config.quick(), cv=2, refit=False
+    )
+    before = result.table.query("units == 4 and optimizer == 'adam'")
+    assert again.table["mean_score"].iloc[0] == pytest.approx(before["mean_score"].iloc[0], rel=1e-6)
+    assert again.table["split0"].iloc[0] == pytest.approx(before["split0"].iloc[0], rel=1e-6)
+
+
+def test_n_jobs_2_gives_the_same_scores(forecast_search, search, forecaster):
+    """Separate processes (joblib/loky), each seeding its own Keras from the Config."""
+    result, _ = forecast_search
+    parallel = search.grid_search(
+        "timeseries_forecaster", {"units": [4], "optimizer": ["adam"]}, config=forecaster.Config.quick(), cv=2,
+        n_jobs=2, refit=False,
+    )
+    before = result.table.query("units == 4 and optimizer == 'adam'")
+    assert parallel.table["mean_score"].iloc[0] == pytest.approx(before["mean_score"].iloc[0], rel=1e-4)
+
+
+def test_time_series_folds_never_train_on_the_future(forecast_search, search):
+    result, _ = forecast_search
+    assert type(result.search.cv).__name__ == "TimeSeriesSplit"
+    splits = list(result.search.cv.split(result.data.x))
+    assert len(splits) == 2
+    for train, test in splits:
+        assert train.max() < test.min()
+        assert np.array_equal(train, np.arange(train.max() + 1))  # a prefix of the series, in order
+    folds = search.make_folds(result.data, 4)
+    assert all(train.max() < test.min() for train, test in folds.split(result.data.x))
+
+
+@pytest.mark.parametrize(
+    ("grid", "message"),
+    [
+        ({"unitz": [4, 8]}, "unknown config key 'unitz'.*valid keys: .*units"),
+        ({"units": ["ten"]}, "units must be an integer.*'ten'.*valid keys: .*units"),
+        ({"units": [4], "optimizer": ["adamm"]}, "optimizer must be one of"),
+        ({"units": 8}, "must be a non-empty list"),
+        ({"window": [12, 24]}, "'window' changes the data itself"),
+    ],
+)
+def test_bad_grids_are_config_errors(search, forecaster, grid, message):
+    with pytest.raises(ConfigError, match=message):
+        search.grid_search("timeseries_forecaster", grid, config=forecaster.Config.quick(), cv=2)
+
+
+def test_cli_grid_values_are_typed(search, forecaster):
+    assert search.parse_grid(forecaster.Config, ["units=10,50,100", "optimizer=adam,rmsprop", "residual=true,false"]) == {
+        "units": [10, 50, 100],
+        "optimizer": ["adam", "rmsprop"],
+        "residual": [True, False],
+    }
+    with pytest.raises(ConfigError, match="units='ten': expected int"):
+        search.parse_grid(forecaster.Config, ["units=ten"])
+    with pytest.raises(ConfigError, match="unknown config key 'hidden_size'.*valid keys"):
+        search.parse_grid(forecaster.Config, ["hidden_size=10"])
+
+
+def test_three_dimensional_inputs_go_through_scikeras(search, forecaster):
+    cfg = forecaster.Config.quick().replace(epochs=1)
+    data = forecaster.search_data(cfg)
+    x, y = data["x"][:256], data["y"][:256]
+    assert x.shape == (256, cfg.window, 1)  # (samples, timesteps, features)
+    estimator = search.make_estimator("timeseries_forecaster", cfg, task="regression")
+    estimator.fit(x, y)
+    assert estimator.model_.input_shape == (None, cfg.window, 1)
+    assert estimator.predict(x).shape == (256,)
+    assert estimator.validation_split == cfg.validation_fraction and estimator.random_state == cfg.seed
+    names = [type(c).__name__ for c in estimator._fit_callbacks]
+    assert names == ["EarlyStopping", "ReduceLROnPlateau"]  # the recipe's presets, on val_loss
+    assert "val_loss" in estimator.history_
+
+
+def test_classifier_recipe_searches_with_stratified_folds(search):
+    from rnn_cookbook.recipes import row_lstm_classifier as recipe
+
+    cfg = recipe.Config.quick().replace(units=8, epochs=2)
+    result = search.grid_search("row_lstm_classifier", {"optimizer": ["adam", "rmsprop"]}, config=cfg, cv=2)
+    assert type(result.search.cv).__name__ == "StratifiedKFold"
+    assert result.data.x.ndim == 3 and result.scoring == "accuracy"
+    assert len(result.table) == 2 and (result.table["mean_score"] > 0.2).all()  # 10 classes: chance is 0.1
+    # The Config has no optimizer field: the search recompiles, and reports the choice beside the Config.
+    assert result.best_params["optimizer"] in ("adam", "rmsprop")
+    assert isinstance(result.best_config, recipe.Config) and result.best_config.units == 8
+    best = result.search.best_estimator_.model_
+    assert type(best.optimizer).__name__.lower() == result.best_params["optimizer"]
+
+
+def test_text_classifier_searches_on_a_synthetic_csv(search, tmp_path):
+    from synthetic_text import synthetic_reviews, write_csv
+
+    from rnn_cookbook.recipes import sentiment_rnn as recipe
+
+    path = write_csv(tmp_path / "reviews.csv", synthetic_reviews(240))  # SYNTHETIC reviews
+    cfg = recipe.Config.quick().replace(data=str(path), epochs=2)
+    result = search.grid_search("sentiment_rnn", {"rnn_units": [4, 8]}, config=cfg, cv=2, refit=False)
+    assert type(result.search.cv).__name__ == "StratifiedKFold" and result.scoring == "accuracy"
+    assert result.data.x.shape[1] == cfg.maxlen and set(np.unique(result.data.y)) == {0, 1}
+    assert list(result.table["rank"]) == [1, 2] and result.best_config.rnn_units == result.table["rnn_units"].iloc[0]
+    with pytest.raises(ConfigError, match="'cell' changes the data itself"):  # cell sets the padding side
+        search.grid_search("sentiment_rnn", {"cell": ["lstm", "gru"]}, config=cfg, cv=2)
+
+
+def test_numpy_recipe_is_refused(search):
+    with pytest.raises(ConfigError, match="numpy_rnn_scratch cannot be searched.*NumPy"):
+        search.grid_search("numpy_rnn_scratch", {"hidden_size": [8, 16]})
+
+
+def test_cli_search_writes_its_files(tmp_path, capsys, forecaster):
+    from rnn_cookbook import cli
+
+    output = tmp_path / "search"
+    code = cli.main(
+        ["search", "timeseries_forecaster", "--quick", "--grid", "units=4", "--grid", "optimizer=adam,rmsprop",
+         "--cv", "2", "--output", str(output)]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "[1/2] optimizer=adam units=4" in out and "[2/2] optimizer=rmsprop units=4" in out
+    assert "2 candidates x 2 TimeSeriesSplit folds" in out and f"search folder: {output}" in out
+    for name in ("search_results.csv", "best_config.json", "search.json", "search.png"):
+        assert (output / name).is_file()
+    loaded = forecaster.Config.load_json(output / "best_config.json")  # what `run --config` reads
+    assert loaded.units == 4 and loaded.epochs == forecaster.Config.quick().epochs
+    summary = json.loads((output / "search.json").read_text())
+    assert summary["folds"] == "TimeSeriesSplit" and summary["candidates"] == 2
+
+
+def test_cli_search_errors_are_one_line(capsys):
+    from rnn_cookbook import cli
+
+    assert cli.main(["search", "numpy_rnn_scratch", "--quick", "--grid", "hidden_size=8,16"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: numpy_rnn_scratch cannot be searched") and err.count("\n") == 1
+    assert cli.main(["search", "timeseries_forecaster", "--grid", "unitz=1,2"]) == 2
+    assert "valid keys" in capsys.readouterr().err
+
+
+def test_search_help_does_not_import_tensorflow():
+    code = (
+        "import sys, io, contextlib\n"
+        "from rnn_cookbook import cli\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        "    try:\n"
+        "        cli.main(['search', '--help'])\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print('tensorflow' in sys.modules, 'keras' in sys.modules)\n"
+        "print(out.getvalue())\n"
+    )
+    result = run_command(sys.executable, "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "False False"
+    assert "--grid" in result.stdout and "TimeSeriesSplit" in result.stdout
