@@ -48,10 +48,10 @@ import tensorflow as tf
 
 from rnn_cookbook import baselines, script
 from rnn_cookbook.config import RecipeConfig, check_fraction, check_positive
-from rnn_cookbook.data.pipeline import next_token_dataset
+from rnn_cookbook.data.pipeline import next_token_chunks, next_token_dataset
 from rnn_cookbook.data.text import VOCABULARY_FILE, CharText, load_char_text
 from rnn_cookbook.generation import SamplePrinter
-from rnn_cookbook.training import Evaluation, TrainResult, train_recipe
+from rnn_cookbook.training import Evaluation, TrainResult, make_optimizer, train_recipe
 
 
 @dataclasses.dataclass
@@ -110,7 +110,7 @@ def build_model(cfg: Config, vocabulary_size: int) -> keras.Model:
     outputs = keras.layers.Dense(vocabulary_size, activation="softmax", name="next_char")(hidden)
     model = keras.Model(inputs, outputs, name="char_lstm")
     model.compile(
-        optimizer=keras.optimizers.Adam(cfg.learning_rate),
+        optimizer=make_optimizer(cfg),
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )
@@ -166,6 +166,28 @@ def train(cfg: Config | None = None, *, output: str | Path | None = None, verbos
         output=output,
         verbose=verbose,
     )
+
+
+def search_data(cfg: Config) -> dict:
+    """What `rnn-cookbook search` cross-validates on: the training and validation text in chunks.
+
+    The whole text, cut into `sequence_length + 1` character chunks (input and next character at
+    every position); folds are contiguous stretches of the text, each scored by its loss in nats
+    per character (`neg_loss`). The chunks start from an empty state, so their loss is higher than
+    the streamed validation loss `train` reports: compare candidates with each other.
+    """
+    data = load_data(cfg)
+    ids = data.train_ids if data.corpus.synthetic else np.concatenate([data.train_ids, data.validation_ids])
+    x, y = next_token_chunks(ids, cfg.sequence_length)
+    return {
+        "x": x,
+        "y": y,
+        "task": "loss",
+        "label": data.corpus.label,
+        "contiguous": True,
+        "model_kwargs": {"vocabulary_size": len(data.vocabulary)},
+        "data_keys": ("data", "sequence_length", "validation_fraction"),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -48,6 +48,13 @@ from rnn_cookbook.training import TrainResult, print_notes
 MODEL_FILE = "model.npz"
 
 
+#: Why `rnn-cookbook search` refuses this recipe (scikeras and GridSearchCV need a Keras model).
+NOT_SEARCHABLE = (
+    "it trains a NumPy RNN by hand (no keras.Model for scikeras to wrap); compare its settings with "
+    "`rnn-cookbook run numpy_rnn_scratch --set ...` instead"
+)
+
+
 @dataclasses.dataclass
 class Config(RecipeConfig):
     """min-char-rnn's model and settings. One sequence per update: `batch_size` stays 1."""
@@ -71,12 +78,15 @@ class Config(RecipeConfig):
     sample_length: int = 200  # characters; min-char-rnn
     sample_temperature: float = 1.0  # 1: the model's own distribution, as min-char-rnn samples
 
+    @classmethod
+    def optimizer_choices(cls) -> tuple[str, ...]:
+        return ("adagrad", "sgd")  # the two written in NumPy in rnn_cookbook.numpy_rnn
+
     def validate(self) -> None:
         super().validate()
         for name in ("hidden_size", "seq_length", "sample_length"):
             check_positive(name, getattr(self, name))
         check_positive("print_every", self.print_every, allow_zero=True)
-        check_choice("optimizer", self.optimizer, ("adagrad", "sgd"))
         check_choice("clip_mode", self.clip_mode, ("value", "norm"))
         check_choice("dtype", self.dtype, ("float64", "float32"))
         check_fraction("validation_fraction", self.validation_fraction)
@@ -197,14 +207,6 @@ def train(cfg: Config | None = None, *, output: str | Path | None = None, verbos
 
 def _copy(params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {name: array.copy() for name, array in params.items()}
-
-
-def search_data(cfg: Config) -> dict:
-    """Refuse a search: this recipe trains a NumPy model, and scikeras / GridSearchCV need a Keras model."""
-    raise ConfigError(
-        "numpy_rnn_scratch cannot be searched: it trains a NumPy RNN by hand (no keras.Model for scikeras "
-        "to wrap); compare its settings with `rnn-cookbook run numpy_rnn_scratch --set ...` instead"
-    )
 
 
 def main(argv: list[str] | None = None) -> int:

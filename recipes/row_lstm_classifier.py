@@ -64,7 +64,7 @@ from rnn_cookbook.config import RecipeConfig, check_fraction, check_positive
 from rnn_cookbook.data.images import SOURCES, ImageSet, load_images
 from rnn_cookbook.data.pipeline import array_dataset
 from rnn_cookbook.errors import ConfigError, DataError
-from rnn_cookbook.training import Evaluation, TrainResult, train_recipe
+from rnn_cookbook.training import Evaluation, TrainResult, make_optimizer, train_recipe
 
 if TYPE_CHECKING:
     import tensorflow as tf
@@ -189,7 +189,7 @@ def build_model(cfg: Config, image_shape: tuple[int, int] | None = None, num_cla
     outputs = keras.layers.Dense(num_classes, activation="softmax", name="class_probabilities")(hidden)
     model = keras.Model(inputs, outputs, name="row_lstm")
     model.compile(
-        optimizer=keras.optimizers.Adam(cfg.learning_rate),
+        optimizer=make_optimizer(cfg),
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )

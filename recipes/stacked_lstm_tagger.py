@@ -61,7 +61,7 @@ from rnn_cookbook.callbacks import early_stopping
 from rnn_cookbook.config import RecipeConfig, check_fraction, check_positive, check_positive_number
 from rnn_cookbook.data.pipeline import array_dataset
 from rnn_cookbook.errors import ConfigError
-from rnn_cookbook.training import Evaluation, TrainResult, set_seed, train_recipe
+from rnn_cookbook.training import Evaluation, TrainResult, make_optimizer, set_seed, train_recipe
 
 MAX_REGIMES = 10
 
@@ -233,7 +233,7 @@ def build_model(cfg: Config) -> keras.Model:
     hidden = keras.layers.LSTM(cfg.lstm_units, return_sequences=True, name="lstm_1")(inputs)
     hidden = keras.layers.LSTM(cfg.lstm_units_2, return_sequences=True, name="lstm_2")(hidden)
     outputs = keras.layers.Dense(cfg.n_regimes, activation="softmax", name="regime")(hidden)  # one per step
-    return _compile(keras.Model(inputs, outputs, name="stacked_lstm_tagger"), cfg.learning_rate)
+    return _compile(keras.Model(inputs, outputs, name="stacked_lstm_tagger"), make_optimizer(cfg))
 
 
 def build_per_step_baseline(cfg: Config) -> keras.Model:
@@ -244,12 +244,13 @@ def build_per_step_baseline(cfg: Config) -> keras.Model:
     """
     inputs = keras.Input(shape=(None, 1), name="observations")
     outputs = keras.layers.Dense(cfg.n_regimes, activation="softmax", name="regime")(inputs)
-    return _compile(keras.Model(inputs, outputs, name="per_step_dense"), cfg.baseline_learning_rate)
+    baseline_optimizer = make_optimizer(cfg.replace(learning_rate=cfg.baseline_learning_rate))
+    return _compile(keras.Model(inputs, outputs, name="per_step_dense"), baseline_optimizer)
 
 
-def _compile(model: keras.Model, learning_rate: float) -> keras.Model:
+def _compile(model: keras.Model, optimizer: keras.optimizers.Optimizer) -> keras.Model:
     model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate),
+        optimizer=optimizer,
         loss="sparse_categorical_crossentropy",  # integer labels, one per step (the seed used one-hot's loss)
         metrics=["accuracy"],
     )
@@ -334,6 +335,26 @@ def train(cfg: Config | None = None, *, output: str | Path | None = None, verbos
         output=output,
         verbose=verbose,
     )
+
+
+def search_data(cfg: Config) -> dict:
+    """What `rnn-cookbook search` cross-validates on: the training and validation sequences.
+
+    A label per step, so each fold is scored by the model's per-step cross-entropy (`neg_loss`);
+    the test sequences stay unseen. The task's own settings (regimes, noise, lengths) shape the
+    data and are fixed within one search.
+    """
+    data = load_data(cfg)
+    return {
+        "x": np.concatenate([data.train[0], data.validation[0]]),
+        "y": np.concatenate([data.train[1], data.validation[1]]),
+        "task": "loss",
+        "label": data.label,
+        "data_keys": (
+            "n_regimes", "stay_probability", "noise", "sequence_length",
+            "train_sequences", "validation_sequences", "test_sequences",
+        ),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

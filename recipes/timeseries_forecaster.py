@@ -45,7 +45,7 @@ from rnn_cookbook.config import RecipeConfig, check_choice, check_fraction, chec
 from rnn_cookbook.data.series import Series, load_series
 from rnn_cookbook.data.windows import SplitWindows, split_windows
 from rnn_cookbook.errors import ConfigError
-from rnn_cookbook.training import Evaluation, TrainResult, train_recipe
+from rnn_cookbook.training import Evaluation, TrainResult, make_optimizer, train_recipe
 
 CELLS = {"simple_rnn": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
 
@@ -78,7 +78,6 @@ class Config(RecipeConfig):
     def validate(self) -> None:
         super().validate()
         check_choice("cell", self.cell, CELLS)
-        check_choice("optimizer", self.optimizer, ("adam", "rmsprop", "sgd"))
         for name in ("units", "layers", "window", "horizon"):
             check_positive(name, getattr(self, name))
         if self.season_length is not None:
@@ -141,8 +140,7 @@ def build_model(cfg: Config) -> keras.Model:
     else:
         outputs = change
     model = keras.Model(inputs, outputs, name=f"{cfg.cell}_forecaster")
-    optimizer = keras.optimizers.get({"class_name": cfg.optimizer, "config": {"learning_rate": cfg.learning_rate}})
-    model.compile(optimizer=optimizer, loss="mse", metrics=["mae"])
+    model.compile(optimizer=make_optimizer(cfg), loss="mse", metrics=["mae"])
     return model
 
 

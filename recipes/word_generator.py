@@ -40,7 +40,7 @@ from rnn_cookbook.data.pipeline import array_dataset
 from rnn_cookbook.data.text import VOCABULARY_FILE, Corpus, Vocabulary, load_corpus
 from rnn_cookbook.errors import ConfigError, DataError
 from rnn_cookbook.generation import SamplePrinter
-from rnn_cookbook.training import Evaluation, TrainResult, train_recipe
+from rnn_cookbook.training import Evaluation, TrainResult, make_optimizer, train_recipe
 
 
 @dataclasses.dataclass
@@ -120,7 +120,7 @@ def build_model(cfg: Config, vocabulary_size: int) -> keras.Model:
     outputs = keras.layers.Dense(vocabulary_size, activation="softmax", name="next_word")(hidden)
     model = keras.Model(inputs, outputs, name="word_rnn")
     model.compile(
-        optimizer=keras.optimizers.Adam(cfg.learning_rate),
+        optimizer=make_optimizer(cfg),
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )
@@ -169,6 +169,26 @@ def train(cfg: Config | None = None, *, output: str | Path | None = None, verbos
         output=output,
         verbose=verbose,
     )
+
+
+def search_data(cfg: Config) -> dict:
+    """What `rnn-cookbook search` cross-validates on: every (prefix window, next word) pair of the text.
+
+    Scored by the loss in nats per word (`neg_loss`): the next word is one of thousands of classes,
+    too many (and too rare) for stratified folds or accuracy to say much. Folds are contiguous
+    stretches of the text, since neighbouring windows share words.
+    """
+    data = load_data(cfg)
+    pairs = [data.train] if data.corpus.synthetic else [data.train, data.validation]
+    return {
+        "x": np.concatenate([x for x, _ in pairs]),
+        "y": np.concatenate([y for _, y in pairs]),
+        "task": "loss",
+        "label": data.corpus.label,
+        "contiguous": True,
+        "model_kwargs": {"vocabulary_size": len(data.vocabulary)},
+        "data_keys": ("data", "num_words", "window", "validation_fraction"),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,6 +32,9 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 _NONE = {"none", "null"}
 
+#: Keras optimizers a Config may name; `training.make_optimizer` builds one at the Config's rate.
+OPTIMIZERS = ("adam", "rmsprop", "sgd", "adamw", "nadam", "adagrad")
+
 
 @dataclasses.dataclass
 class RecipeConfig:
@@ -41,6 +44,7 @@ class RecipeConfig:
 
     epochs: int = 10
     batch_size: int = 32
+    optimizer: str = "adam"  # a Keras optimizer name (OPTIMIZERS); every tutorial uses Adam
     learning_rate: float = 1e-3
     patience: int = 3  # early stopping on val_loss, best weights restored (seed 003)
     reduce_lr_patience: int | None = None  # None: keep the rate; n: x0.2 after n flat epochs (seed 000)
@@ -55,6 +59,7 @@ class RecipeConfig:
         check_positive("epochs", self.epochs)
         check_positive("batch_size", self.batch_size)
         check_positive("patience", self.patience)
+        check_choice("optimizer", self.optimizer, self.optimizer_choices())
         if isinstance(self.learning_rate, bool) or not isinstance(self.learning_rate, (int, float)) or not self.learning_rate > 0:
             raise ConfigError(f"learning_rate must be a number > 0, got {self.learning_rate!r}")
         if self.reduce_lr_patience is not None:
@@ -66,6 +71,11 @@ class RecipeConfig:
                 )
         if not isinstance(self.seed, int) or isinstance(self.seed, bool):
             raise ConfigError(f"seed must be an integer, got {self.seed!r}")
+
+    @classmethod
+    def optimizer_choices(cls) -> tuple[str, ...]:
+        """The optimizer names this recipe can train with (the NumPy recipe narrows them)."""
+        return OPTIMIZERS
 
     @classmethod
     def quick(cls: type[C]) -> C:

@@ -22,9 +22,8 @@ How it works:
   and, if the Config asks for it, learning-rate reduction, on a validation slice cut from the end
   of the fold's *training* part (Keras' `validation_split` takes the last rows, before shuffling),
   so the fold's test part never steers training.
-- `optimizer`: a Config field where the recipe has one (the forecaster). For recipes without it,
-  the search layer recompiles the recipe's model with the named optimizer at the Config's
-  learning rate; that choice is reported in `best_params` but cannot be stored in `best_config`.
+- `optimizer` is a Config field of every Keras recipe (`training.make_optimizer` compiles with
+  it), so it is searched like `units` and the winner's optimizer is part of `best_config`.
 - Data come from the recipe's `search_data(cfg)` hook: the training and validation stretches
   (the test split is never seen by the search). Fields that change the data itself (the window,
   the series, the vocabulary size) cannot be searched within one search and are refused.
@@ -82,14 +81,18 @@ DEFAULT_GRIDS: dict[str, dict[str, list[Any]]] = {
 
 REGRESSION = "regression"
 CLASSIFICATION = "classification"
-OPTIMIZERS = ("adam", "rmsprop", "sgd", "adamw", "nadam", "adagrad")
+#: Scored by the model's own loss on the held-out fold: a label per time step (the tagger), the next
+#: character at every position, the next word among thousands (too many classes to stratify).
+LOSS = "loss"
+NEG_LOSS = "neg_loss"  # the scoring name such searches report (higher is better, like scikit-learn's)
+TASKS = (REGRESSION, CLASSIFICATION, LOSS)
 
 # scikeras parameters that are not Config fields; a Config field of the same name would be ambiguous.
 _WRAPPER_ONLY = {
     "model", "build_fn", "warm_start", "random_state", "loss", "metrics", "validation_batch_size", "verbose",
     "callbacks", "validation_split", "shuffle", "run_eagerly",
 }
-_SEARCH_PARAMS = {"recipe", "model_kwargs", "search_optimizer"}
+_SEARCH_PARAMS = {"recipe", "model_kwargs"}
 
 
 # --- the data a search sees --------------------------------------------------------------------
@@ -98,7 +101,9 @@ class SearchData:
     """What a recipe's `search_data(cfg)` hook returns (as a dict with these keys).
 
     x, y: all rows the search may use (training + validation splits; never the test split).
-    task: "regression" or "classification". time_ordered: rows are in time order (TimeSeriesSplit).
+    task: "regression", "classification" or "loss" (see LOSS).
+    time_ordered: rows are in time order (TimeSeriesSplit). contiguous: folds are unshuffled
+    stretches of rows (chunks of one text, whose neighbours share context).
     model_kwargs: extra arguments for `build_model(cfg, **model_kwargs)` (e.g. vocabulary_size).
     data_keys: Config fields that shape x and y, so they cannot vary within one search.
     target_scale, unit: regression errors times `target_scale` are in `unit` (e.g. ppm).
@@ -109,6 +114,7 @@ class SearchData:
     task: str
     label: str = ""
     time_ordered: bool = False
+    contiguous: bool = False
     model_kwargs: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     data_keys: tuple[str, ...] = ()
     target_scale: float = 1.0
@@ -120,7 +126,8 @@ def searchable_module(recipe: str) -> ModuleType:
     module = registry.load(recipe)
     if not hasattr(module, "search_data"):
         able = ", ".join(name for name in registry.names() if hasattr(registry.load(name), "search_data"))
-        raise ConfigError(f"recipe {recipe!r} has no search_data(cfg) hook, so it cannot be searched; searchable: {able}")
+        why = getattr(module, "NOT_SEARCHABLE", "it has no search_data(cfg) hook")
+        raise ConfigError(f"{recipe} cannot be searched: {why}; searchable: {able}")
     return module
 
 
@@ -128,8 +135,8 @@ def load_search_data(module: ModuleType, cfg: Any) -> SearchData:
     """Call the recipe's hook and check what it returns."""
     raw = module.search_data(cfg)
     data = SearchData(**raw) if isinstance(raw, Mapping) else raw
-    if data.task not in (REGRESSION, CLASSIFICATION):
-        raise ConfigError(f"{cfg.recipe}.search_data returned task={data.task!r}")
+    if data.task not in TASKS:
+        raise ConfigError(f"{cfg.recipe}.search_data returned task={data.task!r}; expected one of {', '.join(TASKS)}")
     if len(data.x) != len(data.y):
         raise ConfigError(f"{cfg.recipe}.search_data returned {len(data.x)} inputs but {len(data.y)} targets")
     return data
@@ -151,21 +158,7 @@ def build_recipe_model(**kwargs: Any) -> keras.Model:
     params = kwargs["params"]
     module = registry.load(params["recipe"])
     cfg = config_from_params(module.Config, params)
-    model = module.build_model(cfg, **dict(params.get("model_kwargs") or {}))
-    optimizer = params.get("search_optimizer")
-    if optimizer is not None:
-        model = recompile(model, optimizer, cfg.learning_rate)
-    return model
-
-
-def recompile(model: keras.Model, optimizer: str, learning_rate: float) -> keras.Model:
-    """Compile `model` again with the same loss and metrics but the named optimizer."""
-    compile_config = model.get_compile_config()
-    compile_config["optimizer"] = keras.optimizers.serialize(
-        keras.optimizers.get({"class_name": optimizer, "config": {"learning_rate": learning_rate}})
-    )
-    model.compile_from_config(compile_config)
-    return model
+    return module.build_model(cfg, **dict(params.get("model_kwargs") or {}))
 
 
 class _RecipeWrapper:
@@ -173,10 +166,9 @@ class _RecipeWrapper:
 
     recipe: str
 
-    def _init_recipe(self, recipe: str, model_kwargs: Mapping[str, Any] | None, search_optimizer: str | None) -> None:
+    def _init_recipe(self, recipe: str, model_kwargs: Mapping[str, Any] | None) -> None:
         self.recipe = recipe
         self.model_kwargs = model_kwargs  # stored as given: sklearn's clone checks identity
-        self.search_optimizer = search_optimizer
 
     def recipe_config(self) -> Any:
         """The Config these parameters describe (validated)."""
@@ -205,12 +197,23 @@ class RecipeRegressor(_RecipeWrapper, KerasRegressor):
         self,
         recipe: str = "timeseries_forecaster",
         model_kwargs: Mapping[str, Any] | None = None,
-        search_optimizer: str | None = None,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("model", build_recipe_model)
         super().__init__(**kwargs)
-        self._init_recipe(recipe, model_kwargs, search_optimizer)
+        self._init_recipe(recipe, model_kwargs)
+
+
+class RecipeLossModel(RecipeRegressor):
+    """For LOSS tasks: targets pass through to the recipe's model as they are, and `score` is its loss.
+
+    The score is minus the model's compiled loss (`model.evaluate`) on the rows given, so higher is
+    better as scikit-learn expects; for the language models it is minus nats per token.
+    """
+
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+        results = self.model_.evaluate(X, y, sample_weight=sample_weight, verbose=0, return_dict=True)
+        return -float(results["loss"])
 
 
 class RecipeClassifier(_RecipeWrapper, KerasClassifier):
@@ -220,12 +223,11 @@ class RecipeClassifier(_RecipeWrapper, KerasClassifier):
         self,
         recipe: str = "row_lstm_classifier",
         model_kwargs: Mapping[str, Any] | None = None,
-        search_optimizer: str | None = None,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("model", build_recipe_model)
         super().__init__(**kwargs)
-        self._init_recipe(recipe, model_kwargs, search_optimizer)
+        self._init_recipe(recipe, model_kwargs)
 
 
 def make_estimator(
@@ -236,7 +238,7 @@ def make_estimator(
     task: str | None = None,
     verbose: int = 0,
     **fixed: Any,
-) -> RecipeRegressor | RecipeClassifier:
+) -> RecipeRegressor | RecipeClassifier | RecipeLossModel:
     """A scikeras estimator that trains `recipe`'s own model with `config` (default `Config()`) and `fixed` changes.
 
     `task` picks regressor or classifier; by default it comes from the recipe's search_data hook
@@ -244,13 +246,10 @@ def make_estimator(
     """
     module = searchable_module(recipe)
     cfg = config if config is not None else module.Config()
-    optimizer = fixed.pop("optimizer", None) if "optimizer" not in module.Config.field_names() else None
     cfg = validated_config(module.Config, cfg, fixed)
-    if optimizer is not None:
-        check_optimizer(optimizer)
     if task is None:
         task = load_search_data(module, cfg).task
-    wrapper = RecipeClassifier if task == CLASSIFICATION else RecipeRegressor
+    wrapper = {CLASSIFICATION: RecipeClassifier, REGRESSION: RecipeRegressor, LOSS: RecipeLossModel}[task]
     clashes = _WRAPPER_ONLY.intersection(module.Config.field_names()) | _SEARCH_PARAMS.intersection(
         module.Config.field_names()
     )
@@ -259,7 +258,6 @@ def make_estimator(
     return wrapper(
         recipe=recipe,
         model_kwargs=model_kwargs,
-        search_optimizer=optimizer,
         verbose=verbose,
         **cfg.to_dict(),
     )
@@ -276,20 +274,18 @@ def validated_config(config_class: Any, base: Any, changes: Mapping[str, Any]) -
         raise ConfigError(f"{config_class.recipe}: {exc}") from None
 
 
-def check_optimizer(name: Any) -> None:
-    if name not in OPTIMIZERS:
-        raise ConfigError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {name!r}")
-
-
 # --- folds ---------------------------------------------------------------------------------------
 def make_folds(data: SearchData, cv: int) -> Any:
-    """TimeSeriesSplit for time-ordered rows, StratifiedKFold for classes, KFold otherwise."""
+    """TimeSeriesSplit for time-ordered rows, StratifiedKFold for classes, KFold otherwise
+    (unshuffled for contiguous rows)."""
     if not isinstance(cv, int) or isinstance(cv, bool) or cv < 2:
         raise ConfigError(f"cv must be an integer >= 2, got {cv!r}")
     if data.time_ordered:
         return TimeSeriesSplit(n_splits=cv)
     if data.task == CLASSIFICATION:
         return StratifiedKFold(n_splits=cv, shuffle=True, random_state=0)
+    if data.contiguous:
+        return KFold(n_splits=cv)
     return KFold(n_splits=cv, shuffle=True, random_state=0)
 
 
@@ -317,8 +313,8 @@ class SearchResult:
 
 
 def default_scoring(data: SearchData) -> str:
-    """Mean absolute error for forecasts (as the recipe reports), accuracy for classes."""
-    return "neg_mean_absolute_error" if data.task == REGRESSION else "accuracy"
+    """Mean absolute error for forecasts (as the recipe reports), accuracy for classes, else the loss."""
+    return {REGRESSION: "neg_mean_absolute_error", CLASSIFICATION: "accuracy", LOSS: NEG_LOSS}[data.task]
 
 
 class _Progress:
@@ -389,8 +385,8 @@ def grid_search(
 ) -> SearchResult:
     """Cross-validate every combination in `grid` (default: the seed's grid) and rank them.
 
-    `config` is the starting point (default `Config()`); every grid key must be one of its fields
-    (or `optimizer`). Candidates are checked before any training, so a typo fails in a second.
+    `config` is the starting point (default `Config()`); every grid key must be one of its fields.
+    Candidates are checked before any training, so a typo fails in a second.
     """
     module = searchable_module(recipe)
     grid = dict(grid if grid is not None else DEFAULT_GRIDS.get(recipe, {}))
@@ -426,7 +422,7 @@ def random_search(
     if not distributions:
         raise ConfigError("random_search needs at least one parameter to vary")
     for key, values in distributions.items():
-        _check_keys(module, [key])
+        module.Config.check_keys([key])
         if isinstance(values, Sequence) and not isinstance(values, (str, bytes)):
             for value in values:
                 _check_candidate(module, cfg, {key: value})
@@ -438,17 +434,9 @@ def random_search(
     )
 
 
-def _check_keys(module: ModuleType, keys: Iterable[str]) -> None:
-    keys = [k for k in keys if not (k == "optimizer" and "optimizer" not in module.Config.field_names())]
-    module.Config.check_keys(keys)
-
-
 def _check_candidate(module: ModuleType, cfg: Any, candidate: Mapping[str, Any]) -> Any:
     """The Config one candidate would train, or a ConfigError naming the bad key or value."""
-    candidate = dict(candidate)
-    if "optimizer" in candidate and "optimizer" not in module.Config.field_names():
-        check_optimizer(candidate.pop("optimizer"))
-    return validated_config(module.Config, cfg, candidate)
+    return validated_config(module.Config, cfg, dict(candidate))
 
 
 def _search(
@@ -472,12 +460,11 @@ def _search(
         )
     folds = make_folds(data, cv)
     scoring = scoring or default_scoring(data)
+    if data.task == LOSS and scoring != NEG_LOSS:
+        raise ConfigError(f"{module.Config.recipe} is scored by its own loss ({NEG_LOSS}); got scoring={scoring!r}")
     estimator = make_estimator(module.Config.recipe, cfg, model_kwargs=data.model_kwargs, task=data.task)
-    # Grid keys for recipes without an optimizer field go to the recompiling parameter.
-    if "optimizer" in space and "optimizer" not in module.Config.field_names():
-        space["search_optimizer"] = space.pop("optimizer")
     common = dict(
-        scoring=scoring, cv=folds, n_jobs=n_jobs, refit=refit, error_score="raise", progress=progress, n_splits_hint=cv
+        scoring=None if scoring == NEG_LOSS else scoring, cv=folds, n_jobs=n_jobs, refit=refit, error_score="raise", progress=progress, n_splits_hint=cv
     )
     if n_iter is None:
         search: Any = ProgressGridSearchCV(estimator, space, **common)
@@ -489,11 +476,10 @@ def _search(
     # From the ranks rather than best_params_, which exists only with refit=True.
     best = int(np.argmin(search.cv_results_["rank_test_score"]))
     raw_best = search.cv_results_["params"][best]
-    best_params = {("optimizer" if k == "search_optimizer" else k): _plain(v) for k, v in raw_best.items()}
-    config_changes = {k: v for k, v in best_params.items() if k in module.Config.field_names()}
+    best_params = {k: _plain(v) for k, v in raw_best.items()}
     return SearchResult(
         recipe=module.Config.recipe,
-        best_config=cfg.replace(**config_changes),
+        best_config=cfg.replace(**best_params),
         best_params=best_params,
         table=results_table(search.cv_results_, scoring, data),
         search=search,
@@ -507,9 +493,10 @@ def results_table(cv_results: Mapping[str, Any], scoring: str, data: SearchData)
     """One row per candidate, best first: its parameters, CV score (mean, std), per-fold scores, fit time.
 
     For `neg_mean_absolute_error` the table also has `mae` (positive), in the data's own unit when
-    the recipe gives a scale (e.g. ppm for CO2 rather than standardised units).
+    the recipe gives a scale (e.g. ppm for CO2 rather than standardised units); for `neg_loss`,
+    `loss` (positive).
     """
-    params = [{("optimizer" if k == "search_optimizer" else k): _plain(v) for k, v in p.items()} for p in cv_results["params"]]
+    params = [{k: _plain(v) for k, v in p.items()} for p in cv_results["params"]]
     table = pd.DataFrame(params)
     table.insert(0, "rank", cv_results["rank_test_score"])
     table["mean_score"] = cv_results["mean_test_score"]
@@ -518,6 +505,9 @@ def results_table(cv_results: Mapping[str, Any], scoring: str, data: SearchData)
         unit = f"_{data.unit}" if data.unit and data.target_scale != 1.0 else ""
         table[f"mae{unit}"] = -table["mean_score"] * data.target_scale
         table[f"mae_std{unit}"] = table["std_score"] * data.target_scale
+    elif scoring == NEG_LOSS:
+        table["loss"] = -table["mean_score"]
+        table["loss_std"] = table["std_score"]
     folds = sorted(k for k in cv_results if k.startswith("split") and k.endswith("_test_score"))
     for key in folds:
         table[key.replace("_test_score", "")] = cv_results[key]
@@ -540,9 +530,6 @@ def parse_grid(config_class: Any, pairs: Iterable[str]) -> dict[str, list[Any]]:
         key = key.strip()
         if not sep or not key or not text.strip():
             raise ConfigError(f"--grid expects key=v1,v2,..., got {pair!r}")
-        if key == "optimizer" and key not in hints:
-            grid[key] = [v.strip() for v in text.split(",")]
-            continue
         config_class.check_keys([key])
         grid[key] = [parse_value(key, v.strip(), hints[key]) for v in text.split(",")]
     return grid
@@ -551,7 +538,7 @@ def parse_grid(config_class: Any, pairs: Iterable[str]) -> dict[str, list[Any]]:
 def progress_line(k: int, n: int, params: Mapping[str, Any], score: float, seconds: float) -> str:
     """`[ 3/6] units=50 optimizer=adam  score=-0.0561  12.3 s` (seconds per candidate, all folds)."""
     width = len(str(n))
-    shown = " ".join(f"{('optimizer' if k_ == 'search_optimizer' else k_)}={_plain(v)}" for k_, v in params.items())
+    shown = " ".join(f"{key}={_plain(value)}" for key, value in params.items())
     value = "nan" if math.isnan(score) else f"{score:.4g}"
     return f"[{k:>{width}}/{n}] {shown}  score={value}  {seconds:.1f} s"
 
@@ -560,16 +547,22 @@ def progress_line(k: int, n: int, params: Mapping[str, Any], score: float, secon
 def score_figure(result: SearchResult) -> Any:
     """Score against one parameter (a line per value of a second one), or a heatmap for two parameters.
 
-    Regression plots the MAE (lower is better, in the data's unit when known); classification the
-    mean CV score. More than two parameters: each candidate as a bar, ranked.
+    Regression plots the MAE (lower is better, in the data's unit when known), loss-scored searches
+    the loss, classification the mean CV score. More than two parameters: each candidate as a bar.
     """
     from rnn_cookbook import plots
 
     table = result.table
     params = list(result.best_params)
-    value_column = next((c for c in table.columns if c.startswith("mae") and "std" not in c), "mean_score")
-    unit = f" ({result.data.unit})" if value_column.startswith("mae_") else ""
-    label = f"CV MAE{unit}" if value_column != "mean_score" else f"CV {result.scoring}"
+    value_column, std_column = "mean_score", "std_score"
+    label = f"CV {result.scoring}"
+    for column in table.columns:
+        if column.startswith("mae") and "std" not in column:
+            value_column, std_column = column, column.replace("mae", "mae_std")
+            label = f"CV MAE ({result.data.unit})" if column.startswith("mae_") else "CV MAE"
+        elif column == "loss":
+            value_column, std_column, label = "loss", "loss_std", "CV loss"
+    lower_is_better = value_column != "mean_score"
     figure, (axis,) = plots.new_figure(7.0, 4.5)
     title = f"{result.recipe}: {label} per candidate ({len(table)} candidates)"
     if len(params) == 2 and len(table) == table[params].drop_duplicates().shape[0]:
@@ -577,7 +570,7 @@ def score_figure(result: SearchResult) -> Any:
         grid = np.full((len(rows), len(columns)), np.nan)
         for _, row in table.iterrows():
             grid[rows.index(row[params[0]]), columns.index(row[params[1]])] = row[value_column]
-        image = axis.imshow(grid, cmap="viridis_r" if value_column != "mean_score" else "viridis", aspect="auto")
+        image = axis.imshow(grid, cmap="viridis_r" if lower_is_better else "viridis", aspect="auto")
         for i in range(len(rows)):
             for j in range(len(columns)):
                 axis.text(j, i, f"{grid[i, j]:.4g}", ha="center", va="center", fontsize=9,
@@ -588,8 +581,7 @@ def score_figure(result: SearchResult) -> Any:
     elif len(params) == 1:
         ordered = table.sort_values(params[0], key=lambda s: s.map(_sort_key))
         positions = range(len(ordered))
-        axis.errorbar(positions, ordered[value_column], yerr=ordered.get(value_column.replace("mae", "mae_std"), None)
-                      if value_column != "mean_score" else ordered["std_score"], fmt="o-", capsize=3)
+        axis.errorbar(positions, ordered[value_column], yerr=ordered[std_column], fmt="o-", capsize=3)
         axis.set(xticks=list(positions), xticklabels=[str(v) for v in ordered[params[0]]], xlabel=params[0], ylabel=label)
     else:
         names = [" ".join(f"{p}={row[p]}" for p in params) for _, row in table.iterrows()]

@@ -33,7 +33,7 @@ from rnn_cookbook.config import RecipeConfig, check_choice, check_fraction, chec
 from rnn_cookbook.data.pipeline import array_dataset
 from rnn_cookbook.data.text import VOCABULARY_FILE, EncodedTexts, encode_texts, imdb_sequences, load_texts, pad
 from rnn_cookbook.errors import ConfigError, DataError
-from rnn_cookbook.training import Evaluation, TrainResult, train_recipe
+from rnn_cookbook.training import Evaluation, TrainResult, make_optimizer, train_recipe
 
 
 @dataclasses.dataclass
@@ -196,7 +196,7 @@ def embedding(cfg: TextClassifierConfig, vocabulary_size: int, *, mask_zero: boo
 def compile_binary(model: keras.Model, cfg: TextClassifierConfig) -> keras.Model:
     """Seed 003's compile step: Adam, binary cross-entropy, accuracy."""
     model.compile(
-        optimizer=keras.optimizers.Adam(cfg.learning_rate), loss="binary_crossentropy", metrics=["accuracy"]
+        optimizer=make_optimizer(cfg), loss="binary_crossentropy", metrics=["accuracy"]
     )
     return model
 

@@ -61,6 +61,15 @@ def set_seed(seed: int) -> None:
     keras.utils.set_random_seed(seed)
 
 
+def make_optimizer(config: Any) -> keras.optimizers.Optimizer:
+    """The Keras optimizer a Config names (`optimizer`), at its `learning_rate`.
+
+    Every recipe compiles with this, so `optimizer` is a Config field like any other: set from the
+    CLI (`--set optimizer=rmsprop`), searched by `rnn_cookbook.search`, saved in config.json.
+    """
+    return keras.optimizers.get({"class_name": config.optimizer, "config": {"learning_rate": config.learning_rate}})
+
+
 def print_notes(notes: Sequence[str], verbose: int | None) -> None:
     """Say what a person should know about the data (gaps filled, a toy set, a split), unless quiet."""
     if verbose != 0:

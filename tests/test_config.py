@@ -104,3 +104,20 @@ def test_json_for_another_recipe_or_broken_file_is_refused(tmp_path):
 def test_parse_value_names_the_expected_type():
     with pytest.raises(ConfigError, match=r"units='x': expected int"):
         parse_value("units", "x", int)
+
+
+def test_every_recipe_names_its_optimizer_and_compiles_with_it():
+    """`optimizer` is a shared Config field: every Keras recipe's model is compiled with the one named."""
+    from rnn_cookbook import registry
+    from rnn_cookbook.recipes import stacked_lstm_tagger, timeseries_forecaster
+
+    for name in registry.names():
+        config_class = registry.load(name).Config
+        assert config_class().optimizer in config_class.optimizer_choices()
+        with pytest.raises(ConfigError, match="optimizer must be one of"):
+            config_class.quick().replace(optimizer="adamm")
+    with pytest.raises(ConfigError, match="optimizer must be one of adagrad, sgd"):
+        registry.load("numpy_rnn_scratch").Config().replace(optimizer="adam")  # only those two are NumPy
+    forecaster = timeseries_forecaster.build_model(timeseries_forecaster.Config.quick().replace(optimizer="rmsprop"))
+    tagger = stacked_lstm_tagger.build_model(stacked_lstm_tagger.Config.quick().with_overrides(["optimizer=nadam"]))
+    assert type(forecaster.optimizer).__name__ == "RMSprop" and type(tagger.optimizer).__name__ == "Nadam"

@@ -88,6 +88,23 @@ def test_n_jobs_2_gives_the_same_scores(forecast_search, search, forecaster):
     assert parallel.table["mean_score"].iloc[0] == pytest.approx(before["mean_score"].iloc[0], rel=1e-4)
 
 
+def test_dask_cluster_gives_the_same_scores(forecast_search, search, forecaster):
+    """The cluster path of the README: joblib's dask backend on a local two-process cluster."""
+    distributed = pytest.importorskip("distributed", reason="the optional extra `cluster` is not installed")
+    import joblib
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client, joblib.parallel_config(backend="dask"), \
+            distributed.get_task_stream(client) as tasks:
+        on_cluster = search.grid_search(
+            "timeseries_forecaster", {"units": [4], "optimizer": ["adam"]}, config=forecaster.Config.quick(), cv=2,
+            n_jobs=-1, refit=False,
+        )
+    assert tasks.data and all(task["worker"].startswith("tcp://") for task in tasks.data)  # the folds ran there
+    before = forecast_search[0].table.query("units == 4 and optimizer == 'adam'")
+    assert on_cluster.table["mean_score"].iloc[0] == pytest.approx(before["mean_score"].iloc[0], rel=1e-4)
+
+
 def test_time_series_folds_never_train_on_the_future(forecast_search, search):
     result, _ = forecast_search
     assert type(result.search.cv).__name__ == "TimeSeriesSplit"
@@ -172,9 +189,46 @@ def test_text_classifier_searches_on_a_synthetic_csv(search, tmp_path):
         search.grid_search("sentiment_rnn", {"cell": ["lstm", "gru"]}, config=cfg, cv=2)
 
 
-def test_numpy_recipe_is_refused(search):
-    with pytest.raises(ConfigError, match="numpy_rnn_scratch cannot be searched.*NumPy"):
-        search.grid_search("numpy_rnn_scratch", {"hidden_size": [8, 16]})
+@pytest.mark.parametrize(
+    ("recipe", "why"), [("numpy_rnn_scratch", "NumPy"), ("seq2seq_addition", "two inputs")]
+)
+def test_unsearchable_recipes_say_why(search, recipe, why):
+    with pytest.raises(ConfigError, match=f"{recipe} cannot be searched: .*{why}.*; searchable: .*timeseries_forecaster"):
+        search.grid_search(recipe, {"units": [8, 16]})
+
+
+def test_tagger_is_scored_by_its_loss_and_keeps_the_optimizer(search):
+    from rnn_cookbook.recipes import stacked_lstm_tagger as tagger
+
+    cfg = tagger.Config.quick().replace(epochs=2)
+    result = search.grid_search("stacked_lstm_tagger", {"optimizer": ["adam", "sgd"]}, config=cfg, cv=2)
+    assert result.scoring == "neg_loss" and type(result.search.cv).__name__ == "KFold"
+    assert result.data.y.ndim == 2  # a label per step, through scikeras untouched
+    table = result.table
+    assert np.allclose(table["loss"], -table["mean_score"]) and (table["loss"] > 0).all()
+    assert result.best_config.optimizer == table["optimizer"].iloc[0]  # a Config field, so it is kept
+    # The score is the model's loss on the fold: the refitted best model reproduces it on the data it saw.
+    refit = result.search.best_estimator_
+    assert refit.score(result.data.x, result.data.y) == pytest.approx(
+        -refit.model_.evaluate(result.data.x, result.data.y, verbose=0)[0]
+    )
+    with pytest.raises(ConfigError, match="scored by its own loss"):
+        search.grid_search("stacked_lstm_tagger", {"lstm_units": [4]}, config=cfg, cv=2, scoring="accuracy")
+
+
+@pytest.mark.parametrize("recipe", ["char_lstm_generator", "word_generator"])
+def test_language_models_search_on_contiguous_folds(search, recipe):
+    from rnn_cookbook import registry
+
+    module = registry.load(recipe)
+    cfg = module.Config.quick().replace(epochs=2, sample_every=0)
+    result = search.grid_search(recipe, {"units": [4, 8]}, config=cfg, cv=2, refit=False)
+    folds = result.search.cv
+    assert type(folds).__name__ == "KFold" and not folds.shuffle  # stretches of the text, in order
+    assert list(result.table["rank"]) == [1, 2] and (result.table["loss"] > 0).all()
+    assert result.data.model_kwargs["vocabulary_size"] > int(result.data.x.max())
+    with pytest.raises(ConfigError, match="'data' changes the data itself"):
+        search.grid_search(recipe, {"data": ["fox", "shakespeare"]}, config=cfg, cv=2)
 
 
 def test_cli_search_writes_its_files(tmp_path, capsys, forecaster):

@@ -19,6 +19,16 @@ def array_dataset(
     return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
+def next_token_chunks(ids: np.ndarray, sequence_length: int) -> tuple[np.ndarray, np.ndarray]:
+    """The unshuffled `next_token_dataset` as two arrays (n, sequence_length): inputs and targets.
+
+    For code that wants rows rather than a pipeline, such as a scikit-learn search's folds.
+    """
+    count = len(ids) // (sequence_length + 1)
+    chunks = np.asarray(ids[: count * (sequence_length + 1)], dtype="int32").reshape(count, sequence_length + 1)
+    return chunks[:, :-1], chunks[:, 1:]
+
+
 def next_token_dataset(
     ids: np.ndarray, sequence_length: int, batch_size: int, *, shuffle: bool = False, seed: int | None = None
 ) -> tf.data.Dataset:
