@@ -7,6 +7,7 @@
                           [--num-samples 3] [--seed 0]
     rnn-cookbook search timeseries_forecaster [--grid units=10,50,100 --grid optimizer=adam,rmsprop] [--cv 3]
                         [--random N] [--n-jobs K] [--quick] [--output DIR]
+    rnn-cookbook notebook timeseries_forecaster [--dest DIR] [--force]
 
 `--help` and `list` answer without importing TensorFlow. Recipes import TensorFlow with its
 start-up log lines hidden (`rnn_cookbook.quiet`); `--verbose` shows them.
@@ -34,6 +35,7 @@ examples:
   rnn-cookbook generate runs/char_lstm_generator/<run> --prompt "ROMEO:" --temperature 0.8 --num-samples 3
   rnn-cookbook search timeseries_forecaster                   # seed 000's grid: units 10,50,100 x rmsprop,adam
   rnn-cookbook search timeseries_forecaster --quick --grid units=8,16 --grid cell=lstm,gru --cv 3
+  rnn-cookbook notebook char_lstm_generator                   # copy the recipe's notebook here
 
 Runs are written to runs/<recipe>/<timestamp>/ (config.json, history.csv, metrics.json,
 model.keras, plots) unless --output DIR says otherwise.
@@ -88,12 +90,24 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--seed", type=int, default=0, help="the same seed gives the same samples (default 0)")
     add_verbose(generate)
     add_search_parser(commands)
+    notebook = commands.add_parser(
+        "notebook",
+        help="copy a recipe's Jupyter notebook into the current folder",
+        description=(
+            "Copy NAME.ipynb (one per recipe, plus grid_search) out of the installed package and say how "
+            "to open it. Running it needs Jupyter: pip install 'rnn-cookbook[notebooks]' jupyterlab."
+        ),
+    )
+    notebook.add_argument("name", metavar="NAME", help="a recipe name, or grid_search")
+    notebook.add_argument("--dest", default=".", help="folder (or .ipynb path) to copy to (default: here)")
+    notebook.add_argument("--force", action="store_true", help="overwrite an existing copy")
     return parser
 
 
 SEARCH_EPILOG = """\
 Each candidate is cross-validated on the recipe's training + validation data (never its test
-split): TimeSeriesSplit folds for series (no future in training), stratified folds for classes.
+split): TimeSeriesSplit folds for series (no future in training), stratified folds for classes,
+contiguous folds scored by the model's own loss for per-step labels and language models.
 Every fit uses the recipe's early stopping on a validation slice of the fold's training part.
 
 examples:
@@ -128,7 +142,9 @@ def add_search_parser(commands: argparse._SubParsersAction) -> None:
     search.add_argument("--cv", type=int, default=3, metavar="K", help="cross-validation folds (default 3)")
     search.add_argument("--random", type=int, metavar="N", help="try N random combinations of the --grid values instead of all")
     search.add_argument("--n-jobs", type=int, default=1, metavar="K", help="parallel processes (default 1; -1: every core)")
-    search.add_argument("--scoring", help="a scikit-learn scorer name (default: neg_mean_absolute_error or accuracy)")
+    search.add_argument(
+        "--scoring", help="a scikit-learn scorer name (default: neg_mean_absolute_error, accuracy or neg_loss by task)"
+    )
     script.add_run_arguments(search)
     add_verbose(search)
 
@@ -164,11 +180,26 @@ def main(argv: list[str] | None = None) -> int:
         return generate_command(args)
     if args.command == "search":
         return search_command(args)
+    if args.command == "notebook":
+        return notebook_command(args.name, args.dest, overwrite=args.force)
     try:
         recipe = registry.load(args.recipe)
     except CookbookError as exc:
         return script.fail(exc)
     return script.run(recipe, args)
+
+
+def notebook_command(name: str, destination: str, *, overwrite: bool) -> int:
+    """`rnn-cookbook notebook`: copy the notebook, then say how to open it."""
+    from rnn_cookbook import notebook
+
+    try:
+        path = notebook.copy_notebook(name, destination, overwrite=overwrite)
+    except CookbookError as exc:
+        return script.fail(exc)
+    print(f"copied {path}")
+    print(f"open it with:  jupyter lab {path}    (needs: pip install 'rnn-cookbook[notebooks]' jupyterlab)")
+    return 0
 
 
 def predict_command(run_dir: str, texts: list[str]) -> int:
