@@ -144,7 +144,9 @@ def stream_loss(model: keras.Model, ids: np.ndarray, *, streams: int = 16, batch
     return float(loss), float(accuracy)
 
 
-def train(cfg: Config | None = None, *, output: str | Path | None = None, verbose: int | None = None) -> TrainResult:
+def train(
+    cfg: Config | None = None, *, output: str | Path | None = None, verbose: int | None = None, resume: bool = False
+) -> TrainResult:
     """The whole recipe: corpus, model, fit with early stopping and epoch samples, validation loss."""
     cfg = cfg or Config()
     data = load_data(cfg)
@@ -165,6 +167,7 @@ def train(cfg: Config | None = None, *, output: str | Path | None = None, verbos
         notes=data.corpus.notes,
         output=output,
         verbose=verbose,
+        resume=resume,
     )
 
 

@@ -98,10 +98,12 @@ def _recurrent(cfg: Config) -> keras.initializers.Initializer:
     return keras.initializers.Orthogonal(gain=cfg.recurrent_gain)
 
 
-def train(cfg: Config | None = None, *, output: str | Path | None = None, verbose: int | None = None) -> TrainResult:
+def train(
+    cfg: Config | None = None, *, output: str | Path | None = None, verbose: int | None = None, resume: bool = False
+) -> TrainResult:
     """The whole recipe: texts, model, fit with early stopping and LR reduction, test accuracy, run folder."""
     cfg = cfg or Config()
-    return text_classifier.train(cfg, build_model, load_data(cfg), output=output, verbose=verbose)
+    return text_classifier.train(cfg, build_model, load_data(cfg), output=output, verbose=verbose, resume=resume)
 
 
 def search_data(cfg: Config) -> dict:

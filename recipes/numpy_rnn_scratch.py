@@ -41,9 +41,9 @@ from rnn_cookbook import baselines, plots, script
 from rnn_cookbook.config import RecipeConfig, check_choice, check_fraction, check_positive
 from rnn_cookbook.data.text import VOCABULARY_FILE, CharText, load_char_text
 from rnn_cookbook.errors import ConfigError, DataError
-from rnn_cookbook.numpy_rnn import NumpyRNN, evaluate_loss, make_optimizer, train_epoch
+from rnn_cookbook.numpy_rnn import Adagrad, NumpyRNN, evaluate_loss, make_optimizer, train_epoch
 from rnn_cookbook.runs import RunFolder, metrics_record
-from rnn_cookbook.training import TrainResult, print_notes
+from rnn_cookbook.training import TrainResult, check_same_config, print_notes
 
 MODEL_FILE = "model.npz"
 
@@ -128,7 +128,9 @@ def evaluate(model: NumpyRNN, data: CharText) -> dict[str, dict[str, float]]:
     }
 
 
-def train(cfg: Config | None = None, *, output: str | Path | None = None, verbose: int | None = None) -> TrainResult:
+def train(
+    cfg: Config | None = None, *, output: str | Path | None = None, verbose: int | None = None, resume: bool = False
+) -> TrainResult:
     """The whole recipe: corpus, model, epochs of truncated BPTT, validation beside n-grams, run folder.
 
     Early stopping mirrors the Keras recipes: after `patience` epochs without a lower validation
@@ -137,8 +139,11 @@ def train(cfg: Config | None = None, *, output: str | Path | None = None, verbos
     """
     cfg = cfg or Config()
     data = load_data(cfg)  # before the run folder: bad data leaves no half-made run behind
-    run = RunFolder.create(cfg.recipe, output=output)
-    run.save_config(cfg)  # before training: a crashed run still says what it was
+    run = RunFolder.create(cfg.recipe, output=output, resume=resume)
+    if resume:
+        check_same_config(run, cfg)
+    else:
+        run.save_config(cfg)  # before training: a crashed run still says what it was
     run.write_json(VOCABULARY_FILE, data.vocabulary.to_dict())
     talk = verbose != 0
     print_notes(data.corpus.notes, verbose)
@@ -162,8 +167,22 @@ def train(cfg: Config | None = None, *, output: str | Path | None = None, verbos
 
     history: dict[str, list[float]] = {"loss": [], "val_loss": [], "learning_rate": []}
     best_loss, best_params, flat, lr_flat = float("inf"), None, 0, 0
+    first_epoch = 1
+    saved = run.load_backup() if resume else None
+    if saved is not None:  # the state after the last finished epoch, as save_backup wrote it below
+        arrays, state = saved
+        model.params = _section(arrays, "params")
+        best_params = _section(arrays, "best") or None
+        if isinstance(optimizer, Adagrad):
+            optimizer.memory = _section(arrays, "memory")
+        optimizer.learning_rate = state["learning_rate"]
+        history, best_loss, flat, lr_flat = state["history"], state["best_loss"], state["flat"], state["lr_flat"]
+        updates, first_epoch = state["updates"], state["epoch"] + 1
+        sampling.bit_generator.state = state["sampling"]
+        if talk:
+            print(f"resuming after epoch {state['epoch']} from {run.file('backup')}")
     started = time.perf_counter()
-    for epoch in range(1, cfg.epochs + 1):
+    for epoch in range(first_epoch, cfg.epochs + 1):
         history["learning_rate"].append(optimizer.learning_rate)
         history["loss"].append(
             train_epoch(model, data.train_ids, optimizer, seq_length=cfg.seq_length, clip=cfg.clip,
@@ -183,6 +202,17 @@ def train(cfg: Config | None = None, *, output: str | Path | None = None, verbos
             if cfg.reduce_lr_patience is not None and lr_flat >= cfg.reduce_lr_patience:
                 optimizer.learning_rate *= 0.2
                 lr_flat = 0
+        run.save_backup(
+            {
+                **_prefixed("params", model.params),
+                **_prefixed("best", best_params or {}),
+                **_prefixed("memory", getattr(optimizer, "memory", {})),
+            },
+            {
+                "epoch": epoch, "updates": updates, "learning_rate": optimizer.learning_rate, "history": history,
+                "best_loss": best_loss, "flat": flat, "lr_flat": lr_flat, "sampling": sampling.bit_generator.state,
+            },
+        )
     wall_time = time.perf_counter() - started
     if best_params is not None:
         model.params = best_params
@@ -202,11 +232,20 @@ def train(cfg: Config | None = None, *, output: str | Path | None = None, verbos
     run.save_history(history)
     run.save_metrics(metrics)
     run.save_figure(plots.loss_curves(history, title=f"{cfg.recipe}: loss per epoch"), "loss.png")
+    run.clear_backup()  # last: until the run folder is complete, --resume can still finish it
     return TrainResult(model=model, history=history, metrics=metrics, run=run, config=cfg)
 
 
 def _copy(params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {name: array.copy() for name, array in params.items()}
+
+
+def _prefixed(section: str, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {f"{section}.{name}": array for name, array in arrays.items()}
+
+
+def _section(arrays: dict[str, np.ndarray], section: str) -> dict[str, np.ndarray]:
+    return {name.split(".", 1)[1]: array for name, array in arrays.items() if name.startswith(f"{section}.")}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -247,7 +247,9 @@ def evaluate(model: keras.Model, data: ImageData, cfg: Config) -> Evaluation:
     )
 
 
-def train(cfg: Config | None = None, *, output: str | Path | None = None, verbose: int | None = None) -> TrainResult:
+def train(
+    cfg: Config | None = None, *, output: str | Path | None = None, verbose: int | None = None, resume: bool = False
+) -> TrainResult:
     """The whole recipe: images, model, fit with early stopping, test accuracy beside two baselines, run folder."""
     cfg = cfg or Config()
     data = load_data(cfg)
@@ -266,6 +268,7 @@ def train(cfg: Config | None = None, *, output: str | Path | None = None, verbos
         notes=notes,
         output=output,
         verbose=verbose,
+        resume=resume,
     )
 
 

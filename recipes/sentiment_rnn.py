@@ -86,10 +86,12 @@ def build_model(cfg: Config, vocabulary_size: int | None = None) -> keras.Model:
     return text_classifier.compile_binary(keras.Model(inputs, outputs, name=f"sentiment_{cfg.cell}"), cfg)
 
 
-def train(cfg: Config | None = None, *, output: str | Path | None = None, verbose: int | None = None) -> TrainResult:
+def train(
+    cfg: Config | None = None, *, output: str | Path | None = None, verbose: int | None = None, resume: bool = False
+) -> TrainResult:
     """The whole recipe: texts, model, fit with early stopping, test accuracy beside TF-IDF, run folder."""
     cfg = cfg or Config()
-    return text_classifier.train(cfg, build_model, load_data(cfg), output=output, verbose=verbose)
+    return text_classifier.train(cfg, build_model, load_data(cfg), output=output, verbose=verbose, resume=resume)
 
 
 def search_data(cfg: Config) -> dict:

@@ -529,7 +529,9 @@ def vocabulary_record(cfg: Config) -> dict[str, Any]:
     }
 
 
-def train(cfg: Config | None = None, *, output: str | Path | None = None, verbose: int | None = None) -> TrainResult:
+def train(
+    cfg: Config | None = None, *, output: str | Path | None = None, verbose: int | None = None, resume: bool = False
+) -> TrainResult:
     """The whole recipe: distinct pairs, teacher-forced fit, greedy answers to held-out sums."""
     cfg = cfg or Config()
     data = load_data(cfg)
@@ -543,6 +545,7 @@ def train(cfg: Config | None = None, *, output: str | Path | None = None, verbos
         notes=data.notes(),
         output=output,
         verbose=verbose,
+        resume=resume,
     )
 
 

@@ -322,7 +322,9 @@ def typical_sequence(labels: np.ndarray, predicted: np.ndarray) -> int:
     return int(np.argmin(np.abs(per_sequence - per_sequence.mean())))
 
 
-def train(cfg: Config | None = None, *, output: str | Path | None = None, verbose: int | None = None) -> TrainResult:
+def train(
+    cfg: Config | None = None, *, output: str | Path | None = None, verbose: int | None = None, resume: bool = False
+) -> TrainResult:
     """The whole recipe: sample the task, fit the stack, score it beside the references, save the run."""
     cfg = cfg or Config()
     data = load_data(cfg)
@@ -334,6 +336,7 @@ def train(cfg: Config | None = None, *, output: str | Path | None = None, verbos
         notes=data.notes,
         output=output,
         verbose=verbose,
+        resume=resume,
     )
 
 

@@ -186,6 +186,7 @@ def train(
     *,
     output: str | Path | None = None,
     verbose: int | None = None,
+    resume: bool = False,
 ) -> TrainResult:
     """The whole recipe: load, build, fit with the presets, evaluate beside baselines, save the run."""
     cfg = cfg or Config()
@@ -202,6 +203,7 @@ def train(
         notes=data.series.notes,
         output=output,
         verbose=verbose,
+        resume=resume,
     )
 
 

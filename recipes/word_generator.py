@@ -144,7 +144,9 @@ def evaluate(model: keras.Model, data: WordData, cfg: Config) -> Evaluation:
     )
 
 
-def train(cfg: Config | None = None, *, output: str | Path | None = None, verbose: int | None = None) -> TrainResult:
+def train(
+    cfg: Config | None = None, *, output: str | Path | None = None, verbose: int | None = None, resume: bool = False
+) -> TrainResult:
     """The whole recipe: corpus, windows, model, fit, validation loss beside n-grams, run folder."""
     cfg = cfg or Config()
     data = load_data(cfg)
@@ -168,6 +170,7 @@ def train(cfg: Config | None = None, *, output: str | Path | None = None, verbos
         notes=data.corpus.notes,
         output=output,
         verbose=verbose,
+        resume=resume,
     )
 
 

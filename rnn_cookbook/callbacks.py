@@ -59,11 +59,13 @@ def checkpoint(path: str | Path, monitor: str = "val_loss") -> keras.callbacks.M
 
 
 def backup_and_restore(backup_dir: str | Path) -> keras.callbacks.BackupAndRestore:
-    """Back up the training state each epoch so a killed run resumes where it stopped.
+    """Back up the weights, the optimizer state and the epoch after each epoch, so a killed run resumes.
 
-    Keras deletes the backup when `fit` finishes normally.
+    `double_checkpoint` keeps the previous backup until the new one is written: a kill during the
+    write falls back to the epoch before rather than to a half-written file. Keras deletes the
+    backup when `fit` finishes normally.
     """
-    return keras.callbacks.BackupAndRestore(str(backup_dir))
+    return keras.callbacks.BackupAndRestore(str(backup_dir), double_checkpoint=True)
 
 
 def csv_logger(path: str | Path) -> keras.callbacks.CSVLogger:
@@ -103,11 +105,13 @@ def standard(
     callbacks: list[keras.callbacks.Callback] = [early_stopping(patience=patience)]
     if reduce_lr_patience is not None:
         callbacks.append(reduce_lr_on_plateau(learning_rate, patience=reduce_lr_patience))
+    # The epoch log before the backup: a kill between the two logs an epoch that will run again
+    # (the reader keeps the later line), never a backed-up epoch missing from the log.
+    callbacks.append(csv_logger(run_dir / "logs" / "epochs.csv"))
     if backup:
         callbacks.append(backup_and_restore(run_dir / "backup"))
     if keep_best_checkpoint:
         callbacks.append(checkpoint(run_dir / "checkpoints" / "best.keras"))
     if with_tensorboard:
         callbacks.append(tensorboard(run_dir / "logs" / "tensorboard"))
-    callbacks.append(csv_logger(run_dir / "logs" / "epochs.csv"))
     return callbacks

@@ -145,7 +145,7 @@ def add_search_parser(commands: argparse._SubParsersAction) -> None:
     search.add_argument(
         "--scoring", help="a scikit-learn scorer name (default: neg_mean_absolute_error, accuracy or neg_loss by task)"
     )
-    script.add_run_arguments(search)
+    script.add_run_arguments(search, resumable=False)
     add_verbose(search)
 
 

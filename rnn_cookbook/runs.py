@@ -9,6 +9,10 @@
         logs/epochs.csv live epoch log, appended during training
         backup/         training state while a fit is in progress (removed when it ends)
 
+A run killed mid-training leaves `backup/` behind; `RunFolder.create(..., resume=True)` (the CLI's
+`--resume`) reopens it so training continues from the last saved epoch, and a new run refuses to
+start in a folder that holds one, rather than silently resuming it or throwing it away.
+
 `metrics.json` always has this shape, so tools and the benchmark table can read any run:
 
     {"recipe": "timeseries_forecaster", "data": "co2", "split": "test",
@@ -32,6 +36,8 @@ from rnn_cookbook.errors import RunFolderError
 from rnn_cookbook.files import atomic_path, atomic_write_text
 
 DEFAULT_ROOT = Path("runs")
+BACKUP_DIR = "backup"
+EPOCH_LOG = "logs/epochs.csv"
 METRICS_KEYS = ("recipe", "data", "split", "model", "baselines", "epochs_run", "wall_time_s", "keras_backend", "seed")
 
 
@@ -48,8 +54,15 @@ class RunFolder:
         return str(self.path)
 
     @classmethod
-    def create(cls, recipe: str, output: str | Path | None = None, root: str | Path = DEFAULT_ROOT) -> RunFolder:
-        """Make `output`, or a new `root/<recipe>/<timestamp>` folder if `output` is None."""
+    def create(
+        cls, recipe: str, output: str | Path | None = None, root: str | Path = DEFAULT_ROOT, *, resume: bool = False
+    ) -> RunFolder:
+        """Make `output`, or a new `root/<recipe>/<timestamp>` folder if `output` is None.
+
+        With `resume`, reopen `output`, the folder of an unfinished run of `recipe`, instead.
+        """
+        if resume:
+            return cls._unfinished(recipe, output)
         if output is None:
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
             path = Path(root) / recipe / stamp
@@ -61,8 +74,32 @@ class RunFolder:
             path = Path(output)
             if path.exists() and not path.is_dir():
                 raise RunFolderError(f"--output {path} exists and is not a folder")
+            if (path / BACKUP_DIR).exists():
+                raise RunFolderError(
+                    f"{path} holds an unfinished run ({BACKUP_DIR}/ is there): add --resume to continue it, "
+                    "or choose another --output"
+                )
         path.mkdir(parents=True, exist_ok=True)
+        (path / EPOCH_LOG).unlink(missing_ok=True)  # a new run in a reused folder starts its own log
         return cls(path)
+
+    @classmethod
+    def _unfinished(cls, recipe: str, output: str | Path | None) -> RunFolder:
+        if output is None:
+            raise RunFolderError("--resume needs --output DIR: the folder of the run to continue")
+        run = cls(output)
+        if not run.file("config.json").is_file():
+            raise RunFolderError(f"nothing to resume in {run.path}: it has no config.json")
+        if run.recipe != recipe:
+            raise RunFolderError(f"{run.path} was made by recipe {run.recipe!r}, not {recipe!r}")
+        if run.file("model.keras").is_file() and not run.file(BACKUP_DIR).exists():
+            raise RunFolderError(f"{run.path} holds a finished run: nothing to resume")
+        return run
+
+    @property
+    def unfinished(self) -> bool:
+        """True while a training's backup is in the folder (it is removed when training ends)."""
+        return self.file(BACKUP_DIR).exists()
 
     @classmethod
     def open(cls, path: str | Path) -> RunFolder:
@@ -137,6 +174,56 @@ class RunFolder:
             rows = list(csv.DictReader(handle))
         keys = [k for k in (rows[0] if rows else {}) if k != "epoch"]
         return {k: [float(row[k]) for row in rows] for k in keys}
+
+    def load_epoch_log(self) -> dict[str, list[float]]:
+        """The live epoch log (`logs/epochs.csv`) as a history, one entry per epoch in order.
+
+        Across a crash and a resume an epoch can be logged twice (killed after its log line, before
+        its backup); the later line wins, so the history never repeats an epoch.
+        """
+        target = self.file(EPOCH_LOG)
+        if not target.is_file():
+            return {}
+        with open(target, newline="", encoding="utf-8") as handle:
+            by_epoch = {int(row["epoch"]): row for row in csv.DictReader(handle)}
+        rows = [by_epoch[epoch] for epoch in sorted(by_epoch)]
+        keys = [k for k in (rows[0] if rows else {}) if k != "epoch"]
+        return {k: [float(row[k]) for row in rows] for k in keys}
+
+    # --- training state of a loop that is not Keras' fit (the NumPy recipe) --------------------
+    def save_backup(self, arrays: Mapping[str, Any], state: Mapping[str, Any]) -> Path:
+        """Write `backup/state.npz`: named arrays plus a JSON `state`, in one atomic file.
+
+        One file, so a kill mid-write leaves the previous epoch's backup whole; no pickles, so
+        loading it runs no code.
+        """
+        import numpy as np
+
+        target = self.file(BACKUP_DIR) / "state.npz"
+        with atomic_path(target) as tmp:
+            np.savez(tmp, __state__=np.array(json.dumps(state, default=_json_default)), **dict(arrays))
+        return target
+
+    def load_backup(self) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """The arrays and state of `save_backup`, or None if there is no backup."""
+        import numpy as np
+
+        target = self.file(BACKUP_DIR) / "state.npz"
+        if not target.is_file():
+            return None
+        try:
+            with np.load(target, allow_pickle=False) as saved:
+                arrays = {name: saved[name] for name in saved.files if name != "__state__"}
+                state = json.loads(str(saved["__state__"]))
+        except (OSError, ValueError, KeyError) as exc:
+            raise RunFolderError(f"cannot read the backup {target}: {exc}") from None
+        return arrays, state
+
+    def clear_backup(self) -> None:
+        """Remove `backup/`: the run has finished."""
+        import shutil
+
+        shutil.rmtree(self.file(BACKUP_DIR), ignore_errors=True)
 
     def save_metrics(self, metrics: Mapping[str, Any]) -> Path:
         missing = [k for k in METRICS_KEYS if k not in metrics]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from types import ModuleType
 from typing import Any, NoReturn
 
@@ -33,8 +34,8 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"error: {message} (see {self.prog} --help)\n")
 
 
-def add_run_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of a recipe run (see the module docstring)."""
+def add_run_arguments(parser: argparse.ArgumentParser, *, resumable: bool = True) -> None:
+    """The options of a recipe run (see the module docstring); `resumable` adds --resume."""
     start = parser.add_mutually_exclusive_group()
     start.add_argument("--quick", action="store_true", help="start from the recipe's seconds-long Config.quick()")
     start.add_argument("--config", metavar="FILE", help="start from a saved config JSON (e.g. a run's config.json)")
@@ -49,11 +50,25 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--output", metavar="DIR", help="run folder to write (default: runs/<recipe>/<timestamp>/)")
     parser.add_argument("--show-config", action="store_true", help="print the config as JSON and exit")
+    if resumable:
+        parser.add_argument(
+            "--resume",
+            action="store_true",
+            help="continue the killed run in --output DIR from its last saved epoch (with the config it started with)",
+        )
     parser.add_argument("--quiet", action="store_true", help="print only the metrics table (no progress, no notes)")
 
 
 def config_from_args(config_class: Any, args: argparse.Namespace) -> Any:
-    """Build the run's config: base (tutorial, quick or file), then --set, then --epochs."""
+    """Build the run's config: base (tutorial, quick or file), then --set, then --epochs.
+
+    `--resume` with none of those options takes the config of the run being resumed.
+    """
+    changed = args.config or args.quick or args.overrides or args.epochs is not None
+    if getattr(args, "resume", False) and args.output and not changed:
+        saved = Path(args.output) / "config.json"
+        if saved.is_file():
+            return config_class.load_json(saved)
     if args.config:
         cfg = config_class.load_json(args.config)
     elif args.quick:
@@ -73,7 +88,7 @@ def run(recipe: ModuleType, args: argparse.Namespace) -> int:
         if args.show_config:
             print(cfg.to_json())
             return 0
-        result = recipe.train(cfg, output=args.output, verbose=0 if args.quiet else None)
+        result = recipe.train(cfg, output=args.output, verbose=0 if args.quiet else None, resume=args.resume)
     except CookbookError as exc:
         return fail(exc)
     except KeyboardInterrupt:

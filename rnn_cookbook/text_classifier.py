@@ -152,6 +152,7 @@ def train(
     *,
     output: str | Path | None = None,
     verbose: int | None = None,
+    resume: bool = False,
 ) -> TrainResult:
     """A text recipe's whole run on `data`; `build_model(cfg, vocabulary_size)` is the recipe's own part."""
     return train_recipe(
@@ -166,6 +167,7 @@ def train(
         notes=data.encoded.notes,
         output=output,
         verbose=verbose,
+        resume=resume,
     )
 
 

@@ -11,6 +11,12 @@ for every recipe:
 3. fit it with the callback presets (early stopping, LR schedule, backup);
 4. evaluate, then write `model.keras`, `history.csv`, `metrics.json` and the PNG plots.
 
+`resume=True` continues a killed run in its own folder (`rnn-cookbook run ... --output DIR
+--resume`): the config must be the one in its `config.json`, Keras' `BackupAndRestore` brings back
+the weights, the optimizer state and the epoch, and the history is read from the live epoch log,
+so it covers every epoch once. Early stopping starts counting afresh after a resume: its memory of
+the best epoch is not part of the backup.
+
 The result carries the model, the history, the metrics and the run folder.
 """
 
@@ -27,6 +33,7 @@ import keras
 
 from rnn_cookbook import callbacks as presets
 from rnn_cookbook import plots
+from rnn_cookbook.errors import RunFolderError
 from rnn_cookbook.runs import DEFAULT_ROOT, RunFolder, metrics_record, metrics_table
 
 
@@ -70,6 +77,18 @@ def make_optimizer(config: Any) -> keras.optimizers.Optimizer:
     return keras.optimizers.get({"class_name": config.optimizer, "config": {"learning_rate": config.learning_rate}})
 
 
+def check_same_config(run: RunFolder, config: Any) -> None:
+    """Refuse to resume `run` with a config other than the one it started with (naming the differences)."""
+    saved = run.load_config(type(config))
+    if saved != config:
+        before, now = saved.to_dict(), config.to_dict()
+        changes = "; ".join(f"{key}: {before[key]!r} -> {now[key]!r}" for key in now if before.get(key) != now[key])
+        raise RunFolderError(
+            f"cannot resume {run.path} with other settings ({changes}); resume with its own config: "
+            f"--config {run.file('config.json')}, or leave out --quick/--set/--epochs"
+        )
+
+
 def print_notes(notes: Sequence[str], verbose: int | None) -> None:
     """Say what a person should know about the data (gaps filled, a toy set, a split), unless quiet."""
     if verbose != 0:
@@ -94,6 +113,7 @@ def train_recipe(
     output: str | Path | None = None,
     runs_root: str | Path = DEFAULT_ROOT,
     verbose: int | None = None,
+    resume: bool = False,
 ) -> TrainResult:
     """Train, evaluate and save one recipe run (see the module docstring).
 
@@ -108,8 +128,11 @@ def train_recipe(
     """
     print_notes(notes, verbose)
     verbose = default_verbosity() if verbose is None else verbose
-    run = RunFolder.create(config.recipe, output=output, root=runs_root)
-    run.save_config(config)
+    run = RunFolder.create(config.recipe, output=output, root=runs_root, resume=resume)
+    if resume:
+        check_same_config(run, config)
+    else:
+        run.save_config(config)
     for name, content in (json_files or {}).items():
         run.write_json(name, content)
     set_seed(config.seed)
@@ -133,6 +156,8 @@ def train_recipe(
     )
     wall_time = time.perf_counter() - started
     history = {k: [float(v) for v in values] for k, values in fit.history.items()}
+    if resume:
+        history = run.load_epoch_log() or history  # the epochs before the crash, then these
 
     evaluation = evaluate(model)
     metrics = metrics_record(

@@ -40,17 +40,17 @@ def test_reduce_lr_preset_actually_reduces_the_rate():
 def test_standard_composes_presets_inside_the_run_folder(tmp_path):
     chosen = callbacks.standard(tmp_path, learning_rate=1e-3, patience=4, reduce_lr_patience=2)
     kinds = [type(c).__name__ for c in chosen]
-    assert kinds == ["EarlyStopping", "ReduceLROnPlateau", "BackupAndRestore", "CSVLogger"]
+    assert kinds == ["EarlyStopping", "ReduceLROnPlateau", "CSVLogger", "BackupAndRestore"]  # log, then back up
     assert chosen[0].patience == 4 and chosen[1].patience == 2
-    assert chosen[2].backup_dir == str(tmp_path / "backup")
-    assert chosen[3].filename == str(tmp_path / "logs" / "epochs.csv")
+    assert chosen[2].filename == str(tmp_path / "logs" / "epochs.csv")
+    assert chosen[3].backup_dir == str(tmp_path / "backup") and chosen[3].double_checkpoint
 
     everything = callbacks.standard(
         tmp_path, learning_rate=1e-3, backup=False, keep_best_checkpoint=True, with_tensorboard=True
     )
     kinds = [type(c).__name__ for c in everything]
-    assert kinds == ["EarlyStopping", "ModelCheckpoint", "TensorBoard", "CSVLogger"]
-    assert everything[1].filepath == str(tmp_path / "checkpoints" / "best.keras")
+    assert kinds == ["EarlyStopping", "CSVLogger", "ModelCheckpoint", "TensorBoard"]
+    assert everything[2].filepath == str(tmp_path / "checkpoints" / "best.keras")
 
 
 def test_standard_refuses_a_schedule_early_stopping_would_cut_off(tmp_path):

@@ -1,0 +1,114 @@
+"""Resume after a crash: a killed run continues from its last saved epoch in the same run folder."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from conftest import REPO, cli
+from rnn_cookbook.errors import RunFolderError
+from rnn_cookbook.runs import RunFolder
+
+# Quick forecaster epochs take a fraction of a second: 60 of them leave time to kill the run midway.
+LONG_QUICK = ["--quick", "--epochs", "60", "--set", "patience=60", "--set", "reduce_lr_patience=none"]
+
+
+def saved_epoch(run_dir) -> int:
+    """The epoch count in Keras' backup metadata, 0 until the first backup is written."""
+    try:
+        return json.loads((run_dir / "backup" / "training_metadata.json").read_text())["epoch"]
+    except (FileNotFoundError, json.JSONDecodeError, KeyError):
+        return 0
+
+
+def test_sigkill_then_resume_continues_from_the_saved_epoch(tmp_path):
+    run_dir = tmp_path / "run"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.pop("RNN_COOKBOOK_VERBOSE", None)
+    first = subprocess.Popen(
+        [sys.executable, "-m", "rnn_cookbook", "run", "timeseries_forecaster", *LONG_QUICK, "--output", str(run_dir)],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while saved_epoch(run_dir) < 2:
+            assert first.poll() is None, "training ended before it could be killed"
+            assert time.monotonic() < deadline, "no second epoch was backed up within two minutes"
+            time.sleep(0.02)
+        first.send_signal(signal.SIGKILL)
+    finally:
+        first.kill()
+        first.wait()
+    killed_at = saved_epoch(run_dir)
+    assert 2 <= killed_at < 60 and not (run_dir / "model.keras").exists()
+
+    # A plain rerun into the same folder must not silently resume or overwrite it.
+    refused = cli("run", "timeseries_forecaster", *LONG_QUICK, "--output", str(run_dir))
+    assert refused.returncode != 0 and "add --resume" in refused.stderr
+
+    resumed = cli("run", "timeseries_forecaster", "--output", str(run_dir), "--resume", env={"PYTHONUNBUFFERED": "1"})
+    assert resumed.returncode == 0, resumed.stderr
+    epochs_printed = [int(line.split()[1].split("/")[0]) for line in resumed.stdout.splitlines() if line.startswith("Epoch ")]
+    assert epochs_printed[0] == killed_at + 1  # continued after the saved epoch, not from 1
+
+    run = RunFolder.open(run_dir)  # complete: config, model, history, metrics, plots; the backup is gone
+    assert not run.unfinished and (run_dir / "metrics.json").is_file() and (run_dir / "loss.png").is_file()
+    with open(run_dir / "history.csv", newline="") as handle:
+        epochs = [int(row["epoch"]) for row in csv.DictReader(handle)]
+    assert epochs == list(range(1, len(epochs) + 1)) and len(epochs) >= killed_at + len(epochs_printed)
+    assert run.load_metrics()["epochs_run"] == len(epochs)
+
+
+def test_resume_refuses_what_it_cannot_continue(tmp_path, forecaster, quick_run):
+    with pytest.raises(RunFolderError, match="--resume needs --output"):
+        forecaster.train(forecaster.Config.quick(), resume=True, verbose=0)
+    with pytest.raises(RunFolderError, match="nothing to resume .* no config.json"):
+        forecaster.train(forecaster.Config.quick(), output=tmp_path / "empty", resume=True, verbose=0)
+    with pytest.raises(RunFolderError, match="finished run: nothing to resume"):
+        forecaster.train(forecaster.Config.quick(), output=quick_run.run.path, resume=True, verbose=0)
+
+    unfinished = tmp_path / "unfinished"
+    RunFolder.create("timeseries_forecaster", output=unfinished).save_config(forecaster.Config.quick())
+    (unfinished / "backup").mkdir()
+    with pytest.raises(RunFolderError, match=r"other settings \(units: 8 -> 16\)"):
+        forecaster.train(forecaster.Config.quick().replace(units=16), output=unfinished, resume=True, verbose=0)
+    with pytest.raises(RunFolderError, match="made by recipe 'timeseries_forecaster', not 'numpy_rnn_scratch'"):
+        from rnn_cookbook.recipes import numpy_rnn_scratch
+
+        numpy_rnn_scratch.train(numpy_rnn_scratch.Config.quick(), output=unfinished, resume=True, verbose=0)
+
+
+def test_numpy_recipe_resumes_to_the_same_model_as_an_unbroken_run(tmp_path, monkeypatch):
+    """The NumPy loop backs up its own state (parameters, Adagrad memory, counters) after each epoch."""
+    from rnn_cookbook.recipes import numpy_rnn_scratch as recipe
+
+    cfg = recipe.Config.quick().replace(epochs=6, patience=6, reduce_lr_patience=None)
+    unbroken = recipe.train(cfg, output=tmp_path / "unbroken", verbose=0)
+
+    real_loss, calls = recipe.evaluate_loss, []
+
+    def crash_in_epoch_4(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 4:
+            raise KeyboardInterrupt  # as if killed during the fourth epoch's validation
+        return real_loss(*args, **kwargs)
+
+    monkeypatch.setattr(recipe, "evaluate_loss", crash_in_epoch_4)
+    with pytest.raises(KeyboardInterrupt):
+        recipe.train(cfg, output=tmp_path / "broken", verbose=0)
+    monkeypatch.setattr(recipe, "evaluate_loss", real_loss)
+    assert RunFolder(tmp_path / "broken").load_backup()[1]["epoch"] == 3
+
+    resumed = recipe.train(cfg, output=tmp_path / "broken", resume=True, verbose=0)
+    assert resumed.history == unbroken.history  # six epochs, none repeated, the same losses
+    for name, array in unbroken.model.params.items():
+        np.testing.assert_array_equal(resumed.model.params[name], array)
+    assert not RunFolder(tmp_path / "broken").unfinished
