@@ -22,6 +22,16 @@ from rnn_cookbook.errors import RunFolderError
 from rnn_cookbook.runs import RunFolder
 
 
+def embedding_rows(model: Any) -> int | None:
+    """The number of ids the model's first Embedding layer can look up (None if it has none)."""
+    import keras
+
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Embedding):
+            return int(layer.input_dim)
+    return None
+
+
 class TextClassifierRun:
     """A trained text classifier reopened from its run folder."""
 
@@ -49,6 +59,13 @@ class TextClassifierRun:
         expected = self.model.input_shape[1]
         if expected != self.maxlen:
             raise RunFolderError(f"{VOCABULARY_FILE} pads to {self.maxlen} ids but the model reads {expected}")
+        rows = embedding_rows(self.model)
+        if rows is not None and len(self.vocabulary) > rows:
+            # Ids past the table would fail on a CPU and read zeros on a GPU: refuse before predicting.
+            raise RunFolderError(
+                f"{VOCABULARY_FILE} has {len(self.vocabulary)} tokens but the model's embedding has {rows} rows: "
+                "the vocabulary belongs to another model"
+            )
 
     def predict_proba(self, texts: Any) -> np.ndarray:
         """Probability of the second class (`class_names[1]`) for each text."""

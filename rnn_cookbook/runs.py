@@ -251,8 +251,7 @@ class RunFolder:
         try:
             return keras.saving.load_model(target, safe_mode=True)
         except Exception as exc:  # Keras raises many types for a bad file; the user needs one message.
-            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise RunFolderError(f"cannot load {target}: {first_line}") from exc
+            raise RunFolderError(f"cannot load {target}: {_load_failure(exc)}") from exc
 
     def save_figure(self, figure: Any, name: str) -> Path:
         """Save a matplotlib figure as PNG."""
@@ -260,6 +259,20 @@ class RunFolder:
         with atomic_path(target) as tmp:
             figure.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
         return target
+
+
+def _load_failure(exc: BaseException) -> str:
+    """One line on why Keras could not load a model: the root cause, not the wrappers around it."""
+    chain = [exc]
+    while chain[-1].__cause__ or chain[-1].__context__:
+        chain.append(chain[-1].__cause__ or chain[-1].__context__)
+    if any("safe_mode" in str(e) for e in chain):
+        return (
+            "it carries Python code (a Lambda layer's function), which safe_mode=True refuses to run; "
+            "load it with keras.saving.load_model(..., safe_mode=False) only if you trust where it came from"
+        )
+    root = str(chain[-1]).strip()
+    return root.splitlines()[0].split(". ")[0] if root else type(chain[-1]).__name__
 
 
 def metrics_record(
