@@ -82,6 +82,10 @@ class Config(RecipeConfig):
     def optimizer_choices(cls) -> tuple[str, ...]:
         return ("adagrad", "sgd")  # the two written in NumPy in rnn_cookbook.numpy_rnn
 
+    @classmethod
+    def strategy_choices(cls) -> tuple[str, ...]:
+        return ("default",)  # a NumPy loop on one CPU: nothing for tf.distribute to spread
+
     def validate(self) -> None:
         super().validate()
         for name in ("hidden_size", "seq_length", "sample_length"):

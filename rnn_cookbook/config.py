@@ -49,6 +49,7 @@ class RecipeConfig:
     patience: int = 3  # early stopping on val_loss, best weights restored (seed 003)
     reduce_lr_patience: int | None = None  # None: keep the rate; n: x0.2 after n flat epochs (seed 000)
     seed: int = 0
+    strategy: str = "default"  # default | mirrored | multiworker: tf.distribute (rnn_cookbook.distribute)
 
     def __post_init__(self) -> None:
         self.validate()
@@ -60,6 +61,7 @@ class RecipeConfig:
         check_positive("batch_size", self.batch_size)
         check_positive("patience", self.patience)
         check_choice("optimizer", self.optimizer, self.optimizer_choices())
+        check_choice("strategy", self.strategy, self.strategy_choices())
         if isinstance(self.learning_rate, bool) or not isinstance(self.learning_rate, (int, float)) or not self.learning_rate > 0:
             raise ConfigError(f"learning_rate must be a number > 0, got {self.learning_rate!r}")
         if self.reduce_lr_patience is not None:
@@ -76,6 +78,11 @@ class RecipeConfig:
     def optimizer_choices(cls) -> tuple[str, ...]:
         """The optimizer names this recipe can train with (the NumPy recipe narrows them)."""
         return OPTIMIZERS
+
+    @classmethod
+    def strategy_choices(cls) -> tuple[str, ...]:
+        """The tf.distribute strategies this recipe can train under (the NumPy recipe: only default)."""
+        return ("default", "mirrored", "multiworker")
 
     @classmethod
     def quick(cls: type[C]) -> C:

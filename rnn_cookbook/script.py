@@ -41,6 +41,11 @@ def add_run_arguments(parser: argparse.ArgumentParser, *, resumable: bool = True
     start.add_argument("--config", metavar="FILE", help="start from a saved config JSON (e.g. a run's config.json)")
     parser.add_argument("--epochs", type=int, metavar="N", help="number of epochs (same as --set epochs=N)")
     parser.add_argument(
+        "--strategy",
+        metavar="NAME",
+        help="tf.distribute strategy: default | mirrored | multiworker (same as --set strategy=NAME)",
+    )
+    parser.add_argument(
         "--set",
         dest="overrides",
         action="append",
@@ -64,7 +69,7 @@ def config_from_args(config_class: Any, args: argparse.Namespace) -> Any:
 
     `--resume` with none of those options takes the config of the run being resumed.
     """
-    changed = args.config or args.quick or args.overrides or args.epochs is not None
+    changed = args.config or args.quick or args.overrides or args.epochs is not None or args.strategy
     if getattr(args, "resume", False) and args.output and not changed:
         saved = Path(args.output) / "config.json"
         if saved.is_file():
@@ -78,6 +83,8 @@ def config_from_args(config_class: Any, args: argparse.Namespace) -> Any:
     cfg = cfg.with_overrides(args.overrides)
     if args.epochs is not None:
         cfg = cfg.replace(epochs=args.epochs)
+    if args.strategy is not None:
+        cfg = cfg.replace(strategy=args.strategy)
     return cfg
 
 

@@ -8,7 +8,8 @@ for every recipe:
 1. make the run folder and write `config.json` first (a crashed run still says what it was);
 2. seed Python, NumPy and TensorFlow with `keras.utils.set_random_seed(cfg.seed)`, then build the
    datasets (their shuffle depends on that seed) and the model;
-3. fit it with the callback presets (early stopping, LR schedule, backup);
+3. fit it with the callback presets (early stopping, LR schedule, backup), inside the Config's
+   `tf.distribute` strategy (`rnn_cookbook.distribute`; one device by default);
 4. evaluate, then write `model.keras`, `history.csv`, `metrics.json` and the PNG plots.
 
 `resume=True` continues a killed run in its own folder (`rnn-cookbook run ... --output DIR
@@ -32,6 +33,7 @@ from typing import Any
 import keras
 
 from rnn_cookbook import callbacks as presets
+from rnn_cookbook.distribute import global_batches, make_strategy
 from rnn_cookbook import plots
 from rnn_cookbook.errors import RunFolderError
 from rnn_cookbook.runs import DEFAULT_ROOT, RunFolder, metrics_record, metrics_table
@@ -136,8 +138,13 @@ def train_recipe(
     for name, content in (json_files or {}).items():
         run.write_json(name, content)
     set_seed(config.seed)
-    train_data, validation_data = datasets()
-    model = build_model()
+    strategy = make_strategy(config.strategy)
+    replicas = strategy.num_replicas_in_sync
+    train_data, validation_data = (global_batches(d, config.batch_size, replicas) for d in datasets())
+    if replicas > 1 and verbose:
+        print(f"note: {config.strategy} strategy over {replicas} replicas, global batch {config.batch_size * replicas}")
+    with strategy.scope():  # the model's and the optimizer's variables live on every replica
+        model = build_model()
     chosen = presets.standard(
         run.path,
         learning_rate=config.learning_rate,
