@@ -17,7 +17,7 @@ The model, Keras 3 only:
   one sparse categorical cross-entropy term per character (padding masked out of the loss).
 - **Inference is a separate loop**: with no true answer to read, the decoder must read its own
   output. `GreedyDecoder` runs the encoder once, then a one-step, state-carrying decoder (the
-  same trained layers, fed one character and the state) inside one compiled `tf.function` loop:
+  same trained layers, fed one character and the state), batched over all questions at once:
   it takes the most likely character, feeds it back, and stops at the end token `$`, or after the
   longest possible answer (`digits + 1` characters). This is the approach of
   `rnn_cookbook.generation`: never re-run the decoder over the whole answer for each character.
@@ -296,7 +296,7 @@ class GreedyDecoder:
     state `[h, c]` (the trained encoder layers themselves, which already return their state);
     `step` maps one character id and a state to the next character's probabilities and the new
     state (the trained embedding and output layers, and a copy of the decoder LSTM that returns its
-    state, with the trained weights). `decode_ids` runs them in one compiled loop: start token, then
+    state, with the trained weights). `decode_ids` runs them in a short loop: start token, then
     the most likely character fed back each step, until every row has written the end token or
     `max_answer_length` characters. Build it once and call it as often as needed.
     """
@@ -322,8 +322,7 @@ class GreedyDecoder:
 
         never = np.zeros(len(VOCABULARY), dtype="float32")
         never[[PAD_ID, START_ID]] = -2.0  # probabilities are >= 0: these two are never the argmax
-        self._never = tf.constant(never)
-        self._loop = tf.function(self._decode, reduce_retracing=True)
+        self._never = never
 
     def sync(self) -> None:
         """Copy the trained decoder LSTM's weights again (the other layers are shared, not copied)."""
@@ -331,8 +330,26 @@ class GreedyDecoder:
         copy.set_weights(trained.get_weights())
 
     def decode_ids(self, question_ids: np.ndarray) -> np.ndarray:
-        """Character ids written for each question row, shape (n, steps); after `$` every id is padding."""
-        return self._loop(tf.constant(np.asarray(question_ids, dtype="int32"))).numpy()
+        """Character ids written for each question row, shape (n, steps); after `$` every id is padding.
+
+        A plain loop of a few steps (answers are short), each one batched over every question; it
+        calls the Keras models and NumPy only, so it runs on any Keras backend.
+        """
+        as_tensor = keras.ops.convert_to_tensor
+        state_h, state_c = self.encoder(as_tensor(np.asarray(question_ids, dtype="int32")), training=False)
+        token = np.full((len(question_ids), 1), START_ID, dtype="int32")
+        finished = np.zeros(len(question_ids), dtype=bool)
+        written = []
+        for _ in range(self.max_answer_length):
+            probabilities, state_h, state_c = self.step([as_tensor(token), state_h, state_c], training=False)
+            best = (keras.ops.convert_to_numpy(probabilities)[:, 0, :] + self._never).argmax(axis=-1).astype("int32")
+            best[finished] = PAD_ID  # a finished row writes padding
+            written.append(best)
+            finished |= best == END_ID
+            if finished.all():  # every answer has its end token: stop early
+                break
+            token = best[:, None]
+        return np.stack(written, axis=1)
 
     def answer(self, questions: Iterable[str]) -> list[str]:
         """The model's answer to each question (checked first: see `check_questions`)."""
@@ -340,23 +357,6 @@ class GreedyDecoder:
         if not questions:
             return []
         return [ids_to_answer(row) for row in self.decode_ids(encode_questions(questions, self.question_length))]
-
-    def _decode(self, question_ids: tf.Tensor) -> tf.Tensor:
-        state_h, state_c = self.encoder(question_ids, training=False)
-        batch = tf.shape(question_ids)[0]
-        token = tf.fill([batch, 1], START_ID)
-        finished = tf.zeros([batch], dtype=tf.bool)
-        written = tf.TensorArray(tf.int32, size=0, dynamic_size=True)
-        for t in tf.range(self.max_answer_length):
-            probabilities, state_h, state_c = self.step([token, state_h, state_c], training=False)
-            best = tf.argmax(probabilities[:, 0, :] + self._never, axis=-1, output_type=tf.int32)
-            best = tf.where(finished, PAD_ID, best)  # a finished row writes padding
-            written = written.write(t, best)
-            finished = finished | tf.equal(best, END_ID)
-            if tf.reduce_all(finished):  # every answer has its end token: stop early
-                break
-            token = best[:, None]
-        return tf.transpose(written.stack())
 
 
 _STEP_DECODER_NAME = "decoder_one_step_lstm"

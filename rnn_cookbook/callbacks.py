@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import keras
 
 from rnn_cookbook.errors import ConfigError

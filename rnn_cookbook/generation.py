@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import keras
 import numpy as np
 import tensorflow as tf
@@ -81,6 +82,19 @@ def state_sizes(model: keras.Model) -> list[int]:
     return [size for layer in _parts(model)[1] for size in _state_sizes(layer)]
 
 
+def check_backend() -> None:
+    """Generation is a compiled `tf.function` loop (the speed of issue 4's benchmark): TensorFlow only.
+
+    Training the generators runs on JAX too; a model trained there is a `.keras` file like any
+    other, and samples from it in a process on the TensorFlow backend (the default).
+    """
+    if keras.backend.backend() != "tensorflow":
+        raise ConfigError(
+            f"text generation runs on the TensorFlow backend, not {keras.backend.backend()!r}: "
+            "unset KERAS_BACKEND (or set it to tensorflow) to generate from this run"
+        )
+
+
 class Sampler:
     """Compiled sampling from a trained next-token model (see the module docstring).
 
@@ -89,6 +103,7 @@ class Sampler:
     """
 
     def __init__(self, model: keras.Model, *, forbidden: Sequence[int] = ()) -> None:
+        check_backend()
         self.step, self._pairs = _rebuild(model)
         self.sizes = state_sizes(model)
         self.vocabulary_size = int(self.step.outputs[0].shape[-1])
@@ -221,6 +236,9 @@ class SamplePrinter(keras.callbacks.Callback):
         self._sampler: Sampler | None = None
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        if self.every and keras.backend.backend() != "tensorflow":
+            print(f"note: no samples during training on the {keras.backend.backend()} backend (see check_backend)")
+            self.every = 0
         if self.every and (epoch + 1) % self.every == 0:
             if self._sampler is None:
                 self._sampler = Sampler(self.model, forbidden=forbidden_ids(self.vocabulary))

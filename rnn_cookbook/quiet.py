@@ -19,9 +19,13 @@ import tempfile
 
 def import_tensorflow_quietly() -> None:
     """Import TensorFlow once, hiding what it prints to stderr while it loads."""
-    if "tensorflow" in sys.modules or os.environ.get("RNN_COOKBOOK_VERBOSE", "") not in ("", "0"):
+    if os.environ.get("RNN_COOKBOOK_VERBOSE", "") not in ("", "0"):
         return
+    # Set even when TensorFlow is already imported: TensorFlow reads it again when it first touches
+    # a device (the "failed call to cuInit" line on machines without a GPU), and child processes inherit it.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if "tensorflow" in sys.modules:
+        return
     sys.stderr.flush()
     saved = os.dup(2)
     with tempfile.TemporaryFile() as sink:

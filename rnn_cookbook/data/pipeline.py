@@ -6,6 +6,7 @@ sequences whose targets are the same tokens shifted by one (language models)."""
 from __future__ import annotations
 
 import numpy as np
+import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import tensorflow as tf
 
 

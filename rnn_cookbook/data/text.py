@@ -36,6 +36,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import keras
 import numpy as np
 
@@ -77,6 +78,9 @@ class LabelledTexts:
         return f"{self.name} (toy)" if self.synthetic else self.name
 
 
+ENCODE_CHUNK = 1024  # texts vectorised at once by Vocabulary.encode
+
+
 @dataclasses.dataclass(frozen=True)
 class Vocabulary:
     """Word ids: `tokens[i]` is the word of id i; 0 is padding, `oov_id` any unknown word.
@@ -112,11 +116,16 @@ class Vocabulary:
     def _vectorizer(self) -> keras.layers.TextVectorization:
         # Built once per vocabulary. It numbers the given words from 2 (0 = padding, 1 = its own
         # unknown id), which `encode` maps onto this vocabulary's ids.
-        return keras.layers.TextVectorization(vocabulary=list(self.tokens[2:]), standardize=STANDARDIZE, ragged=True)
+        # Dense output (padded with 0) rather than ragged: ragged tensors exist on TensorFlow only,
+        # and this runs on every Keras backend.
+        return keras.layers.TextVectorization(vocabulary=list(self.tokens[2:]), standardize=STANDARDIZE)
 
     def encode(self, texts: Sequence[str]) -> list[list[int]]:
         """Word ids of each text, with the same standardisation and split as `adapt`."""
-        encoded = self._vectorizer(list(texts)).to_list() if len(texts) else []
+        encoded: list[list[int]] = []
+        for first in range(0, len(texts), ENCODE_CHUNK):  # a chunk pads only to its own longest text
+            padded = keras.ops.convert_to_numpy(self._vectorizer(list(texts[first : first + ENCODE_CHUNK])))
+            encoded += [row[row != 0].tolist() for row in padded]  # real ids are >= 1: zeros are padding
         start = [self.start_id] if self.start_id is not None else []
         return [start + [self.oov_id if i == 1 else i for i in ids] for ids in encoded]
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import keras
 import numpy as np
 import tensorflow as tf
