@@ -40,3 +40,12 @@ def test_wheel_maps_recipes_into_the_package_and_runs(tmp_path):
     )
     assert trained.returncode == 0, trained.stderr
     assert (tmp_path / "run" / "metrics.json").is_file()
+    assert not [n for n in names if n.startswith("notebooks/")]
+    copied = run_command(
+        sys.executable, str(site / "bin" / "rnn-cookbook"), "notebook", "timeseries_forecaster", "--dest",
+        str(tmp_path / "mine"), cwd=tmp_path, env=env,
+    )
+    assert copied.returncode == 0, copied.stderr
+    assert (tmp_path / "mine" / "timeseries_forecaster.ipynb").read_bytes() == (
+        REPO / "notebooks" / "timeseries_forecaster.ipynb"
+    ).read_bytes()  # the notebook travels inside the wheel as package data
