@@ -96,6 +96,10 @@ def make_windows(values: np.ndarray, window: int, horizon: int, *, start: int, s
     """All windows of `values` whose `horizon` targets lie in positions [start, stop)."""
     _check_sizes(window, horizon)
     values = np.asarray(values, dtype="float32")
+    if values.ndim != 1:
+        raise DataError(f"a series must be 1-D, one value per step; got an array of shape {values.shape}")
+    if not np.isfinite(values).all():
+        raise DataError(f"the series holds {np.count_nonzero(~np.isfinite(values))} NaN or infinite value(s)")
     first = max(start - window, 0)  # first window start whose targets begin at or after `start`
     last = stop - window - horizon  # last window start whose targets end before `stop`
     if last < first:
