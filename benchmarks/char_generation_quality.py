@@ -16,10 +16,11 @@ GRU(128) and 1.48 for a stateful GRU(128) in a well-known Keras notebook.
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 from pathlib import Path
 
-from _results import write_results  # benchmarks/_results.py
+from _results import RESULTS, write_results  # benchmarks/_results.py
 
 import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 
@@ -27,6 +28,12 @@ from rnn_cookbook.generation import generate
 from rnn_cookbook.recipes import char_lstm_generator as recipe
 
 TARGET = 1.50
+
+
+def earlier_runs() -> list[dict]:
+    """The runs already recorded: each run adds its record, so settings can be compared side by side."""
+    path = RESULTS / "char_generation_quality.json"
+    return json.loads(path.read_text())["runs"] if path.is_file() else []
 
 
 def main() -> None:
@@ -52,7 +59,7 @@ def main() -> None:
         "target": verdict,
         "sample": {"prompt": prompt, "temperature": 0.8, "seed": 0, "text": prompt + sample},
     }
-    path = write_results("char_generation_quality", {"runs": [record]})
+    path = write_results("char_generation_quality", {"runs": [*earlier_runs(), record]})
     print()
     print(result.summary())
     print(f"\nvalidation loss {model['loss']:.4f} nats/char ({model['bits_per_char']:.3f} bits/char), target <= {TARGET}: {verdict}")

@@ -35,7 +35,7 @@ OUTPUT = None  # run folder for the trained model; None: runs/char_lstm_generato
 # %% [markdown]
 # ## The configuration
 #
-# `Config()` holds seed 004's settings plus the recipe's own (100-character sequences, dropout 0.2
+# `Config()` holds seed 004's settings plus the recipe's own (100-character sequences, dropout 0.35
 # on the LSTM's outputs, the learning rate cut by 5 after a flat epoch, early stopping) and checks
 # every value; `Config.quick()` is the small variant.
 
