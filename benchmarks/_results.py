@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import platform
@@ -30,5 +31,6 @@ def write_results(name: str, payload: dict[str, Any]) -> Path:
     """Write `results/<name>.json`: the machine, then the payload."""
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{name}.json"
-    path.write_text(json.dumps({"machine": machine(), **payload}, indent=2) + "\n")
+    recorded = dt.datetime.now().isoformat(timespec="seconds")
+    path.write_text(json.dumps({"machine": machine(), "recorded": recorded, **payload}, indent=2) + "\n")
     return path

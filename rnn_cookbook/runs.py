@@ -18,7 +18,7 @@ start in a folder that holds one, rather than silently resuming it or throwing i
     {"recipe": "timeseries_forecaster", "data": "co2", "split": "test",
      "model": {"mae": 0.29, "rmse": 0.38},
      "baselines": {"persistence": {"mae": 0.40, "rmse": 0.51}, ...},
-     "epochs_run": 23, "wall_time_s": 16.3, "keras_backend": "tensorflow", "seed": 0}
+     "epochs_run": 23, "wall_time_s": 16.3, "keras_backend": "tensorflow", "seed": 0, "samples_per_s": 4870.2}
 """
 
 from __future__ import annotations
@@ -285,10 +285,16 @@ def metrics_record(
     epochs_run: int,
     wall_time_s: float,
     seed: int,
+    samples_per_s: float | None = None,
 ) -> dict[str, Any]:
-    """The `metrics.json` record of one run (see the module docstring)."""
+    """The `metrics.json` record of one run (see the module docstring).
+
+    `samples_per_s`, where the recipe can count them: training examples (windows, texts, sequences)
+    fitted per second of `wall_time_s`, the throughput the benchmark table reports.
+    """
     import keras
 
+    speed = {} if samples_per_s is None else {"samples_per_s": round(float(samples_per_s), 1)}
     return {
         "recipe": recipe,
         "data": data,
@@ -299,6 +305,7 @@ def metrics_record(
         "wall_time_s": round(float(wall_time_s), 2),
         "keras_backend": keras.backend.backend(),
         "seed": int(seed),
+        **speed,
     }
 
 

@@ -80,6 +80,15 @@ def make_optimizer(config: Any) -> keras.optimizers.Optimizer:
     return keras.optimizers.get({"class_name": config.optimizer, "config": {"learning_rate": config.learning_rate}})
 
 
+def count_examples(dataset: Any) -> int:
+    """Examples in one pass of a batched `tf.data` pipeline (the first input's leading dimension); 0 if endless."""
+    import tensorflow as tf
+
+    if int(dataset.cardinality()) == int(tf.data.INFINITE_CARDINALITY):
+        return 0
+    return int(sum(int(tf.shape(tf.nest.flatten(batch)[0])[0]) for batch in dataset))
+
+
 def check_same_config(run: RunFolder, config: Any) -> None:
     """Refuse to resume `run` with a config other than the one it started with (naming the differences)."""
     saved = run.load_config(type(config))
@@ -167,6 +176,7 @@ def train_recipe(
     if resume:
         history = run.load_epoch_log() or history  # the epochs before the crash, then these
 
+    examples_per_epoch = count_examples(train_data)  # after fit: an extra pass before it would shift the shuffle
     evaluation = evaluate(model)
     metrics = metrics_record(
         recipe=config.recipe,
@@ -177,6 +187,7 @@ def train_recipe(
         epochs_run=len(history.get("loss", [])),
         wall_time_s=wall_time,
         seed=config.seed,
+        samples_per_s=examples_per_epoch * len(fit.history.get("loss", [])) / wall_time if examples_per_epoch else None,
     )
     run.save_model(model)
     run.save_history(history)

@@ -1,0 +1,352 @@
+"""One benchmark table: `python -m benchmarks` (from the repository root).
+
+Runs the benchmark scripts that fit this machine, then rewrites `benchmarks/RESULTS.md` from every
+`benchmarks/results/*.json`: per recipe the data, the metric, our figure, the baseline's, the
+published anchor's, the training wall time, training samples per second, and the machine each
+figure was measured on.
+
+    python -m benchmarks                  # the scripts that fit this machine's budget, then the table
+    python -m benchmarks --budget 0       # no runs: rebuild the table from the recorded results
+    python -m benchmarks --budget 600     # everything (a GPU machine, or a free afternoon)
+    python -m benchmarks --only forecaster seed_grid
+
+"The mode that fits the machine": each script has an estimated cost in minutes on this project's
+2-core CPU. The default budget is 15 minutes on a machine with fewer than 8 cores and no GPU, and
+unlimited otherwise; the cheapest scripts run first while the sum fits, the others keep their
+recorded results, and the table says where and when each figure was measured. Scripts whose data
+is missing (the shared corpora beside the checkout, Debian's Fashion-MNIST files, PyTorch) are
+skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+SHARED_DATA = HERE.parent.parent / "shared" / "data"
+TABLE = HERE / "RESULTS.md"
+README = HERE.parent / "README.md"
+README_MARKERS = ("<!-- benchmark table: written by `python -m benchmarks` -->", "<!-- end of benchmark table -->")
+
+
+@dataclasses.dataclass(frozen=True)
+class Script:
+    """One benchmark script: how to run it here, what it needs, and what it costs on 2 CPU cores."""
+
+    name: str
+    arguments: tuple[str, ...] = ()
+    minutes: float = 5.0
+    needs: tuple[Path, ...] = ()
+    needs_module: str | None = None
+
+    def missing(self) -> str | None:
+        for path in self.needs:
+            if not path.exists():
+                return f"{path} not found"
+        if self.needs_module and not _importable(self.needs_module):
+            return f"Python package {self.needs_module!r} not installed"
+        return None
+
+
+SCRIPTS = (
+    Script("forecaster", ("--seeds", "0", "1", "2"), minutes=3),
+    Script("generation_speed", minutes=2),
+    Script("recipe_defaults", minutes=3),
+    Script("seed_grid", minutes=6),
+    Script("torch_vs_keras_row_lstm", ("--repeats", "5"), minutes=3, needs_module="torch"),
+    Script("sequence_models", ("--only", "digits", "fashion", "addition"), minutes=12),
+    Script(
+        "text_classification", ("--polarity", str(SHARED_DATA / "rt-polaritydata"), "--seeds", "0", "1", "2"),
+        minutes=20, needs=(SHARED_DATA / "rt-polaritydata",),
+    ),
+    Script(
+        "char_generation_quality", ("--text", str(SHARED_DATA / "tinyshakespeare" / "input.txt")),
+        minutes=40, needs=(SHARED_DATA / "tinyshakespeare" / "input.txt",),
+    ),
+)
+
+
+def _importable(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
+def default_budget() -> float:
+    """Minutes of benchmark runs this machine gets by default (see the module docstring)."""
+    has_gpu = shutil.which("nvidia-smi") is not None
+    return float("inf") if has_gpu or (os.cpu_count() or 1) >= 8 else 15.0
+
+
+def run_scripts(scripts: list[Script], budget: float) -> list[str]:
+    """Run the scripts that fit `budget` (cheapest first); return one line per script on what happened."""
+    report, spent = [], 0.0
+    for script in sorted(scripts, key=lambda s: s.minutes):
+        why_not = script.missing()
+        if why_not:
+            report.append(f"{script.name}: skipped ({why_not}); recorded results kept")
+            continue
+        if spent + script.minutes > budget:
+            report.append(f"{script.name}: not run (~{script.minutes:g} min does not fit the budget); recorded results kept")
+            continue
+        print(f"--- {script.name} (~{script.minutes:g} min on 2 CPU cores)", flush=True)
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, str(HERE / f"{script.name}.py"), *script.arguments], cwd=HERE)
+        minutes = (time.perf_counter() - started) / 60
+        spent += script.minutes
+        state = "ran" if done.returncode == 0 else f"FAILED (exit {done.returncode}); recorded results kept"
+        report.append(f"{script.name}: {state} in {minutes:.1f} min")
+    return report
+
+
+# --- the table ---------------------------------------------------------------------------------
+def load(name: str) -> dict[str, Any] | None:
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
+def machine(record: dict[str, Any]) -> str:
+    info = record.get("machine", {})
+    gpus = info.get("gpus") or []
+    device = f"{len(gpus)} GPU" if gpus else (f"{info['cpu_count']}-core CPU" if "cpu_count" in info else "CPU")
+    software = f"TF {info['tensorflow']}" if "tensorflow" in info else f"Keras {info.get('keras', '?')}"
+    when = f", {record['recorded'][:10]}" if "recorded" in record else ""
+    return f"{device}, {software}{when}"
+
+
+def spread(values: list[float], digits: int = 3) -> str:
+    if not values:
+        return "-"
+    if len(values) == 1 or max(values) == min(values):  # one run, or a deterministic baseline
+        return f"{values[0]:.{digits}f}"
+    return f"{statistics.mean(values):.{digits}f} ± {statistics.stdev(values):.{digits}f} ({len(values)} runs)"
+
+
+def mean_of(runs: list[dict[str, Any]], key: str, digits: int = 0) -> str:
+    values = [float(r[key]) for r in runs if r.get(key) is not None]
+    return f"{statistics.mean(values):,.{digits}f}" if values else "-"
+
+
+Row = dict[str, str]
+
+
+def forecaster_rows() -> list[Row]:
+    record = load("forecaster")
+    if not record:
+        return []
+    rows = []
+    for series, unit in (("co2", "ppm"), ("sunspots", "sunspots")):
+        runs = [r for r in record["runs"] if r["config"]["series"] == series]
+        if runs:
+            rows.append({
+                "recipe": "timeseries_forecaster", "data": f"{series} (test stretch)", "metric": f"MAE ({unit}), lower is better",
+                "ours": spread([r["model"]["mae"] for r in runs]),
+                "baseline": f"linear regression {spread([r['baselines']['linear_regression']['mae'] for r in runs])}",
+                "anchor": "-", "time": mean_of(runs, "wall_time_s", 1), "speed": mean_of(runs, "samples_per_s"),
+                "machine": machine(record),
+            })
+    return rows
+
+
+def text_rows() -> list[Row]:
+    record = load("text_classification")
+    if not record:
+        return []
+    rows = []
+    names = {"simple_rnn": "sentiment_rnn", "bilstm": "sentiment_rnn (cell=bilstm)", "conv1d_rnn": "conv1d_rnn_classifier"}
+    for model_name, recipe in names.items():
+        runs = [r for r in record["runs"] if r["model_name"] == model_name and "90/10" in r["dataset"]]
+        if runs:
+            rows.append({
+                "recipe": recipe, "data": "sentence polarity, 90/10 split", "metric": "test accuracy",
+                "ours": spread([r["model"]["accuracy"] for r in runs]),
+                "baseline": f"TF-IDF + logistic regression {spread([r['baselines']['tfidf_logreg']['accuracy'] for r in runs])}",
+                "anchor": "0.761 (Kim 2014, CNN, random embeddings, 10-fold)",
+                "time": mean_of(runs, "wall_time_s", 1), "speed": mean_of(runs, "samples_per_s"),
+                "machine": machine(record),
+            })
+    return rows
+
+
+def char_rows() -> list[Row]:
+    rows = []
+    record = load("char_generation_quality")
+    if record:
+        latest_dropout = record["runs"][-1]["config"]["dropout"]
+        runs = [r for r in record["runs"] if r["config"]["dropout"] == latest_dropout]
+        rows.append({
+            "recipe": "char_lstm_generator", "data": "tiny Shakespeare, last 10%",
+            "metric": "validation loss (nats/char), lower is better",
+            "ours": spread([r["model"]["loss"] for r in runs]),
+            "baseline": f"5-gram {runs[-1]['baselines']['5-gram']['loss']:.3f}",
+            "anchor": "1.55 GRU(128), 1.48 stateful GRU(128)",
+            "time": mean_of(runs, "wall_time_s", 0), "speed": mean_of(runs, "samples_per_s"), "machine": machine(record),
+        })
+    speed = load("generation_speed")
+    if speed:
+        summary = speed["summary"]
+        naive = next(r for r in speed["runs"] if r["loop"].startswith("(a)"))
+        rows.append({
+            "recipe": "char_lstm_generator (generation)", "data": "LSTM(256), batch 1", "metric": "characters per second",
+            "ours": f"{summary['b_chars_per_second']:,.0f}", "baseline": f"seed 004's loop {naive['chars_per_second']:,.1f}",
+            "anchor": "-", "time": "-", "speed": f"{summary['b_chars_per_second']:,.0f}", "machine": machine(speed),
+        })
+    return rows
+
+
+def sequence_rows() -> list[Row]:
+    record = load("sequence_models")
+    if not record:
+        return []
+    rows = []
+    parts = {
+        "digits": ("row_lstm_classifier", "scikit-learn digits", "test accuracy", "accuracy", "logreg_pixels", "logistic regression", "-"),
+        "fashion": ("row_lstm_classifier", "Fashion-MNIST", "test accuracy", "accuracy", "logreg_pixels", "logistic regression",
+                    "0.888 GRU + SVM (Zalando's table)"),
+        "addition": ("seq2seq_addition", "held-out 3-digit sums", "exact match", "exact_match", "no_carry", "adding without carries", "-"),
+    }
+    for part, (recipe, data, metric, key, base, base_name, anchor) in parts.items():
+        runs = [r for r in record["runs"] if r["part"] == part]
+        if runs:
+            rows.append({
+                "recipe": recipe, "data": data, "metric": metric, "ours": spread([r["model"][key] for r in runs]),
+                "baseline": f"{base_name} {spread([r['baselines'][base][key] for r in runs])}", "anchor": anchor,
+                "time": mean_of(runs, "wall_time_s", 1), "speed": mean_of(runs, "samples_per_s"), "machine": machine(record),
+            })
+    for skipped in record.get("skipped", []):
+        rows.append({
+            "recipe": "row_lstm_classifier", "data": skipped["part"].upper() if len(skipped["part"]) < 6 else skipped["part"],
+            "metric": "test accuracy", "ours": "not measured: the download failed (offline)",
+            "baseline": "-", "anchor": "0.9774 (seed 002)", "time": "-", "speed": "-", "machine": machine(record),
+        })
+    return rows
+
+
+#: recipe -> (metric key, its description, the baseline shown, the reference shown as the anchor)
+DEFAULT_RUNS = {
+    "stacked_lstm_tagger": ("accuracy", "per-step test accuracy", "per_step_dense", "forward_filter"),
+    "word_generator": ("loss", "loss (nats/word) on its training sentence (a toy)", "trigram", None),
+    "numpy_rnn_scratch": ("loss", "loss (nats/char) on its training sentence (a toy)", "5-gram", None),
+}
+
+
+def default_rows() -> list[Row]:
+    record = load("recipe_defaults")
+    if not record:
+        return []
+    rows = []
+    for run in record["runs"]:
+        key, metric, base, reference = DEFAULT_RUNS[run["recipe"]]
+        anchor = "-"
+        if reference:  # the best any tagger can do on this synthetic task, computed exactly
+            anchor = f"{reference.replace('_', ' ')} {run['baselines'][reference][key]:.3f} (the optimum)"
+        rows.append({
+            "recipe": run["recipe"], "data": run["data"], "metric": metric, "ours": f"{run['model'][key]:.3f}",
+            "baseline": f"{base.replace('_', ' ')} {run['baselines'][base][key]:.3f}", "anchor": anchor,
+            "time": f"{run['wall_time_s']:.1f}", "speed": mean_of([run], "samples_per_s"), "machine": machine(record),
+        })
+    return rows
+
+
+def search_rows() -> list[Row]:
+    record = load("seed_grid")
+    if not record:
+        return []
+    best = min(record["table"], key=lambda row: row["rank"])
+    return [{
+        "recipe": "search (seed 000's grid)", "data": f"{record['data']}, {record['cv']} time-ordered folds",
+        "metric": "CV MAE (ppm) of the best of 6", "ours": f"{best['mae_ppm']:.3f} (units {best['units']}, {best['optimizer']})",
+        "baseline": "-", "anchor": "-", "time": f"{record['wall_time_s']:.0f} (whole search)", "speed": "-",
+        "machine": machine(record),
+    }]
+
+
+def framework_rows() -> list[Row]:
+    record = load("torch_vs_keras_row_lstm")
+    if not record:
+        return []
+    through = record["throughput"]
+    return [{
+        "recipe": "row_lstm_classifier (training speed)", "data": "28x28 images, batch 100", "metric": "samples per second",
+        "ours": f"{through['keras fit']['median_samples_per_s']:,.0f} (Keras fit)",
+        "baseline": f"{through['pytorch (seed 002)']['median_samples_per_s']:,.0f} (seed 002's PyTorch)", "anchor": "-",
+        "time": "-", "speed": f"{through['keras fit']['median_samples_per_s']:,.0f}", "machine": machine(record),
+    }]
+
+
+ROW_BUILDERS: tuple[Callable[[], list[Row]], ...] = (
+    forecaster_rows, text_rows, char_rows, sequence_rows, default_rows, search_rows, framework_rows,
+)
+COLUMNS = (
+    ("recipe", "recipe"), ("data", "data"), ("metric", "metric"), ("ours", "ours"), ("baseline", "baseline"),
+    ("anchor", "published anchor"), ("time", "train time (s)"), ("speed", "train samples/s"), ("machine", "measured on"),
+)
+
+
+def table_lines() -> list[str]:
+    """The Markdown table itself: a header and one row per measured recipe and data set."""
+    rows = [row for build in ROW_BUILDERS for row in build()]
+    lines = ["| " + " | ".join(title for _, title in COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    return lines + ["| " + " | ".join(row.get(key, "-") for key, _ in COLUMNS) + " |" for row in rows]
+
+
+def sync_readme(lines: list[str]) -> bool:
+    """Put the table between the README's markers (so the README shows exactly RESULTS.md's table)."""
+    start, end = README_MARKERS
+    text = README.read_text(encoding="utf-8")
+    if start not in text or end not in text:
+        return False
+    before, rest = text.split(start, 1)
+    after = rest.split(end, 1)[1]
+    README.write_text(before + start + "\n" + "\n".join(lines) + "\n" + end + after, encoding="utf-8")
+    return True
+
+
+def render(report: list[str]) -> str:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `python -m benchmarks` on {dt.date.today().isoformat()}; the figures come from",
+        "`benchmarks/results/*.json` (each with the machine it was measured on). How each was measured,",
+        "and what was tried, is in `benchmarks/README.md`. Train time is the `fit` wall time; samples/s",
+        "counts training examples (windows, texts, sequences, images) per second of it, where recorded.",
+        "",
+        *table_lines(),
+    ]
+    if report:
+        lines += ["", "This rewrite:", ""] + [f"- {line}" for line in report]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument("--budget", type=float, default=None, help="minutes of runs (default: by machine, see above)")
+    parser.add_argument("--only", nargs="+", choices=[s.name for s in SCRIPTS], help="consider these scripts only")
+    parser.add_argument("--output", type=Path, default=TABLE, help=f"where to write the table (default: {TABLE.name})")
+    args = parser.parse_args(argv)
+    budget = default_budget() if args.budget is None else args.budget
+    scripts = [s for s in SCRIPTS if not args.only or s.name in args.only]
+    report = run_scripts(scripts, budget) if budget > 0 else ["no runs (--budget 0): the recorded results only"]
+    args.output.write_text(render(report))
+    print("\n".join(report))
+    print(f"\nwrote {args.output}")
+    if args.output == TABLE and sync_readme(table_lines()):
+        print(f"and the table in {README}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
