@@ -13,6 +13,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 
 def new_figure(width: float = 8.0, height: float = 4.5, rows: int = 1) -> tuple[Figure, list]:
@@ -33,6 +34,7 @@ def loss_curves(history: Mapping[str, Sequence[float]], title: str = "Training a
         best = int(np.argmin(history["val_loss"]))
         axis.axvline(epochs[best], color="grey", linestyle=":", label=f"best epoch ({epochs[best]})")
     axis.set(title=title, xlabel="epoch", ylabel="loss")
+    axis.xaxis.set_major_locator(MaxNLocator(integer=True))  # no epoch 1.5 on short runs
     if len(history.get("loss", [])) and min(history["loss"]) > 0 and max(history["loss"]) / min(history["loss"]) > 30:
         axis.set_yscale("log")
     rates = history.get("learning_rate")

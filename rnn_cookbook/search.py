@@ -605,6 +605,7 @@ def save_result(result: SearchResult, run: Any) -> dict[str, Any]:
         "table": run.file("search_results.csv"),
         "best_config": run.file("best_config.json"),
         "plot": run.file("search.png"),
+        "summary": run.file("search.json"),
     }
     atomic_write_text(paths["table"], result.table.to_csv(index=False))
     result.best_config.save_json(paths["best_config"])
