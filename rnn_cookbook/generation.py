@@ -21,6 +21,7 @@ Models it understands: `Embedding` → one or more `LSTM` / `GRU` / `SimpleRNN` 
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,7 @@ class Sampler:
     def __init__(self, model: keras.Model, *, forbidden: Sequence[int] = ()) -> None:
         check_backend()
         self.step, self._pairs = _rebuild(model)
+        self.forbidden = tuple(forbidden)
         self.sizes = state_sizes(model)
         self.vocabulary_size = int(self.step.outputs[0].shape[-1])
         mask = np.zeros(self.vocabulary_size, dtype="float32")
@@ -185,9 +187,18 @@ def generate(
     seed: int = 0,
     sampler: Sampler | None = None,
 ) -> list[str]:
-    """`num_samples` continuations of `prompt` (the continuation only), `length` tokens each."""
+    """`num_samples` continuations of `prompt` (the continuation only), `length` tokens each.
+
+    Without `sampler`, the one built for `model` by an earlier call is reused (its weights copied
+    again first), so calling this in a loop compiles the sampling loop once, not once per call.
+    """
     check_prompt(prompt)
-    sampler = sampler or Sampler(model, forbidden=forbidden_ids(vocabulary))
+    if sampler is None:
+        sampler = _SAMPLERS.get(model)
+        if sampler is None or sampler.forbidden != forbidden_ids(vocabulary):
+            sampler = _SAMPLERS[model] = Sampler(model, forbidden=forbidden_ids(vocabulary))
+        else:
+            sampler.sync()  # the model may have trained since
     ids = sampler.sample(
         vocabulary.encode_text(prompt),
         length,
@@ -197,6 +208,10 @@ def generate(
         seed=seed,
     )
     return [vocabulary.decode(row) for row in ids]  # characters run together, words get spaces
+
+
+#: One sampler per model for `generate` calls that pass none; entries go when their model does.
+_SAMPLERS: weakref.WeakKeyDictionary[keras.Model, Sampler] = weakref.WeakKeyDictionary()
 
 
 def forbidden_ids(vocabulary: TokenVocabulary) -> tuple[int, ...]:
