@@ -76,7 +76,7 @@ import numpy as np
 
 from rnn_cookbook.recipes import numpy_rnn_scratch as recipe  # first: it loads TensorFlow without its start-up log
 from rnn_cookbook import plots
-from rnn_cookbook.numpy_rnn import PARAMETER_NAMES
+from rnn_cookbook.numpy_rnn import PARAMETER_NAMES, numerical_gradients
 
 cfg = recipe.Config.quick() if QUICK else recipe.Config()
 if EPOCHS is not None:
@@ -139,21 +139,11 @@ check = recipe.build_model(cfg.replace(init_scale=0.1), len(vocabulary))
 h0 = np.random.default_rng(0).normal(0.0, 0.5, check.hidden_size)
 loss, grads, dh0, _ = check.loss_and_gradients(chunk_inputs, chunk_targets, h0)
 analytic = {**grads, "h0": dh0}
-epsilon = 1e-5
+numeric = numerical_gradients(check, chunk_inputs, chunk_targets, h0)
 print(f"loss of the chunk: {loss:.4f} nats (summed over {len(chunk_inputs)} steps)")
 for name in (*PARAMETER_NAMES, "h0"):
-    array = h0 if name == "h0" else check.params[name]
-    numeric = np.zeros_like(array)
-    for index in np.ndindex(array.shape):
-        saved = array[index]
-        array[index] = saved + epsilon
-        plus = check.forward(chunk_inputs, chunk_targets, h0).loss
-        array[index] = saved - epsilon
-        minus = check.forward(chunk_inputs, chunk_targets, h0).loss
-        array[index] = saved
-        numeric[index] = (plus - minus) / (2 * epsilon)
-    difference = np.linalg.norm(analytic[name] - numeric) / (np.linalg.norm(analytic[name]) + np.linalg.norm(numeric))
-    print(f"  {name:5} {array.size:6,} entries   relative error {difference:.1e}")
+    difference = np.linalg.norm(analytic[name] - numeric[name]) / (np.linalg.norm(analytic[name]) + np.linalg.norm(numeric[name]))
+    print(f"  {name:5} {numeric[name].size:6,} entries   relative error {difference:.1e}")
 
 # %% [markdown]
 # ## Training

@@ -305,6 +305,29 @@ class NumpyRNN:
         }
 
 
+def numerical_gradients(
+    model: NumpyRNN, inputs: Sequence[int], targets: Sequence[int], h0: np.ndarray, *, step: float = 1e-5
+) -> Gradients:
+    """Central differences of the loss for every entry of every parameter and of `h0` (key "h0").
+
+    The check of `loss_and_gradients`: (loss(p + step) - loss(p - step)) / (2 step) per entry, two
+    forward passes each, so use a small model. In float64 the two agree to about 1e-7 or better.
+    """
+    numeric = {}
+    for name in (*PARAMETER_NAMES, "h0"):
+        array = h0 if name == "h0" else model.params[name]
+        numeric[name] = np.zeros_like(array)
+        for index in np.ndindex(array.shape):
+            saved = array[index]
+            array[index] = saved + step
+            plus = model.forward(inputs, targets, h0).loss
+            array[index] = saved - step
+            minus = model.forward(inputs, targets, h0).loss
+            array[index] = saved  # put the entry back before the next one
+            numeric[name][index] = (plus - minus) / (2 * step)
+    return numeric
+
+
 def softmax(logits: np.ndarray) -> np.ndarray:
     """Softmax over the last axis; the max is subtracted first so exp never overflows."""
     shifted = logits - np.max(logits, axis=-1, keepdims=True)
