@@ -20,8 +20,8 @@ Two additions to the seed's training, both about the validation text rather than
 text: `Dropout(0.35)` on the LSTM's outputs, and a learning rate cut by 5 after an epoch without a
 better validation loss. Without them the model overfits Shakespeare: after 45 epochs its training
 loss was 1.30 nats per character against 1.54 on the validation text, still creeping down by
-0.002 an epoch. With dropout 0.2 two runs scored 1.497 and 1.517 nats per character on the
-validation text, with 0.35 1.494 (`benchmarks/README.md`).
+0.002 an epoch. On tiny Shakespeare, runs with dropout 0.2 and 0.35 score 1.494 to 1.530 nats per
+character on the validation text (`benchmarks/README.md`).
 
 The corpus is split by position: the last 10% validates (`validation_fraction`). The run reports
 the validation loss in nats per character, bits per character and perplexity, beside two
