@@ -130,11 +130,13 @@ def execute(
     *,
     parameters: Mapping[str, Any] | None = None,
     cwd: str | Path = ".",
-    timeout: int = 1800,
+    timeout: int | None = None,
 ) -> Any:
     """Run `notebook` (a node, or a path to .ipynb or .py) top to bottom on a fresh kernel; return it run.
 
     A failing cell raises nbclient's `CellExecutionError`, which names the cell and the error.
+    `timeout` limits each cell in seconds (the tests set one); None lets a full training run as
+    long as it takes (the char notebook's training cell takes over 30 minutes on a 2-core CPU).
     """
     import nbformat
     from nbclient import NotebookClient
@@ -174,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     run_parser.add_argument("--quick", action="store_true", help="QUICK = True: the recipe's seconds-long config")
     run_parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
     run_parser.add_argument("--output", help="where to write the executed notebook (default: NAME.executed.ipynb)")
+    run_parser.add_argument("--timeout", type=int, metavar="SECONDS", help="limit per cell (default: none)")
     args = parser.parse_args(argv)
 
     try:
@@ -190,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.quick:
             parameters["QUICK"] = True
         started = time.perf_counter()
-        executed = execute(path, parameters=parameters)
+        executed = execute(path, parameters=parameters, timeout=args.timeout)
         output = Path(args.output or f"{path.stem}.executed.ipynb")
         nbformat.write(executed, output)
         print(f"executed {path.name} in {time.perf_counter() - started:.0f} s -> {output}")
