@@ -77,7 +77,7 @@ def test_a_renamed_function_breaks_the_notebook(tmp_path):
     renamed = tmp_path / "renamed.py"
     renamed.write_text(source)
     with pytest.raises(CellExecutionError, match="load_windows"):
-        notebook.execute(renamed, parameters={"QUICK": True, "OUTPUT": str(tmp_path / "run")}, cwd=tmp_path)
+        notebook.execute(renamed, parameters={"QUICK": True, "OUTPUT": str(tmp_path / "run")}, cwd=tmp_path, timeout=600)
 
 
 def test_parameters_cell_is_overridden_after_itself():
