@@ -75,7 +75,7 @@ print(f"{len(data.train_ids):,} training words, {len(data.validation_ids):,} val
 # %%
 windows, next_words = data.train
 print(f"inputs {windows.shape} (pairs x window), targets {next_words.shape}\n")
-for window, word in list(zip(windows, next_words))[:8]:
+for window, word in list(zip(windows, next_words, strict=True))[:8]:
     prefix = " ".join(vocabulary.tokens[i] if i else "_" for i in window)
     print(f"{prefix}  ->  {vocabulary.tokens[word]}")
 
