@@ -34,6 +34,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from benchmarks import _results
+
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 SHARED_DATA = HERE.parent.parent / "shared" / "data"
@@ -128,11 +130,12 @@ def machine(record: dict[str, Any]) -> str:
 
 
 def spread(values: list[float], digits: int = 3) -> str:
+    """`_results.spread` with the number of runs, and one value for a deterministic baseline."""
     if not values:
         return "-"
     if len(values) == 1 or max(values) == min(values):  # one run, or a deterministic baseline
         return f"{values[0]:.{digits}f}"
-    return f"{statistics.mean(values):.{digits}f} ± {statistics.stdev(values):.{digits}f} ({len(values)} runs)"
+    return f"{_results.spread(values, digits)} ({len(values)} runs)"
 
 
 def mean_of(runs: list[dict[str, Any]], key: str, digits: int = 0) -> str:

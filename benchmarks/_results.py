@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import platform
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -34,3 +35,10 @@ def write_results(name: str, payload: dict[str, Any]) -> Path:
     recorded = dt.datetime.now().isoformat(timespec="seconds")
     path.write_text(json.dumps({"machine": machine(), "recorded": recorded, **payload}, indent=2) + "\n")
     return path
+
+
+def spread(values: list[float], digits: int = 3) -> str:
+    """Mean ± sample standard deviation (just the value for a single run)."""
+    if len(values) == 1:
+        return f"{values[0]:.{digits}f}"
+    return f"{statistics.mean(values):.{digits}f} ± {statistics.stdev(values):.{digits}f}"

@@ -13,23 +13,14 @@ wall time of training) and writes every run's metrics.json record to
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
 from pathlib import Path
 
-from _results import write_results  # benchmarks/_results.py
+from _results import spread, write_results  # benchmarks/_results.py
 
 import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 
 from rnn_cookbook.recipes import timeseries_forecaster as recipe
-
-
-
-def spread(values: list[float], digits: int = 3) -> str:
-    """Mean ± sample standard deviation (just the value for a single seed)."""
-    if len(values) == 1:
-        return f"{values[0]:.{digits}f}"
-    return f"{statistics.mean(values):.{digits}f} ± {statistics.stdev(values):.{digits}f}"
 
 
 def main() -> None:

@@ -36,7 +36,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from _results import write_results  # benchmarks/_results.py
+from _results import spread, write_results  # benchmarks/_results.py
 
 import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 
@@ -50,13 +50,6 @@ TARGETS = {"digits": 0.97, "mnist": 0.9774, "addition": 0.99}  # issue targets; 
 # Fashion test accuracy in the benchmark table of github.com/zalandoresearch/fashion-mnist's README
 # (rows "submitted by others, not tested by Zalando"), checked against ZALANDO_README when present.
 PUBLISHED_FASHION = {"GRU+SVM": 0.888, "GRU+SVM with dropout": 0.897, "MLP 256-128-100": 0.8833}
-
-
-def spread(values: list[float], digits: int = 3) -> str:
-    """Mean ± sample standard deviation (just the value for a single run)."""
-    if len(values) == 1:
-        return f"{values[0]:.{digits}f}"
-    return f"{statistics.mean(values):.{digits}f} ± {statistics.stdev(values):.{digits}f}"
 
 
 def published_fashion() -> dict[str, Any]:
