@@ -68,8 +68,10 @@ class Config(RecipeConfig):
     dropout: float = 0.35  # on the LSTM's outputs, not its recurrent state (that would lose cuDNN); see above
     epochs: int = 100  # seed 004; early stopping ends training once validation loss stops falling
     batch_size: int = 128  # seed 004
+    learning_rate: float = 2e-3  # twice Adam's default: 78 batches an epoch is few steps; see above
+    patience: int = 4  # early stopping after 4 epochs without a better validation loss
     validation_fraction: float = 0.1  # the last 10% of the text
-    reduce_lr_patience: int | None = 1  # learning rate x0.2 after one epoch without a better validation loss
+    reduce_lr_patience: int | None = 2  # learning rate x0.2 after two epochs without a better validation loss
     sample_every: int = 1  # print a sample after every n epochs (0: never)
     sample_length: int = 200
     sample_temperature: float = 0.8
