@@ -39,15 +39,21 @@ from typing import ClassVar
 
 import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import keras
+import numpy as np
 
 from rnn_cookbook import baselines, plots, script
 from rnn_cookbook.config import RecipeConfig, check_choice, check_fraction, check_positive
+from rnn_cookbook.data.encoding import SeriesEncoder
 from rnn_cookbook.data.series import Series, load_series
-from rnn_cookbook.data.windows import SplitWindows, split_windows
+from rnn_cookbook.data.windows import SplitWindows, chronological_borders, given_borders, split_windows
 from rnn_cookbook.errors import ConfigError
+from rnn_cookbook.forecasting import SERIES_FILE
+from rnn_cookbook.layers import BatchToColumns, ColumnsToBatch, LastValues, RelativeToLast
 from rnn_cookbook.training import Evaluation, TrainResult, make_optimizer, train_recipe
 
 CELLS = {"simple_rnn": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
+HIGHWAYS = ("none", "joint", "fitted")
+LOSSES = ("mse", "mae")
 
 
 @dataclasses.dataclass
@@ -56,21 +62,31 @@ class Config(RecipeConfig):
 
     recipe: ClassVar[str] = "timeseries_forecaster"
 
-    series: str = "co2"  # co2 | sunspots | sine | path/to/file.csv
-    column: str | None = None  # the CSV column to forecast (optional if it has one numeric column)
+    series: str = "co2"  # co2 | sunspots | macro | sine | path/to/file.csv (.tsv, ; and | separators too)
+    column: str | None = None  # what to forecast: a column, a comma list, or all (every numeric column)
+    features: str | None = None  # other input columns: a comma list, or all (default: the targets alone)
+    date_column: str | None = None  # the dates: one column, or several from the year down (year,month,day,hour)
+    sep: str | None = None  # the file's separator (default: read off the file; tab for .tsv)
+    calendar: bool = False  # add hour of day, day of week, day of year (sine/cosine) read off the dates
+    split_at: str | None = None  # where validation and test begin (and test ends): rows or dates, e.g. 8640,11520,14400
     cell: str = "simple_rnn"  # simple_rnn (seed 000) | lstm | gru
     units: int = 32  # seed 000 uses 10 on its sine; on CO2, 32 beats linear regression by ~10%, 10 by ~3%
     layers: int = 1  # stacked recurrent layers
     window: int = 52  # past steps per sample: one year of weeks
     horizon: int = 1  # future steps predicted at once (1 = next step)
-    residual: bool = True  # predict the change from the window's last value
+    residual: bool = True  # read targets relative to their last value and predict the change from it
+    segment: int = 1  # steps the RNN reads at once: >1 cuts the window into segments (SegRNN)
+    per_column: bool = False  # one RNN reads each target column alone (channel independence, PatchTST)
+    highway: str = "none"  # none | joint | fitted: a linear map from each target's window added to the RNN (LSTNet)
+    dropout: float = 0.0  # dropout on the RNN's last state, before the output layer
+    loss: str = "mse"  # mse (seed 000) | mae: the training loss; SegRNN trains with mae, more robust to spikes
     optimizer: str = "adam"  # seed 000: Adam
     learning_rate: float = 1e-3  # Adam's default, as in seed 000
     epochs: int = 100  # seed 000
     batch_size: int = 32  # Keras' default (seed 000 sets none)
     patience: int = 10  # early stopping on val_loss; above reduce_lr_patience so the rate can drop first
     reduce_lr_patience: int | None = 5  # seed 000: ReduceLROnPlateau(factor=0.2, patience=5)
-    season_length: int | None = None  # None = the series' own (52 for CO2, 11 for sunspots)
+    season_length: int | None = None  # None = the series' own (52 for CO2, 11 for sunspots, 24 for hourly data)
     validation_fraction: float = 0.15
     test_fraction: float = 0.15
     seed: int = 0
@@ -78,14 +94,21 @@ class Config(RecipeConfig):
     def validate(self) -> None:
         super().validate()
         check_choice("cell", self.cell, CELLS)
-        for name in ("units", "layers", "window", "horizon"):
+        check_choice("highway", self.highway, HIGHWAYS)
+        check_choice("loss", self.loss, LOSSES)
+        for name in ("units", "layers", "window", "horizon", "segment"):
             check_positive(name, getattr(self, name))
+        if self.window % self.segment:
+            raise ConfigError(f"window ({self.window}) must be a multiple of segment ({self.segment})")
         if self.season_length is not None:
             check_positive("season_length", self.season_length)
+        check_fraction("dropout", self.dropout, allow_zero=True)
         check_fraction("validation_fraction", self.validation_fraction)
         check_fraction("test_fraction", self.test_fraction)
         if self.validation_fraction + self.test_fraction >= 0.9:
             raise ConfigError("validation_fraction + test_fraction must leave at least 10% for training")
+        if self.highway != "none" and not self.residual:
+            raise ConfigError("highway needs residual=True: it maps each target's window, seen from its last value")
 
     @classmethod
     def quick(cls) -> Config:
@@ -100,85 +123,162 @@ class Config(RecipeConfig):
 
 @dataclasses.dataclass(frozen=True)
 class ForecastData:
-    """The series and its windowed train / validation / test splits."""
+    """The series, the encoder fitted on its training part, and the windowed splits."""
 
     series: Series
+    encoder: SeriesEncoder
     windows: SplitWindows
+    notes: tuple[str, ...] = ()
 
     @property
     def season_length(self) -> int | None:
         return self.series.season_length
 
+    @property
+    def channels(self) -> int:
+        return self.windows.train.inputs.shape[-1]
+
+    @property
+    def targets(self) -> int:
+        return len(self.series.targets)
+
 
 def load_data(cfg: Config) -> ForecastData:
-    """Load the configured series and cut it into scaled windows."""
-    series = load_series(cfg.series, column=cfg.column)
+    """Load the configured series, encode its columns (fitted on the training part) and cut windows."""
+    series = load_series(cfg.series, cfg.column, features=cfg.features, date_column=cfg.date_column, sep=cfg.sep)
     if cfg.season_length is not None:
         series = dataclasses.replace(series, season_length=cfg.season_length)
-    return ForecastData(series, split_windows(series.values, cfg.window, cfg.horizon, cfg.fractions))
+    if cfg.split_at:
+        borders = given_borders(cfg.split_at, series.index)
+    else:
+        borders = (*chronological_borders(len(series), cfg.fractions), len(series))
+    encoder = SeriesEncoder.fit(series, borders[0], calendar=cfg.calendar)
+    encoded, notes = encoder.transform(series.frame)
+    if cfg.split_at:
+        windows = split_windows(encoded, cfg.window, cfg.horizon, borders, targets=len(series.targets))
+    else:
+        windows = split_windows(encoded, cfg.window, cfg.horizon, fractions=cfg.fractions, targets=len(series.targets))
+    return ForecastData(series, encoder, windows, notes=(*series.notes, *notes))
 
 
-def build_model(cfg: Config) -> keras.Model:
-    """Recurrent layer(s) over the window, then a Dense layer with `horizon` outputs.
+def build_model(cfg: Config, channels: int = 1, targets: int = 1, *, flat_output: bool = False) -> keras.Model:
+    """Recurrent layer(s) over the window, then a Dense layer with the forecast: (horizon, targets).
 
-    With `residual=True` the recurrent layers read `window - last value` and the Dense output is
-    the change added to the last value. `Cropping1D` picks the last step out of the window, so the
-    model needs no custom layer or `Lambda` and loads in safe mode.
+    The window has `channels` inputs, the first `targets` of which are forecast. With
+    `residual=True` the targets are read relative to their last value and the output is the change
+    from it (`RelativeToLast`, `LastValues`: registered layers, so the model loads in safe mode).
+    `segment > 1` feeds the RNN segments of that many steps, each embedded by a Dense layer;
+    `per_column` folds the target columns into the batch so one RNN reads each column alone;
+    `highway` adds a linear map from each target's own window. `flat_output` ends with one
+    vector of horizon x targets values per window, for scikit-learn's 2-D targets in a search.
     """
-    inputs = keras.Input(shape=(cfg.window, 1), name="window")
-    hidden = inputs
-    if cfg.residual:
-        last_step = keras.layers.Cropping1D((cfg.window - 1, 0), name="last_step")(inputs)
-        hidden = keras.layers.Subtract(name="relative_to_last")([inputs, last_step])
+    window = keras.Input(shape=(cfg.window, channels), name="window")
+    relative = RelativeToLast(targets, name="relative_to_last")(window) if cfg.residual else window
+    body = ColumnsToBatch(targets, name="columns_to_batch")(relative) if cfg.per_column else relative
+    if cfg.segment > 1:
+        segments = keras.layers.Reshape((cfg.window // cfg.segment, -1), name="segments")(body)
+        body = keras.layers.Dense(cfg.units, activation="relu", name="segment_embedding")(segments)
     for depth in range(cfg.layers):
         last_layer = depth == cfg.layers - 1
-        hidden = CELLS[cfg.cell](cfg.units, return_sequences=not last_layer, name=f"{cfg.cell}_{depth + 1}")(hidden)
-    change = keras.layers.Dense(cfg.horizon, kernel_initializer="zeros", name="change")(hidden)
+        body = CELLS[cfg.cell](cfg.units, return_sequences=not last_layer, name=f"{cfg.cell}_{depth + 1}")(body)
+    if cfg.dropout:
+        body = keras.layers.Dropout(cfg.dropout, name="dropout")(body)
+    per_row = cfg.horizon if cfg.per_column else cfg.horizon * targets
+    change = keras.layers.Dense(per_row, kernel_initializer="zeros", name="change")(body)
+    if cfg.per_column:
+        change = BatchToColumns(targets, name="batch_to_columns")(change)
+    else:
+        change = keras.layers.Reshape((cfg.horizon, targets), name="change_by_target")(change)
+    if cfg.highway != "none":
+        own = ColumnsToBatch(targets, shared=False, name="own_windows")(relative)
+        linear = keras.layers.Dense(
+            cfg.horizon, kernel_initializer="zeros", trainable=cfg.highway == "joint", name="highway"
+        )(keras.layers.Flatten(name="own_window")(own))
+        change = keras.layers.Add(name="rnn_plus_highway")([change, BatchToColumns(targets, name="highway_by_target")(linear)])
     if cfg.residual:
-        last_value = keras.layers.Flatten(name="last_value")(last_step)
-        outputs = keras.layers.Add(name="forecast")([last_value, change])
+        outputs = keras.layers.Add(name="forecast")([LastValues(targets, cfg.horizon, name="last_values")(window), change])
     else:
         outputs = change
-    model = keras.Model(inputs, outputs, name=f"{cfg.cell}_forecaster")
-    model.compile(optimizer=make_optimizer(cfg), loss="mse", metrics=["mae"])
+    if flat_output:
+        outputs = keras.layers.Flatten(name="flat_forecast")(outputs)
+    model = keras.Model(window, outputs, name=f"{cfg.cell}_forecaster")
+    model.compile(optimizer=make_optimizer(cfg), loss=cfg.loss, metrics=["mae" if cfg.loss == "mse" else "mse"])
     return model
 
 
+def fit_highway(model: keras.Model, windows: SplitWindows, targets: int) -> None:
+    """Set the highway to the least-squares map from each target's relative window to its change.
+
+    With `highway="fitted"` the layer is frozen, so the RNN learns only what the linear model
+    misses (the order LSTNet's authors describe; fitted first, the linear part cannot drift).
+    """
+    from sklearn.linear_model import LinearRegression
+
+    train = windows.train
+    last = train.inputs[:, -1:, :targets]
+    inputs = baselines.columns_as_rows(train.inputs[..., :targets] - last)
+    changes = baselines.columns_as_rows(train.targets - last)
+    fitted = LinearRegression().fit(inputs, changes)
+    model.get_layer("highway").set_weights([fitted.coef_.T.astype("float32"), fitted.intercept_.astype("float32")])
+
+
 def evaluate(model: keras.Model, data: ForecastData, cfg: Config) -> Evaluation:
-    """MAE and RMSE on the test windows in the series' own units, beside the three baselines."""
-    windows, scaler, series = data.windows, data.windows.scaler, data.series
-    test = windows.test
+    """Errors on the test windows per target and averaged, beside the three baselines, and the plots."""
+    windows, series, encoder = data.windows, data.series, data.encoder
+    test, scaler, targets = windows.test, encoder.target_scaler, data.targets
     actual = scaler.inverse(test.targets)
     forecasts = {
         "model": scaler.inverse(model.predict(test.dataset(cfg.batch_size), verbose=0)),
-        "persistence": scaler.inverse(baselines.persistence(test.inputs, cfg.horizon)),
+        "persistence": scaler.inverse(baselines.persistence(test.inputs, cfg.horizon, targets)),
         "linear_regression": scaler.inverse(
-            baselines.linear_on_window(windows.train.inputs, windows.train.targets, test.inputs)
+            baselines.linear_per_column(windows.train.inputs, windows.train.targets, test.inputs)
         ),
     }
     season = data.season_length
-    if season is not None and cfg.horizon <= season:
+    if season is not None and cfg.horizon <= season and test.target_start[0] >= season:
         forecasts["seasonal_naive"] = baselines.seasonal_naive(series.values, test.target_start, cfg.horizon, season)
-    errors = {name: baselines.regression_errors(actual, forecast) for name, forecast in forecasts.items()}
-
-    time = series.index[test.target_start]
-    step = "" if cfg.horizon == 1 else " (first step of each forecast)"
-    context = slice(max(test.target_start[0] - 2 * cfg.window, 0), test.target_start[0])
-    figure = plots.forecast_vs_actual(
-        time,
-        actual[:, 0],
-        {name: forecast[:, 0] for name, forecast in forecasts.items()},
-        title=f"{series.label}: test period, actual vs forecasts{step}",
-        unit=series.unit,
-        context_time=series.index[context],
-        context=series.values[context],
-    )
+    errors, per_target = {}, {}
+    for name, forecast in forecasts.items():
+        errors[name], per_target[name] = baselines.forecast_errors(actual, forecast, scaler.std, series.targets)
+    by_lead = {name: baselines.error_by_lead_time(actual, f, scaler.std) for name, f in forecasts.items()}
+    figures = {
+        "forecast.png": plots.forecast_vs_actual(
+            series.index[test.target_start],
+            actual[:, 0, :],
+            {name: forecast[:, 0, :] for name, forecast in forecasts.items()},
+            names=series.targets,
+            units=series.units,
+            scale=scaler.std,
+            title=f"{series.label}: test period, actual vs forecasts"
+            + ("" if cfg.horizon == 1 else " (first step of each forecast)"),
+            stretch=plots.readable_stretch(len(test), season, series.frequency),
+        )
+    }
+    if cfg.horizon > 1:
+        figures["lead_time.png"] = plots.error_by_lead_time(by_lead, title=f"{series.label}: error by step ahead")
+    details = {"targets": list(series.targets)}
+    if targets > 1:
+        details["per_target"] = per_target
     return Evaluation(
         data=series.label,
         model=errors.pop("model"),
         baselines=errors,
-        figures={"forecast.png": figure},
+        figures=figures,
+        details=details,
     )
+
+
+def series_settings(cfg: Config, data: ForecastData) -> dict:
+    """`series.json`: how to read new data and turn it into the model's channels (`rnn-cookbook forecast`)."""
+    return {
+        "encoder": data.encoder.to_dict(),
+        "date_columns": list(data.series.date_columns),
+        "dated": data.series.dated,
+        "sep": cfg.sep,
+        "frequency": data.series.frequency,
+        "window": cfg.window,
+        "horizon": cfg.horizon,
+    }
 
 
 def train(
@@ -192,15 +292,23 @@ def train(
     cfg = cfg or Config()
     data = load_data(cfg)
     windows = data.windows
+
+    def build() -> keras.Model:
+        model = build_model(cfg, data.channels, data.targets)
+        if cfg.highway == "fitted":
+            fit_highway(model, windows, data.targets)
+        return model
+
     return train_recipe(
         cfg,
-        build_model=lambda: build_model(cfg),
+        build_model=build,
         datasets=lambda: (
             windows.train.dataset(cfg.batch_size, shuffle=True, seed=cfg.seed),
             windows.validation.dataset(cfg.batch_size),
         ),
         evaluate=lambda model: evaluate(model, data, cfg),
-        notes=data.series.notes,
+        json_files={SERIES_FILE: series_settings(cfg, data)},
+        notes=data.notes,
         output=output,
         verbose=verbose,
         resume=resume,
@@ -211,22 +319,27 @@ def search_data(cfg: Config) -> dict:
     """The rows `rnn-cookbook search` cross-validates on: train + validation windows, in time order.
 
     The test stretch stays unseen, so a searched config is still judged on new data by `train`.
-    Errors in scaled units times `target_scale` are in the series' own unit (ppm for CO2).
+    Targets are flattened to (windows, horizon x targets), as scikit-learn wants them, and the
+    model ends with the matching `flat_output`. With one target, errors in scaled units times
+    `target_scale` are in the series' own unit (ppm for CO2); with several they stay standardised.
     """
-    import numpy as np
-
     data = load_data(cfg)
     train, validation = data.windows.train, data.windows.validation
-    targets = np.concatenate([train.targets, validation.targets])
+    targets = np.concatenate([train.targets, validation.targets]).reshape(len(train) + len(validation), -1)
+    one_target = data.targets == 1
     return {
         "x": np.concatenate([train.inputs, validation.inputs]).astype("float32"),
-        "y": (targets[:, 0] if cfg.horizon == 1 else targets).astype("float32"),
+        "y": (targets[:, 0] if targets.shape[1] == 1 else targets).astype("float32"),
         "task": "regression",
         "label": data.series.label,
         "time_ordered": True,
-        "data_keys": ("series", "column", "window", "horizon", "season_length", "validation_fraction", "test_fraction"),
-        "target_scale": data.windows.scaler.std,
-        "unit": data.series.unit or "",
+        "model_kwargs": {"channels": data.channels, "targets": data.targets, "flat_output": True},
+        "data_keys": (
+            "series", "column", "features", "date_column", "sep", "calendar", "split_at", "window", "horizon",
+            "season_length", "validation_fraction", "test_fraction",
+        ),
+        "target_scale": float(data.encoder.scaler.std[0]) if one_target else 1.0,
+        "unit": data.series.unit if one_target else "standardised",
     }
 
 

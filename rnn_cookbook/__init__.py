@@ -10,9 +10,13 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name: str):
-    # `rnn_cookbook.predict_texts` without importing TensorFlow at package import.
+    # `rnn_cookbook.predict_texts` and `rnn_cookbook.forecast` without importing TensorFlow at package import.
     if name == "predict_texts":
         from rnn_cookbook.predict import predict_texts
 
         return predict_texts
+    if name == "forecast":
+        from rnn_cookbook.forecasting import forecast
+
+        return forecast
     raise AttributeError(f"module 'rnn_cookbook' has no attribute {name!r}")

@@ -1,6 +1,6 @@
 """Baselines: what a model must beat before its numbers mean anything.
 
-Forecasting (`persistence`, `seasonal_naive`, `linear_on_window`, `regression_errors`), text
+Forecasting (`persistence`, `seasonal_naive`, `linear_per_column`, `forecast_errors`), text
 classification (`tfidf_logistic_regression`, `classification_scores`) and next-token prediction
 (`ngram_loss`, `language_model_scores`).
 
@@ -9,11 +9,14 @@ The three forecasting baselines forecast the same test windows as the model, so 
 
 - `persistence`: every future step equals the last value seen ("tomorrow is like today").
 - `seasonal_naive`: every future step equals the value one season earlier (same week last year).
-- `linear_on_window`: ordinary least squares from the window's values to the targets, fitted on
-  the training windows (scikit-learn's `LinearRegression`).
+- `linear_per_column`: one least-squares map from a column's own window to its next `horizon`
+  values, fitted on the training windows of every target column at once and shared by them
+  (scikit-learn's `LinearRegression`; the Linear / DLinear family of the forecasting papers).
+  With one target it is plain linear regression on the window.
 
-Inputs and outputs are arrays shaped like `WindowSet`: windows (n, window, 1), forecasts
-(n, horizon). `regression_errors` gives the MAE and RMSE every forecasting recipe reports.
+Windows are shaped like `WindowSet`'s: inputs (n, window, channels) with the targets as the first
+channels, forecasts (n, horizon, targets). `forecast_errors` gives the errors every forecasting
+recipe reports, per target and averaged.
 """
 
 from __future__ import annotations
@@ -23,11 +26,12 @@ from collections.abc import Sequence
 
 import numpy as np
 from sklearn.linear_model import LinearRegression
+from sklearn.metrics import mean_absolute_error, mean_squared_error
 
 
-def persistence(inputs: np.ndarray, horizon: int) -> np.ndarray:
-    """Repeat each window's last value over the horizon."""
-    return np.repeat(np.asarray(inputs)[:, -1, :1], horizon, axis=1)
+def persistence(inputs: np.ndarray, horizon: int, targets: int = 1) -> np.ndarray:
+    """Repeat the last value of each of the first `targets` channels over the horizon: (n, horizon, targets)."""
+    return np.repeat(np.asarray(inputs)[:, -1:, :targets], horizon, axis=1)
 
 
 def seasonal_naive(series: np.ndarray, target_start: np.ndarray, horizon: int, season: int) -> np.ndarray:
@@ -35,7 +39,8 @@ def seasonal_naive(series: np.ndarray, target_start: np.ndarray, horizon: int, s
 
     Positions of the target steps come from `target_start` (n,), so this works for any window
     length, including windows shorter than a season. Only values at or before the forecast origin
-    are used: a horizon longer than the season is refused.
+    are used: a horizon longer than the season is refused. A series of shape (steps, targets)
+    gives forecasts (n, horizon, targets); a 1-D one (n, horizon).
     """
     if horizon > season:
         raise ValueError(f"seasonal naive needs horizon <= season, got horizon {horizon} and season {season}")
@@ -45,22 +50,56 @@ def seasonal_naive(series: np.ndarray, target_start: np.ndarray, horizon: int, s
     return np.asarray(series, dtype=float)[positions]
 
 
-def linear_on_window(train_inputs: np.ndarray, train_targets: np.ndarray, inputs: np.ndarray) -> np.ndarray:
-    """Fit least squares from flattened training windows to their targets; forecast `inputs`."""
+def linear_per_column(train_inputs: np.ndarray, train_targets: np.ndarray, inputs: np.ndarray) -> np.ndarray:
+    """Least squares from a target column's window to its next steps, shared by all target columns.
+
+    train_targets (n, horizon, targets) name the columns: column j of the inputs forecasts target j.
+    Returns (len(inputs), horizon, targets).
+    """
+    train_inputs, train_targets, inputs = (np.asarray(a, dtype=float) for a in (train_inputs, train_targets, inputs))
+    targets = train_targets.shape[-1]
     model = LinearRegression()
-    model.fit(np.asarray(train_inputs).reshape(len(train_inputs), -1), np.asarray(train_targets))
-    predicted = model.predict(np.asarray(inputs).reshape(len(inputs), -1))
-    return predicted.reshape(len(inputs), -1)
+    model.fit(columns_as_rows(train_inputs[..., :targets]), columns_as_rows(train_targets))
+    predicted = model.predict(columns_as_rows(inputs[..., :targets]))
+    return predicted.reshape(len(inputs), targets, -1).transpose(0, 2, 1)
+
+
+def columns_as_rows(windows: np.ndarray) -> np.ndarray:
+    """(n, steps, columns) -> (n * columns, steps): each column's window becomes a row of its own."""
+    return np.asarray(windows).transpose(0, 2, 1).reshape(-1, windows.shape[1])
 
 
 def regression_errors(actual: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
-    """Mean absolute error and root mean squared error over every window and horizon step."""
+    """Mean absolute error, root mean squared error and mean squared error over every value."""
     actual = np.asarray(actual, dtype=float)
     predicted = np.asarray(predicted, dtype=float)
     if actual.shape != predicted.shape:
         raise ValueError(f"actual {actual.shape} and predicted {predicted.shape} shapes differ")
-    error = predicted - actual
-    return {"mae": float(np.mean(np.abs(error))), "rmse": float(np.sqrt(np.mean(error**2)))}
+    mse = float(mean_squared_error(actual.ravel(), predicted.ravel()))
+    return {"mae": float(mean_absolute_error(actual.ravel(), predicted.ravel())), "rmse": math.sqrt(mse), "mse": mse}
+
+
+def forecast_errors(
+    actual: np.ndarray, predicted: np.ndarray, scale: np.ndarray, names: Sequence[str]
+) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """Errors of forecasts (n, horizon, targets) in the series' units: averaged, and per target.
+
+    The averaged record has each target's MAE, RMSE and MSE in its own unit averaged over the
+    targets, plus `mae_scaled` and `mse_scaled`: the errors on values divided by each target's
+    training standard deviation `scale`, the scale published multivariate tables use.
+    """
+    actual = np.asarray(actual, dtype=float)
+    predicted = np.asarray(predicted, dtype=float)
+    per_target = {name: regression_errors(actual[..., j], predicted[..., j]) for j, name in enumerate(names)}
+    averaged = {key: float(np.mean([errors[key] for errors in per_target.values()])) for key in ("mae", "rmse", "mse")}
+    scaled = regression_errors(actual / scale, predicted / scale)
+    averaged.update(mae_scaled=scaled["mae"], mse_scaled=scaled["mse"])
+    return averaged, per_target
+
+
+def error_by_lead_time(actual: np.ndarray, predicted: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """Mean absolute error at each step ahead (horizon,), on scaled values averaged over the targets."""
+    return np.mean(np.abs((np.asarray(predicted) - np.asarray(actual)) / scale), axis=(0, 2))
 
 
 def tfidf_logistic_regression(train_texts: list[str], train_labels: np.ndarray, test_texts: list[str]) -> np.ndarray:

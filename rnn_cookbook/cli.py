@@ -3,6 +3,7 @@
     rnn-cookbook list
     rnn-cookbook run timeseries_forecaster [--quick] [--epochs N] [--set key=value ...] [--output DIR]
     rnn-cookbook predict RUN_DIR "I love this movie." "This is terrible."
+    rnn-cookbook forecast RUN_DIR --series new.csv [--output forecast.csv]
     rnn-cookbook generate RUN_DIR --prompt "ROMEO:" [--length 400] [--temperature 0.8] [--top-k 20]
                           [--num-samples 3] [--seed 0]
     rnn-cookbook search timeseries_forecaster [--grid units=10,50,100 --grid optimizer=adam,rmsprop] [--cv 3]
@@ -31,6 +32,9 @@ examples:
   rnn-cookbook run timeseries_forecaster --show-config        # every setting and its value
   rnn-cookbook run sentiment_rnn --set data=path/to/aclImdb --set cell=bilstm
   rnn-cookbook predict runs/sentiment_rnn/<run> "I love this movie." "This is terrible."
+  rnn-cookbook run timeseries_forecaster --set series=air.csv --set column=pm2.5 --set features=all \\
+               --set date_column=year,month,day,hour --set calendar=true
+  rnn-cookbook forecast runs/timeseries_forecaster/<run> --series latest.csv --output forecast.csv
   rnn-cookbook run char_lstm_generator --set data=path/to/book.txt
   rnn-cookbook generate runs/char_lstm_generator/<run> --prompt "ROMEO:" --temperature 0.8 --num-samples 3
   rnn-cookbook search timeseries_forecaster                   # seed 000's grid: units 10,50,100 x rmsprop,adam
@@ -71,6 +75,18 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("run_dir", metavar="RUN_DIR", help="a finished sentiment_rnn or conv1d_rnn_classifier run")
     predict.add_argument("texts", metavar="TEXT", nargs="+", help="texts to classify")
     add_verbose(predict)
+    forecast = commands.add_parser(
+        "forecast",
+        help="forecast the next steps of new data with a trained timeseries_forecaster run",
+        description=(
+            "Read the last `window` rows of the file (the columns the run was trained on), print the next "
+            "`horizon` values of each target, one row per step (dated when the data has dates)."
+        ),
+    )
+    forecast.add_argument("run_dir", metavar="RUN_DIR", help="a finished timeseries_forecaster run")
+    forecast.add_argument("--series", required=True, metavar="FILE", help="CSV/TSV with the run's columns, oldest row first")
+    forecast.add_argument("--output", metavar="FILE", help="also write the forecast to this CSV file")
+    add_verbose(forecast)
     generate = commands.add_parser(
         "generate",
         help="continue a prompt with a trained char_lstm_generator or word_generator run",
@@ -176,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["RNN_COOKBOOK_VERBOSE"] = "1"
     if args.command == "predict":
         return predict_command(args.run_dir, args.texts)
+    if args.command == "forecast":
+        return forecast_command(args.run_dir, args.series, args.output)
     if args.command == "generate":
         return generate_command(args)
     if args.command == "search":
@@ -214,6 +232,28 @@ def predict_command(run_dir: str, texts: list[str]) -> int:
         return script.fail(exc)
     for text, (label, probability) in zip(texts, results, strict=True):
         print(f"{label}\t{probability:.3f}\t{text}")
+    return 0
+
+
+def forecast_command(run_dir: str, series: str, output: str | None) -> int:
+    """`rnn-cookbook forecast`: the forecast table, one row per step ahead; notes on stderr."""
+    import rnn_cookbook.quiet  # noqa: F401
+
+    from rnn_cookbook.files import atomic_write_text
+    from rnn_cookbook.forecasting import ForecasterRun
+
+    try:
+        result = ForecasterRun(run_dir).forecast(series)
+    except CookbookError as exc:
+        return script.fail(exc)
+    for note in result.attrs.get("notes", []):
+        print(f"note: {note}", file=sys.stderr)
+    print(result.to_string(float_format=lambda v: f"{v:.6g}"))
+    if output:
+        from pathlib import Path
+
+        atomic_write_text(Path(output), result.to_csv())
+        print(f"forecast written to {output}", file=sys.stderr)
     return 0
 
 

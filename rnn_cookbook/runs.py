@@ -245,6 +245,8 @@ class RunFolder:
         """Load `model.keras` with `safe_mode=True`: a file that carries code is refused."""
         import keras
 
+        import rnn_cookbook.layers  # noqa: F401  (registers the cookbook's own layers for safe loading)
+
         target = self.file("model.keras")
         if not target.is_file():
             raise RunFolderError(f"{self.path} has no model.keras")
@@ -286,11 +288,13 @@ def metrics_record(
     wall_time_s: float,
     seed: int,
     samples_per_s: float | None = None,
+    details: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The `metrics.json` record of one run (see the module docstring).
 
     `samples_per_s`, where the recipe can count them: training examples (windows, texts, sequences)
-    fitted per second of `wall_time_s`, the throughput the benchmark table reports.
+    fitted per second of `wall_time_s`, the throughput the benchmark table reports. `details` are
+    recipe-specific keys added after the common ones (a forecaster's errors per target column).
     """
     import keras
 
@@ -306,18 +310,31 @@ def metrics_record(
         "keras_backend": keras.backend.backend(),
         "seed": int(seed),
         **speed,
+        **{key: value for key, value in (details or {}).items() if key not in METRICS_KEYS},
     }
 
 
 def metrics_table(metrics: Mapping[str, Any]) -> str:
-    """A small text table of the model beside its baselines, one row each."""
+    """A small text table of the model beside its baselines, one row each.
+
+    A forecast of several columns adds a second table: each forecaster's MAE per target column.
+    """
     rows = {"model": metrics["model"], **metrics.get("baselines", {})}
+    text = _table(f"{metrics['split']} metrics on {metrics['data']}", rows)
+    per_target = metrics.get("per_target")
+    if per_target:
+        by_column = {name: {column: errors["mae"] for column, errors in columns.items()} for name, columns in per_target.items()}
+        text += "\n\n" + _table("mae per target column, in its own unit", by_column)
+    return text
+
+
+def _table(title: str, rows: Mapping[str, Mapping[str, Any]]) -> str:
     columns: list[str] = []
     for values in rows.values():
         columns += [k for k in values if k not in columns]
     width = max(len(name) for name in rows) + 2
     widths = [max(10, len(c) + 2) for c in columns]
-    lines = [f"{metrics['split']} metrics on {metrics['data']}"]
+    lines = [title]
     lines.append("".ljust(width) + "".join(f"{c:>{w}}" for c, w in zip(columns, widths, strict=True)))
     for name, values in rows.items():
         cells = "".join(f"{_cell(values.get(c)):>{w}}" for c, w in zip(columns, widths, strict=True))

@@ -49,6 +49,7 @@ class Evaluation:
     baselines: dict[str, dict[str, float]] = dataclasses.field(default_factory=dict)
     figures: dict[str, Any] = dataclasses.field(default_factory=dict)
     split: str = "test"
+    details: dict[str, Any] = dataclasses.field(default_factory=dict)  # more of metrics.json (per-target errors)
 
 
 @dataclasses.dataclass
@@ -188,6 +189,7 @@ def train_recipe(
         wall_time_s=wall_time,
         seed=config.seed,
         samples_per_s=examples_per_epoch * len(fit.history.get("loss", [])) / wall_time if examples_per_epoch else None,
+        details=evaluation.details,
     )
     run.save_model(model)
     run.save_history(history)

@@ -151,7 +151,7 @@ def test_three_dimensional_inputs_go_through_scikeras(search, forecaster):
     data = forecaster.search_data(cfg)
     x, y = data["x"][:256], data["y"][:256]
     assert x.shape == (256, cfg.window, 1)  # (samples, timesteps, features)
-    estimator = search.make_estimator("timeseries_forecaster", cfg, task="regression")
+    estimator = search.make_estimator("timeseries_forecaster", cfg, task="regression", model_kwargs=data["model_kwargs"])
     estimator.fit(x, y)
     assert estimator.model_.input_shape == (None, cfg.window, 1)
     assert estimator.predict(x).shape == (256,)

@@ -37,7 +37,7 @@ def test_sunspots_and_sine():
     assert len(sine) == 1000 and sine.synthetic
     assert sine.label == "sine (synthetic)"
     assert np.allclose(noisy_sine().values, sine.values)  # its own fixed seed
-    residual = sine.values - np.sin(np.asarray(sine.index))
+    residual = sine.values[:, 0] - np.sin(np.asarray(sine.index))
     assert 0.15 < residual.std() < 0.25  # seed 000's N(0, 0.2) noise
 
 
@@ -46,7 +46,7 @@ def test_csv_single_numeric_column_is_picked_and_gaps_filled_by_position(tmp_pat
     path.write_text("label,load\na,10\nb,\nc,14\nd,15\n")
     series = load_series(str(path))
     assert series.name == "load.csv:load" and series.season_length is None
-    assert list(series.values) == pytest.approx([10, 12, 14, 15])
+    assert list(series.values[:, 0]) == pytest.approx([10, 12, 14, 15])
     assert series.notes == ("filled 1 missing rows of load.csv:load by linear interpolation",)
 
 
@@ -54,10 +54,14 @@ def test_csv_named_column_and_date_interpolation(tmp_path):
     path = tmp_path / "load.csv"
     path.write_text("date,load\n2024-01-01,10\n2024-01-02,\n2024-01-05,16\n2024-01-04,14\n")
     series = load_series(str(path), column="load", date_column="date")
-    # sorted by date, then the 2 Jan gap filled in time between 1 Jan (10) and 4 Jan (14)
-    assert list(series.values) == pytest.approx([10, 10 + 4 / 3, 14, 16])
-    assert "filled 1 missing rows" in series.notes[0]
-    assert isinstance(series.index, pd.DatetimeIndex)
+    # sorted by date, the missing 3 Jan inserted, then both gaps filled in time between 1 Jan (10) and 4 Jan (14)
+    assert list(series.values[:, 0]) == pytest.approx([10, 10 + 4 / 3, 10 + 8 / 3, 14, 16])
+    assert series.notes == (
+        "sorted the rows of load.csv by date",
+        "inserted 1 missing timestamps of load.csv as gaps",
+        "filled 2 missing rows of load.csv:load by time interpolation",
+    )
+    assert isinstance(series.index, pd.DatetimeIndex) and series.frequency == "D" and series.season_length == 7
 
 
 @pytest.mark.parametrize(
@@ -85,5 +89,5 @@ def test_unknown_series_and_missing_file():
         load_series("co3")
     with pytest.raises(DataError, match="CSV file not found"):
         load_series("nowhere/data.csv")
-    with pytest.raises(DataError, match="only applies to CSV"):
+    with pytest.raises(DataError, match="only apply to files and 'macro'"):
         load_series("co2", column="x")

@@ -1,61 +1,45 @@
-"""Sliding windows over a series: N past steps in, the next 1 or H steps out.
+"""Sliding windows over a series: N past steps of every channel in, the next H steps of the targets out.
 
 Seed 000 fed its RNN one time step per sample, which leaves it nothing to remember. Here every
-sample is a window of `window` consecutive values, and its target is the `horizon` values that
-follow:
+sample is a window of `window` consecutive rows of all input channels, and its target is the
+`horizon` rows of the target channels that follow:
 
-    values:   v0 v1 v2 v3 v4 v5 v6 ...
-    window=3, horizon=2:   [v0 v1 v2] -> [v3 v4],   [v1 v2 v3] -> [v4 v5],   ...
+    rows:     r0 r1 r2 r3 r4 r5 r6 ...
+    window=3, horizon=2:   [r0 r1 r2] -> [r3 r4],   [r1 r2 r3] -> [r4 r5],   ...
+
+Inputs are `(n, window, channels)`, targets `(n, horizon, targets)`; the targets are the first
+channels (`rnn_cookbook.data.encoding` puts them there).
 
 `split_windows` cuts the series in time order into train / validation / test parts and assigns each
 window to the part that holds *all* of its targets (a window whose targets straddle a border is
-dropped), so no target is ever in two parts. Inputs may reach back into an earlier part: at
-forecast time the past is known. The scaler is fitted on the training part only.
+dropped), so no target is ever in two parts. Inputs may reach back into an earlier part, so each
+part's first window starts `window` steps before its border: at forecast time the past is known.
+This is the standard protocol of the long-horizon forecasting papers (ETT, Informer).
+
+The arrays come from NumPy's `sliding_window_view` (views, copied once); `WindowSet.dataset` turns
+them into a shuffled, batched, prefetched `tf.data` pipeline.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
-import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
-import keras
 import numpy as np
-import tensorflow as tf
+import pandas as pd
 
-from rnn_cookbook.data.pipeline import array_dataset
 from rnn_cookbook.errors import DataError
 
-
-@dataclasses.dataclass(frozen=True)
-class Scaler:
-    """Standardisation fitted on training values: `(x - mean) / std`."""
-
-    mean: float
-    std: float
-
-    @classmethod
-    def fit(cls, values: np.ndarray) -> Scaler:
-        values = np.asarray(values, dtype=float)
-        if values.size == 0 or not np.isfinite(values).all():
-            raise DataError("cannot fit a scaler on empty or non-finite values")
-        std = float(values.std())
-        if std == 0.0:
-            raise DataError("the training part of the series is constant; there is nothing to learn")
-        return cls(float(values.mean()), std)
-
-    def transform(self, values: np.ndarray) -> np.ndarray:
-        return (np.asarray(values, dtype=float) - self.mean) / self.std
-
-    def inverse(self, values: np.ndarray) -> np.ndarray:
-        return np.asarray(values, dtype=float) * self.std + self.mean
+if TYPE_CHECKING:
+    import tensorflow as tf
 
 
 @dataclasses.dataclass(frozen=True)
 class WindowSet:
     """The windows of one split, as arrays (scaled units).
 
-    inputs: (n, window, 1); targets: (n, horizon); target_start: (n,), the series position of each
-    window's first target, so any forecast can be put back on the series' own time axis.
+    inputs: (n, window, channels); targets: (n, horizon, targets); target_start: (n,), the series
+    position of each window's first target, so any forecast can be put back on the series' own time axis.
     """
 
     inputs: np.ndarray
@@ -67,20 +51,22 @@ class WindowSet:
 
     def dataset(self, batch_size: int, *, shuffle: bool = False, seed: int | None = None) -> tf.data.Dataset:
         """A batched, prefetched `tf.data` pipeline over these windows."""
+        from rnn_cookbook.data.pipeline import array_dataset
+
         return array_dataset(self.inputs, self.targets, batch_size, shuffle=shuffle, seed=seed)
 
 
 @dataclasses.dataclass(frozen=True)
 class SplitWindows:
-    """Train, validation and test windows of one series, with the scaler fitted on train."""
+    """Train, validation and test windows of one series."""
 
     train: WindowSet
     validation: WindowSet
     test: WindowSet
-    scaler: Scaler
     window: int
     horizon: int
     borders: tuple[int, int]  # series positions where validation and test begin
+    end: int  # the position after the test part's last step
 
 
 def chronological_borders(length: int, fractions: tuple[float, float, float]) -> tuple[int, int]:
@@ -92,33 +78,62 @@ def chronological_borders(length: int, fractions: tuple[float, float, float]) ->
     return train_end, val_end
 
 
-def make_windows(values: np.ndarray, window: int, horizon: int, *, start: int, stop: int) -> WindowSet:
-    """All windows of `values` whose `horizon` targets lie in positions [start, stop)."""
+def given_borders(text: str, index: pd.Index) -> tuple[int, int, int]:
+    """`"8640,11520,14400"` or `"2017-07-01,2017-11-01"`: where validation and test begin (and,
+    optionally, where the test part ends), as row counts or as dates of a dated series."""
+    parts = [p.strip() for p in str(text).split(",") if p.strip()]
+    if len(parts) not in (2, 3):
+        raise DataError(f"split_at takes two or three borders (validation, test[, end]), got {text!r}")
+    positions = []
+    for part in parts:
+        if part.lstrip("-").isdigit():
+            positions.append(int(part))
+        elif isinstance(index, pd.DatetimeIndex):
+            try:
+                positions.append(int(index.searchsorted(pd.Timestamp(part))))
+            except ValueError:
+                raise DataError(f"split_at: {part!r} is neither a row number nor a date") from None
+        else:
+            raise DataError(f"split_at: {part!r} is not a row number (the series has no dates)")
+    if len(positions) == 2:
+        positions.append(len(index))
+    train_end, val_end, end = positions
+    if not 0 < train_end < val_end < end <= len(index):
+        raise DataError(
+            f"split_at={text!r} gives rows {train_end}, {val_end}, {end}: they must rise, within the {len(index)} rows"
+        )
+    return train_end, val_end, end
+
+
+def make_windows(
+    values: np.ndarray, window: int, horizon: int, *, start: int, stop: int, targets: int | None = None
+) -> WindowSet:
+    """All windows of `values` (steps, or steps x channels) whose `horizon` targets lie in [start, stop).
+
+    The targets are the first `targets` channels (default: every channel).
+    """
     _check_sizes(window, horizon)
     values = np.asarray(values, dtype="float32")
-    if values.ndim != 1:
-        raise DataError(f"a series must be 1-D, one value per step; got an array of shape {values.shape}")
+    if values.ndim == 1:
+        values = values[:, None]
+    if values.ndim != 2:
+        raise DataError(f"a series must be 1-D (one value per step) or 2-D (steps x channels); got shape {values.shape}")
     if not np.isfinite(values).all():
         raise DataError(f"the series holds {np.count_nonzero(~np.isfinite(values))} NaN or infinite value(s)")
+    targets = values.shape[1] if targets is None else targets
     first = max(start - window, 0)  # first window start whose targets begin at or after `start`
     last = stop - window - horizon  # last window start whose targets end before `stop`
     if last < first:
         raise DataError(
             f"positions {start}..{stop} hold no window of {window} steps followed by {horizon} target step(s)"
         )
-    count = last - first + 1
-    future = np.lib.stride_tricks.sliding_window_view(values, horizon)  # future[i] = values[i:i+horizon]
-    dataset = keras.utils.timeseries_dataset_from_array(
-        data=values[first : last + window, None],
-        targets=future[first + window : last + window + 1],
-        sequence_length=window,
-        batch_size=count,
-        shuffle=False,
-    )
-    inputs, targets = next(iter(dataset))
+    # sliding_window_view puts the window axis last: (n, channels, window) -> (n, window, channels)
+    past = np.lib.stride_tricks.sliding_window_view(values, window, axis=0)[first : last + 1]
+    future = np.lib.stride_tricks.sliding_window_view(values[:, :targets], horizon, axis=0)
+    future = future[first + window : last + window + 1]
     return WindowSet(
-        inputs=np.asarray(inputs),
-        targets=np.asarray(targets),
+        inputs=np.ascontiguousarray(past.transpose(0, 2, 1)),
+        targets=np.ascontiguousarray(future.transpose(0, 2, 1)),
         target_start=np.arange(first, last + 1) + window,
     )
 
@@ -127,32 +142,46 @@ def split_windows(
     values: np.ndarray,
     window: int,
     horizon: int = 1,
+    borders: tuple[int, int] | tuple[int, int, int] | None = None,
+    *,
     fractions: tuple[float, float, float] = (0.7, 0.15, 0.15),
+    targets: int | None = None,
 ) -> SplitWindows:
-    """Scale on the training part, then window each chronological part (see the module docstring)."""
+    """Window each chronological part of already-scaled `values` (see the module docstring).
+
+    `borders` are the positions where validation and test begin (and where the test part ends);
+    without them, the series is cut by `fractions`.
+    """
     _check_sizes(window, horizon)
     values = np.asarray(values, dtype=float)
-    if values.ndim != 1:
-        raise DataError(f"expected a 1-D series, got an array of shape {values.shape}")
+    if values.ndim not in (1, 2):
+        raise DataError(f"expected a series of shape (steps,) or (steps, channels), got {values.shape}")
     if not np.isfinite(values).all():
         raise DataError("the series holds NaN or infinite values; fill or drop them first")
-    train_end, val_end = chronological_borders(len(values), fractions)
-    if not _fits(len(values), window, horizon, fractions):
-        needed = next((n for n in range(len(values), 1_000_000) if _fits(n, window, horizon, fractions)), "more")
-        raise DataError(
-            f"the series has {len(values)} points, too short for windows of {window} steps and a "
-            f"horizon of {horizon} split {fractions}: it needs at least {needed}; use a shorter window"
-        )
-    scaler = Scaler.fit(values[:train_end])
-    scaled = scaler.transform(values)
+    if borders is None:
+        train_end, val_end = chronological_borders(len(values), fractions)
+        end = len(values)
+        if not _fits(len(values), window, horizon, fractions):
+            needed = next((n for n in range(len(values), 1_000_000) if _fits(n, window, horizon, fractions)), "more")
+            raise DataError(
+                f"the series has {len(values)} points, too short for windows of {window} steps and a "
+                f"horizon of {horizon} split {fractions}: it needs at least {needed}; use a shorter window"
+            )
+    else:
+        train_end, val_end, end = (*borders, len(values)) if len(borders) == 2 else borders
+        if train_end < window + horizon or val_end - train_end < horizon or end - val_end < horizon:
+            raise DataError(
+                f"the split at rows {train_end}, {val_end}, {end} leaves a part too short for windows of "
+                f"{window} steps and a horizon of {horizon}"
+            )
     return SplitWindows(
-        train=make_windows(scaled, window, horizon, start=0, stop=train_end),
-        validation=make_windows(scaled, window, horizon, start=train_end, stop=val_end),
-        test=make_windows(scaled, window, horizon, start=val_end, stop=len(values)),
-        scaler=scaler,
+        train=make_windows(values, window, horizon, start=0, stop=train_end, targets=targets),
+        validation=make_windows(values, window, horizon, start=train_end, stop=val_end, targets=targets),
+        test=make_windows(values, window, horizon, start=val_end, stop=end, targets=targets),
         window=window,
         horizon=horizon,
         borders=(train_end, val_end),
+        end=end,
     )
 
 
