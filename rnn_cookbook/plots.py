@@ -64,7 +64,11 @@ def readable_stretch(length: int, season: int | None, frequency: str | None) -> 
     """How many of the last test steps to draw: two weeks of hourly data, a few seasons, or 200 steps."""
     import pandas as pd
 
-    if frequency is not None and pd.tseries.frequencies.to_offset(frequency).nanos <= 3_600 * 10**9:
+    try:
+        hourly = frequency is not None and pd.tseries.frequencies.to_offset(frequency).nanos <= 3_600 * 10**9
+    except ValueError:  # months, quarters, years: no fixed length, and longer than an hour
+        hourly = False
+    if hourly:
         steps = HOURLY_STRETCH
     elif season:
         steps = STRETCH_SEASONS * season
