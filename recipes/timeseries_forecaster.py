@@ -257,9 +257,7 @@ def evaluate(model: keras.Model, data: ForecastData, cfg: Config) -> Evaluation:
     }
     if cfg.horizon > 1:
         figures["lead_time.png"] = plots.error_by_lead_time(by_lead, title=f"{series.label}: error by step ahead")
-    details = {"targets": list(series.targets)}
-    if targets > 1:
-        details["per_target"] = per_target
+    details = {"per_target": per_target} if targets > 1 else {}
     return Evaluation(
         data=series.label,
         model=errors.pop("model"),

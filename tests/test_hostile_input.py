@@ -138,7 +138,7 @@ def test_wrong_array_ranks_and_dtypes_are_refused():
     check_one_line(caught.value, "integer")
     with pytest.raises(DataError) as caught:
         make_windows(np.ones((10, 2, 2)), 3, 1, start=0, stop=10)
-    check_one_line(caught.value, "must be 1-D (one value per step) or 2-D")
+    check_one_line(caught.value, r"must be 1-D \(one value per step\) or 2-D")
     with pytest.raises(DataError) as caught:
         make_windows(np.array([1.0, np.nan, 3.0] * 10), 3, 1, start=0, stop=30)
     check_one_line(caught.value, "10 NaN or infinite")

@@ -191,7 +191,9 @@ def from_csv(
     exactly one numeric column.
     """
     frame = read_table(path, sep=sep)
-    return from_frame(frame, name=Path(path).name, column=column, features=features, date_column=date_column)
+    return from_frame(
+        frame, name=Path(path).name, column=column, features=features, date_column=date_column, source=str(path)
+    )
 
 
 def read_table(path: str | Path, *, sep: str | None = None) -> pd.DataFrame:
@@ -230,19 +232,24 @@ def from_frame(
     features: str | None = None,
     date_column: str | None = None,
     gap_word: str = "rows",
+    source: str | None = None,
 ) -> Series:
-    """Pick targets and features out of a table, put it in time order and fill its gaps."""
+    """Pick targets and features out of a table, put it in time order and fill its gaps.
+
+    `name` labels the series in output; `source` (default: `name`) names it in errors, e.g. a file's path.
+    """
     frame = frame.copy()
     frame.columns = [str(c) for c in frame.columns]
+    source = source or name
     notes: list[str] = []
-    frame, date_columns = index_by_time(frame, date_column, name, notes)
-    targets = _targets(frame, column, name)
-    inputs = _features(frame, features, targets, name, notes)
-    numeric = {c: _numbers(frame[c], c, name) for c in [*targets, *inputs] if c in targets or _is_numeric(frame[c])}
+    frame, date_columns = index_by_time(frame, date_column, source, notes)
+    targets = _targets(frame, column, source)
+    inputs = _features(frame, features, targets, source, notes)
+    numeric = {c: _numbers(frame[c], c, source) for c in [*targets, *inputs] if c in targets or _is_numeric(frame[c])}
     table = pd.DataFrame(numeric, index=frame.index)
     for c in inputs:
         if c not in numeric:
-            table[c] = _categories(frame[c], c, name, notes)
+            table[c] = _categories(frame[c], c, source, notes)
     table = table[[*targets, *inputs]]
     label = f"{name}:{','.join(targets)}" if len(targets) <= 3 else f"{name}:{len(targets)} columns"
     series = _clean(table, targets, name=label, units=targets, season_length=None, gap_word=gap_word, prefix=name)
@@ -339,9 +346,10 @@ def _dated(frame: pd.DataFrame, parts: list[str], source: str, notes: list[str])
     twice = dates[dates.duplicated()]
     if len(twice):
         raise DataError(f"{source} has two rows for {twice[0]}; each timestamp must appear once")
+    label = Path(source).name  # notes name the file; errors give its whole path
     if not dates.is_monotonic_increasing:
         frame = frame.sort_index(kind="stable")
-        notes.append(f"sorted the rows of {source} by date")
+        notes.append(f"sorted the rows of {label} by date")
     if len(frame) < 3:
         return frame
     steps = np.diff(frame.index.as_unit("ns").asi8)
@@ -350,7 +358,7 @@ def _dated(frame: pd.DataFrame, parts: list[str], source: str, notes: list[str])
         full = pd.date_range(frame.index[0], frame.index[-1], freq=pd.Timedelta(step, unit="ns"), name="date")
         inserted = len(full) - len(frame)
         frame = frame.reindex(full)
-        notes.append(f"inserted {inserted} missing timestamps of {source} as gaps")
+        notes.append(f"inserted {inserted} missing timestamps of {label} as gaps")
     return frame
 
 
