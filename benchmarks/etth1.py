@@ -38,7 +38,7 @@ SETTINGS = {
     "segment": 24,
     "per_column": True,
     "training_loss": "mae",
-    "batch_size": 256,
+    "batch_size": 32,  # windows; x 7 columns = 224 column windows a step in setting M
     "epochs": 30,
     "patience": 3,
     "reduce_lr_patience": None,
@@ -57,6 +57,14 @@ def config(setting: str, window: int, seed: int, data: Path, overrides: list[str
         series=str(data), column=column, features=features, date_column="date", split_at=BORDERS,
         window=window, horizon=96, seed=seed, **SETTINGS,
     ).with_overrides(overrides)
+
+
+def validation_errors(history: dict[str, list[float]]) -> dict[str, float]:
+    """Validation MSE and MAE (standardised) at the epoch early stopping kept: what settings are chosen on."""
+    best = int(np.argmin(history["val_loss"]))
+    mse = history.get("val_mse", history["val_loss"])
+    mae = history.get("val_mae", history["val_loss"])
+    return {"mse": float(mse[best]), "mae": float(mae[best]), "epoch": best + 1}
 
 
 def main() -> None:
@@ -78,10 +86,12 @@ def main() -> None:
                 for seed in args.seeds:
                     cfg = config(setting, window, seed, args.data, args.overrides)
                     result = recipe.train(cfg, output=Path(scratch) / f"{setting}-{window}-{seed}", verbose=0)
-                    records.append({"setting": setting, "config": cfg.to_dict(), **result.metrics})
+                    validation = validation_errors(result.history)
+                    records.append({"setting": setting, "config": cfg.to_dict(), "validation": validation, **result.metrics})
                     model = result.metrics["model"]
                     print(
-                        f"{setting} {window}->96 seed {seed}: test MSE {model['mse_scaled']:.4f} MAE {model['mae_scaled']:.4f} "
+                        f"{setting} {window}->96 seed {seed}: validation MSE {validation['mse']:.4f}, "
+                        f"test MSE {model['mse_scaled']:.4f} MAE {model['mae_scaled']:.4f} "
                         f"({result.metrics['epochs_run']} epochs, {result.metrics['wall_time_s']:.0f} s)",
                         flush=True,
                     )
