@@ -30,15 +30,17 @@ Each target is read relative to its own last value. Three options come from the 
 forecasting literature, each measured on ETTh1 (7 hourly columns, 96 hours in and out; validation
 MSE chosen on, test MSE reported; benchmarks/README.md has every run):
 
-- `per_column=True`: one RNN reads each target column alone (channel independence, PatchTST).
-  The columns share its weights, so it sees seven times the examples.
+- `per_column=True` (the default): one RNN reads each target column alone, with any other
+  features beside it (channel independence, PatchTST). The columns share its weights, so it sees
+  seven times the examples: validation MSE 0.657 against 0.663 for one RNN over all 7 columns
+  (test 0.370 against 0.389). With one target both are the same model, so seed 000's figures stand.
 - `segment=24`: the RNN reads the window as 4 segments of 24 hours, each embedded by a Dense layer,
   instead of 96 single steps (SegRNN, Lin et al. 2023): 4 steps of recurrence to learn through,
   not 96, and 4x faster.
 - `training_loss="mae"`: SegRNN trains on MAE; on ETTh1 it lowered validation MSE as well as
-  test MSE, the one ingredient that helped on both.
+  test MSE (0.657 / 0.370 against 0.672 / 0.378 with MSE).
 - `highway`: LSTNet's linear part from each target's relative window. On ETTh1 it did not help
-  (validation 0.667-0.672 against 0.663 without); it stays an option, off by default.
+  (validation 0.661 joint, 0.664 fitted and frozen, against 0.657 without); an option, off by default.
 
 The single-column defaults stay seed 000's (SimpleRNN(32), one step at a time, MSE), so every CO2
 and sunspots figure is what it was; `benchmarks/etth1.py` gives the settings for long, many-column
@@ -99,7 +101,7 @@ class Config(RecipeConfig):
     horizon: int = 1  # future steps predicted at once (1 = next step)
     residual: bool = True  # read targets relative to their last value and predict the change from it
     segment: int = 1  # steps the RNN reads at once: >1 cuts the window into segments (SegRNN)
-    per_column: bool = False  # one RNN reads each target column alone (channel independence, PatchTST)
+    per_column: bool = True  # one RNN reads each target column alone (channel independence); the same model for one target
     highway: str = "none"  # none | joint | fitted: a linear map from each target's window added to the RNN (LSTNet)
     dropout: float = 0.0  # dropout on the RNN's last state, before the output layer
     training_loss: str = "mse"  # mse (seed 000) | mae: SegRNN trains on mae, which heavy-tailed errors sway less

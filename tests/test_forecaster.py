@@ -37,8 +37,8 @@ def test_untrained_residual_model_is_the_persistence_forecast(forecaster, cell, 
 
 @pytest.mark.parametrize(
     "changes",
-    [{}, {"per_column": True}, {"segment": 4, "cell": "gru"}, {"per_column": True, "segment": 2, "highway": "joint"}],
-    ids=["shared", "per_column", "segments", "per_column_segments_highway"],
+    [{"per_column": False}, {}, {"segment": 4, "cell": "gru", "per_column": False}, {"segment": 2, "highway": "joint"}],
+    ids=["shared", "per_column", "shared_segments", "per_column_segments_highway"],
 )
 def test_many_columns_in_and_out_start_as_persistence_and_only_read_their_inputs(forecaster, changes):
     cfg = forecaster.Config(window=8, horizon=3, units=4, **changes)
