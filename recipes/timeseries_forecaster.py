@@ -261,7 +261,7 @@ def evaluate(model: keras.Model, data: ForecastData, cfg: Config) -> Evaluation:
         ),
     }
     season = data.season_length
-    if season is not None and cfg.horizon <= season and test.target_start[0] >= season:
+    if season is not None and test.target_start[0] >= season:
         forecasts["seasonal_naive"] = baselines.seasonal_naive(series.values, test.target_start, cfg.horizon, season)
     errors, per_target = {}, {}
     for name, forecast in forecasts.items():
@@ -278,6 +278,7 @@ def evaluate(model: keras.Model, data: ForecastData, cfg: Config) -> Evaluation:
             title=f"{series.label}: test period, actual vs forecasts"
             + ("" if cfg.horizon == 1 else " (first step of each forecast)"),
             stretch=plots.readable_stretch(len(test), season, series.frequency),
+            whole=forecasts["model"][-1] if cfg.horizon > 1 else None,
         )
     }
     if cfg.horizon > 1:

@@ -8,7 +8,8 @@ classification (`tfidf_logistic_regression`, `classification_scores`) and next-t
 The three forecasting baselines forecast the same test windows as the model, so their errors compare one to one:
 
 - `persistence`: every future step equals the last value seen ("tomorrow is like today").
-- `seasonal_naive`: every future step equals the value one season earlier (same week last year).
+- `seasonal_naive`: every future step equals the value at the same point of the last season seen
+  (the same week last year, the same hour yesterday).
 - `linear_per_column`: one least-squares map from a column's own window to its next `horizon`
   values, fitted on the training windows of every target column at once and shared by them
   (scikit-learn's `LinearRegression`; the Linear / DLinear family of the forecasting papers).
@@ -35,16 +36,16 @@ def persistence(inputs: np.ndarray, horizon: int, targets: int = 1) -> np.ndarra
 
 
 def seasonal_naive(series: np.ndarray, target_start: np.ndarray, horizon: int, season: int) -> np.ndarray:
-    """For target position t, forecast `series[t - season]`: the value one season before.
+    """Each future step is the value at the same point of the last season seen (same hour yesterday).
 
-    Positions of the target steps come from `target_start` (n,), so this works for any window
-    length, including windows shorter than a season. Only values at or before the forecast origin
-    are used: a horizon longer than the season is refused. A series of shape (steps, targets)
-    gives forecasts (n, horizon, targets); a 1-D one (n, horizon).
+    Hyndman's seasonal naive: step h ahead (h = 1..horizon) of a forecast made at time T is
+    `series[T + h - season * (k + 1)]`, k = (h - 1) // season, so a horizon longer than the season
+    repeats the last season seen; only values at or before T are read. Positions of the target
+    steps come from `target_start` (n,), so this works for any window length. A series of shape
+    (steps, targets) gives forecasts (n, horizon, targets); a 1-D one (n, horizon).
     """
-    if horizon > season:
-        raise ValueError(f"seasonal naive needs horizon <= season, got horizon {horizon} and season {season}")
-    positions = np.asarray(target_start)[:, None] + np.arange(horizon)[None, :] - season
+    lead = np.arange(horizon)
+    positions = np.asarray(target_start)[:, None] + lead[None, :] - season * (lead // season + 1)[None, :]
     if positions.min() < 0:
         raise ValueError("seasonal naive needs one full season of history before the first target")
     return np.asarray(series, dtype=float)[positions]

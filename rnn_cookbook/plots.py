@@ -88,6 +88,7 @@ def forecast_vs_actual(
     title: str,
     stretch: int,
     highlight: str = "model",
+    whole: np.ndarray | None = None,
 ) -> Figure:
     """Seed 000's figure, made honest and readable: actual against each forecast on the same steps.
 
@@ -96,6 +97,8 @@ def forecast_vs_actual(
     panel keeps the whole test period: each forecast's absolute error (for several targets, in
     standard deviations of each, averaged), smoothed by a trailing mean, its mean in the legend.
     The `highlight` forecast is drawn last and thickest. Dated series get dates on the time axis.
+    `whole` (horizon, targets), for multi-step forecasts, is the highlighted forecaster's whole
+    forecast made at the start of the last `horizon` steps, drawn dashed over them.
     """
     actual = np.asarray(actual, dtype=float).reshape(len(time), -1)
     shown = min(actual.shape[1], MAX_TARGET_PANELS)
@@ -112,6 +115,12 @@ def forecast_vs_actual(
             width, layer = (2.0, 3) if name == highlight else (1.0, 2)
             forecast = np.asarray(forecasts[name], dtype=float).reshape(len(time), -1)[:, j]
             axis.plot(time[recent], forecast[recent], color=colours[name], linewidth=width, zorder=layer, label=name)
+        if whole is not None:
+            steps = len(whole)
+            axis.plot(
+                time[-steps:], np.asarray(whole)[:, j], color=colours.get(highlight, "C0"), linestyle="--",
+                linewidth=1.6, zorder=4, label=f"{highlight}: one whole {steps}-step forecast",
+            )
         unit = units[j] if units[j] != names[j] else ""
         axis.set(ylabel=f"{names[j]} ({unit})" if unit else names[j])
         axis.grid(alpha=0.3)
@@ -139,7 +148,7 @@ def forecast_vs_actual(
             label=f"{name} (mean {error.mean():.3g})",
         )
     suffix = f", trailing mean of {smooth} steps" if smooth > 1 else ""
-    unit = "standard deviations, averaged over targets" if several else (units[0] or names[0])
+    unit = "std. deviations, mean of targets" if several else (units[0] or names[0])
     error_axis.set(title=f"Absolute error over the whole test period{suffix}", ylabel=f"|error| ({unit})", xlabel="time")
     error_axis.legend(loc="best", fontsize="small")
     error_axis.grid(alpha=0.3)
@@ -150,10 +159,14 @@ def forecast_vs_actual(
 def error_by_lead_time(errors: Mapping[str, np.ndarray], *, title: str, highlight: str = "model") -> Figure:
     """How error grows with the step ahead: each forecaster's MAE (standardised) at lead 1..horizon."""
     figure, (axis,) = new_figure(7.5, 4.0)
+    colours = {name: f"C{i}" for i, name in enumerate(errors)}  # as in forecast_vs_actual
     for name in sorted(errors, key=lambda n: n == highlight):
         values = np.asarray(errors[name], dtype=float)
         width = 2.2 if name == highlight else 1.2
-        axis.plot(np.arange(1, len(values) + 1), values, linewidth=width, label=f"{name} (mean {values.mean():.3g})")
+        axis.plot(
+            np.arange(1, len(values) + 1), values, color=colours[name], linewidth=width,
+            label=f"{name} (mean {values.mean():.3g})",
+        )
     axis.set(title=title, xlabel="steps ahead", ylabel="MAE (standard deviations)")
     axis.xaxis.set_major_locator(MaxNLocator(integer=True))
     axis.legend(fontsize="small")

@@ -22,8 +22,11 @@ def test_seasonal_naive_is_exact_on_a_periodic_series():
     windows = make_windows(values, window=3, horizon=2, start=20, stop=len(values))
     forecast = baselines.seasonal_naive(values, windows.target_start, 2, season)
     np.testing.assert_array_equal(forecast, windows.targets[..., 0])
-    with pytest.raises(ValueError, match="horizon <= season"):
-        baselines.seasonal_naive(values, windows.target_start, 8, season)
+    longer = make_windows(values, window=7, horizon=16, start=20, stop=len(values))
+    np.testing.assert_array_equal(baselines.seasonal_naive(values, longer.target_start, 16, season), longer.targets[..., 0])
+    origin = 30  # a forecast made after step 29 reads nothing later than step 29, whatever its horizon
+    reads = np.arange(len(values), dtype=float)
+    assert baselines.seasonal_naive(reads, np.array([origin]), 16, season).max() == origin - 1
     with pytest.raises(ValueError, match="one full season"):
         baselines.seasonal_naive(values, np.array([3]), 1, season)
 
