@@ -41,12 +41,9 @@ class ForecasterRun:
 
     def __init__(self, run_dir: str | Path) -> None:
         self.run = RunFolder.open(run_dir)
-        if not self.run.file(SERIES_FILE).is_file():
-            raise RunFolderError(
-                f"{self.run.path} was made by {self.run.recipe}, which does not forecast series "
-                f"(no {SERIES_FILE}); forecast needs a timeseries_forecaster run"
-            )
-        settings: Any = self.run.read_json(SERIES_FILE)
+        settings: Any = self.run.settings(
+            SERIES_FILE, lacking="does not forecast series", hint="; forecast needs a timeseries_forecaster run"
+        )
         try:
             self.encoder = SeriesEncoder.from_dict(settings["encoder"])
             self.window = int(settings["window"])

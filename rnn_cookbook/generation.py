@@ -272,11 +272,7 @@ class GeneratorRun:
 
     def __init__(self, run_dir: str | Path) -> None:
         self.run = RunFolder.open(run_dir)
-        if not self.run.file(VOCABULARY_FILE).is_file():
-            raise RunFolderError(
-                f"{self.run.path} was made by {self.run.recipe}, which does not generate text (no {VOCABULARY_FILE})"
-            )
-        settings = self.run.read_json(VOCABULARY_FILE)
+        settings = self.run.settings(VOCABULARY_FILE, lacking="does not generate text")
         if isinstance(settings, dict) and "task" in settings:
             raise RunFolderError(
                 f"{self.run.path} was made by {self.run.recipe}, which answers {settings['task']} questions "

@@ -37,12 +37,9 @@ class TextClassifierRun:
 
     def __init__(self, run_dir: str | Path) -> None:
         self.run = RunFolder.open(run_dir)
-        if not self.run.file(VOCABULARY_FILE).is_file():
-            raise RunFolderError(
-                f"{self.run.path} was made by {self.run.recipe}, which does not classify text "
-                f"(no {VOCABULARY_FILE}); use a sentiment_rnn or conv1d_rnn_classifier run"
-            )
-        settings: dict[str, Any] = self.run.read_json(VOCABULARY_FILE)
+        settings: dict[str, Any] = self.run.settings(
+            VOCABULARY_FILE, lacking="does not classify text", hint="; use a sentiment_rnn or conv1d_rnn_classifier run"
+        )
         if isinstance(settings, dict) and "class_names" not in settings and "level" in settings:
             raise RunFolderError(
                 f"{self.run.path} was made by {self.run.recipe}, which does not classify text; "

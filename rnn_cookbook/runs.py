@@ -115,6 +115,13 @@ class RunFolder:
     def file(self, name: str) -> Path:
         return self.path / name
 
+    def settings(self, name: str, *, lacking: str, hint: str = "") -> Any:
+        """The JSON file `name` that this kind of run holds beside its model (a vocabulary, a series
+        encoder); a run without it is refused with the recipe that made it and what it `lacks`."""
+        if not self.file(name).is_file():
+            raise RunFolderError(f"{self.path} was made by {self.recipe}, which {lacking} (no {name}){hint}")
+        return self.read_json(name)
+
     # --- JSON --------------------------------------------------------------------------------
     def write_json(self, name: str, data: Any) -> Path:
         target = self.file(name)
