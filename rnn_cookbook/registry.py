@@ -29,8 +29,8 @@ RECIPES: tuple[Recipe, ...] = (
     Recipe(
         name="timeseries_forecaster",
         model="SimpleRNN/LSTM/GRU + residual",
-        data="CO2 (default), sunspots, sine, CSV",
-        description="Forecast the next step(s) of a series from a window of the past, against three baselines.",
+        data="CO2 (default), sunspots, macro, sine, CSV/TSV",
+        description="Forecast the next step(s) of one column or many from a window of the past, against three baselines.",
     ),
     Recipe(
         name="sentiment_rnn",

@@ -91,3 +91,28 @@ def test_unknown_series_and_missing_file():
         load_series("nowhere/data.csv")
     with pytest.raises(DataError, match="only apply to files and 'macro'"):
         load_series("co2", column="x")
+
+
+def test_a_european_file_semicolons_decimal_commas_date_and_time_apart_empty_columns(tmp_path):
+    """The shape of UCI's air-quality file: `Date;Time;CO(GT);T;;` with 10/03/2004 day first."""
+    path = tmp_path / "AirQuality.csv"
+    rows = ["Date;Time;CO(GT);T;;"]
+    for hour in range(40):
+        day, clock = 10 + hour // 24, hour % 24
+        rows.append(f"{day}/03/2004;{clock:02d}:00:00;{2 + hour % 5},{hour % 10};{11 + hour % 7},5;;")
+    path.write_text("\n".join(rows) + "\n")
+    series = load_series(str(path), column="CO(GT)", features="all", date_column="Date,Time")
+    assert series.features == ("T",) and series.frequency == "h"
+    assert series.index[0] == pd.Timestamp("2004-03-10 00:00") and series.index[-1] == pd.Timestamp("2004-03-11 15:00")
+    assert series.values[:3, 0] == pytest.approx([2.0, 3.1, 4.2])
+    assert "read column 'CO(GT)' with decimal commas (2,5 = 2.5)" in series.notes
+    assert any(note.startswith("left out 'Unnamed: 4', 'Unnamed: 5': no cell holds a value") for note in series.notes)
+
+
+def test_day_first_dates_are_read_one_way_for_the_whole_column(tmp_path):
+    """Jena climate's `01.01.2009 00:10:00`: 01.02.2009 is the first of February, as 13.01.2009 shows."""
+    path = tmp_path / "jena.csv"
+    dates = pd.date_range("2009-01-01", periods=60, freq="D")
+    path.write_text("Date Time,T (degC)\n" + "".join(f"{d:%d.%m.%Y} 00:00:00,{i % 7}\n" for i, d in enumerate(dates)))
+    series = load_series(str(path), date_column="Date Time")
+    assert list(series.index) == list(dates) and series.frequency == "D" and series.notes == ()

@@ -245,7 +245,9 @@ def from_frame(
     frame, date_columns = index_by_time(frame, date_column, source, notes)
     targets = _targets(frame, column, source)
     inputs = _features(frame, features, targets, source, notes)
-    numeric = {c: _numbers(frame[c], c, source) for c in [*targets, *inputs] if c in targets or _is_numeric(frame[c])}
+    numeric = {
+        c: _numbers(frame[c], c, source, notes) for c in [*targets, *inputs] if c in targets or _is_numeric(frame[c])
+    }
     table = pd.DataFrame(numeric, index=frame.index)
     for c in inputs:
         if c not in numeric:
@@ -300,8 +302,7 @@ def _guess_date_column(frame: pd.DataFrame, notes: list[str]) -> list[str]:
     """A column called date/time/... whose every cell is a date becomes the time axis (with a note)."""
     for column in frame.columns:
         if column.lower() in DATE_NAMES and not _is_numeric(frame[column]):
-            parsed = pd.to_datetime(frame[column], errors="coerce", format="mixed")
-            if parsed.notna().all():
+            if read_dates(frame[column]).notna().all():
                 notes.append(f"using column {column!r} as the dates (set date_column to choose another)")
                 return [column]
     return []
@@ -312,12 +313,13 @@ def parse_dates(frame: pd.DataFrame, parts: Sequence[str], source: str) -> pd.Da
     missing = [p for p in parts if p not in frame.columns]
     if missing:
         raise DataError(f"{source} has no date column {missing[0]!r}; columns: {', '.join(map(str, frame.columns))}")
-    if len(parts) == 1:
-        cells = frame[parts[0]]
+    if len(parts) == 1 or not any(_is_numeric(frame[p]) for p in parts):
+        # One column, or a date and a time in two columns of text ("10/03/2004", "18:00:00").
+        cells = frame[list(parts)].astype(str).agg(" ".join, axis=1) if len(parts) > 1 else frame[parts[0]]
         if _is_numeric(cells):
             raise DataError(f"date column {parts[0]!r} of {source} holds numbers, not dates: {cells.iloc[0]!r}")
-        dates = pd.to_datetime(cells, errors="coerce", format="mixed")
-        where = "column " + repr(parts[0])
+        dates = read_dates(cells)
+        where = ("column " + repr(parts[0])) if len(parts) == 1 else "columns " + ",".join(parts)
     else:
         if len(parts) > len(DATE_PARTS):
             raise DataError(f"a date spread over columns has at most {len(DATE_PARTS)} parts (year to second)")
@@ -336,6 +338,31 @@ def parse_dates(frame: pd.DataFrame, parts: Sequence[str], source: str) -> pd.Da
             f"date {where} of {source} is not a date on row {bad[0] + 2}: {str(cells.iloc[bad[0]])!r}"
         )
     return pd.DatetimeIndex(dates, name="date")
+
+
+def read_dates(cells: pd.Series) -> pd.Series:
+    """Cells as dates, read with one format for the whole column (01.02.2009 means the same in every
+    row), else cell by cell; NaT where nothing fits.
+
+    When both month-first and day-first readings fit (10/03/2004 could be either), the one whose
+    steps are the more regular wins: hourly rows read the wrong way round jump a month at midnight.
+    """
+    import warnings
+
+    readings = []
+    for how in ({}, {"dayfirst": True}):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # pandas warns when it falls back to guessing per cell
+                readings.append(pd.to_datetime(cells, errors="raise", **how))
+        except (ValueError, TypeError, OverflowError):
+            continue
+    if not readings:
+        return pd.to_datetime(cells, errors="coerce", format="mixed")
+    if len(readings) == 2 and not readings[0].equals(readings[1]):
+        steps = [pd.Series(np.sort(reading.to_numpy())).diff().nunique() for reading in readings]
+        return readings[int(np.argmin(steps))]
+    return readings[0]
 
 
 def _dated(frame: pd.DataFrame, parts: list[str], source: str, notes: list[str]) -> pd.DataFrame:
@@ -374,12 +401,30 @@ def frequency_of(index: pd.Index) -> str | None:
 
 # --- columns -----------------------------------------------------------------------------------------
 def _is_numeric(cells: pd.Series) -> bool:
-    """Every non-empty cell reads as a number."""
+    """Every non-empty cell reads as a number (decimal commas included)."""
     if pd.api.types.is_numeric_dtype(cells):
         return True
-    text = cells.dropna().astype(str).str.strip()
-    text = text[text != ""]
-    return len(text) > 0 and pd.to_numeric(text, errors="coerce").notna().all()
+    numbers, _ = _read_numbers(cells)
+    return bool(numbers.notna().any() and (numbers.notna() | _blank(cells)).all())
+
+
+def _blank(cells: pd.Series) -> pd.Series:
+    return cells.isna() | (cells.astype(str).str.strip() == "")
+
+
+def _read_numbers(cells: pd.Series) -> tuple[pd.Series, bool]:
+    """The cells as floats (NaN where a cell is not a number), and whether they were written with
+    decimal commas (2,6 for 2.6, as semicolon-separated European files do)."""
+    numbers = pd.to_numeric(cells, errors="coerce")
+    if pd.api.types.is_numeric_dtype(cells) or (numbers.notna() | _blank(cells)).all():
+        return numbers.astype(float), False
+    text = cells.astype(str).str.strip()
+    if text.str.contains(".", regex=False).any():
+        return numbers.astype(float), False
+    swapped = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+    if (swapped.notna() | _blank(cells)).all():
+        return swapped.astype(float), True
+    return numbers.astype(float), False
 
 
 def _counts_rows(cells: pd.Series) -> bool:
@@ -393,7 +438,7 @@ def _counts_rows(cells: pd.Series) -> bool:
 
 
 def _targets(frame: pd.DataFrame, column: str | None, source: str) -> tuple[str, ...]:
-    numeric = [c for c in frame.columns if _is_numeric(frame[c]) and not _counts_rows(frame[c])]
+    numeric = [c for c in frame.columns if _is_numeric(frame[c]) and not _counts_rows(frame[c]) and not _empty(frame[c])]
     if column is None:
         if len(frame.columns) == 1:
             return (frame.columns[0],)
@@ -422,10 +467,17 @@ def _features(
         counters = [c for c in chosen if _counts_rows(frame[c])]
         if counters:
             notes.append(f"left out {', '.join(map(repr, counters))}: it only numbers the rows")
-        return [c for c in chosen if c not in counters]
+        empty = [c for c in chosen if _empty(frame[c])]
+        if empty:
+            notes.append(f"left out {', '.join(map(repr, empty))}: no cell holds a value")
+        return [c for c in chosen if c not in counters and c not in empty]
     names = split_names(features)
     _check_columns(frame, names, source)
     return [c for c in dict.fromkeys(names) if c not in targets]
+
+
+def _empty(cells: pd.Series) -> bool:
+    return bool(_blank(cells).all())
 
 
 def _check_columns(frame: pd.DataFrame, names: list[str], source: str) -> None:
@@ -434,15 +486,17 @@ def _check_columns(frame: pd.DataFrame, names: list[str], source: str) -> None:
             raise DataError(f"{source} has no column {name!r}; columns: {', '.join(map(str, frame.columns))}")
 
 
-def _numbers(cells: pd.Series, column: str, source: str) -> pd.Series:
+def _numbers(cells: pd.Series, column: str, source: str, notes: list[str]) -> pd.Series:
     """A column as floats; empty cells become NaN (gaps), any other word is an error naming its row."""
-    numbers = pd.to_numeric(cells, errors="coerce")
-    bad = numbers.isna() & cells.notna() & (cells.astype(str).str.strip() != "")
+    numbers, decimal_comma = _read_numbers(cells)
+    bad = numbers.isna() & ~_blank(cells)
     if bad.any():
         position = int(np.flatnonzero(bad.to_numpy())[0])
         row = f"row {position + 2}" if isinstance(cells.index, pd.RangeIndex) else f"the row for {cells.index[position]}"
         raise DataError(f"column {column!r} of {source} is not numeric: {row} holds {str(cells.iloc[position])!r}")
-    return numbers.astype(float)
+    if decimal_comma:
+        notes.append(f"read column {column!r} with decimal commas (2,5 = 2.5)")
+    return numbers
 
 
 def _categories(cells: pd.Series, column: str, source: str, notes: list[str]) -> pd.Series:
