@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from rnn_cookbook.data.encoding import SeriesEncoder
-from rnn_cookbook.data.series import frequency_of, index_by_time, read_table
+from rnn_cookbook.data.series import frequency_of, index_by_time, numeric_column, read_table
 from rnn_cookbook.errors import DataError, RunFolderError
 from rnn_cookbook.runs import RunFolder
 
@@ -89,7 +89,7 @@ class ForecasterRun:
                 )
         else:
             frame, _ = index_by_time(frame, None, source, notes, guess=False)
-        last = self._last_window(frame, source)
+        last = self._last_window(frame, source, notes)
         channels, encode_notes = self.encoder.transform(last)
         change = self.model.predict(channels[None], verbose=0)[0]
         values = self.encoder.inverse_targets(change)
@@ -97,7 +97,7 @@ class ForecasterRun:
         result.attrs["notes"] = [*notes, *encode_notes]
         return result
 
-    def _last_window(self, frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    def _last_window(self, frame: pd.DataFrame, source: str, notes: list[str]) -> pd.DataFrame:
         """The last `window` rows of the columns the model reads, checked: present, numeric, complete."""
         missing = [c for c in self.encoder.columns if c not in frame.columns]
         if missing:
@@ -110,14 +110,7 @@ class ForecasterRun:
             )
         last = frame.iloc[-self.window :][self.encoder.columns].copy()
         for column in [*self.encoder.targets, *self.encoder.numeric]:
-            numbers = pd.to_numeric(last[column], errors="coerce")
-            bad = numbers.isna() & last[column].notna() & (last[column].astype(str).str.strip() != "")
-            if bad.any():
-                raise DataError(
-                    f"column {column!r} of {source} is not numeric: {_where(last.index[bad.to_numpy()][0])} "
-                    f"holds {str(last[column][bad].iloc[0])!r}"
-                )
-            last[column] = numbers.astype(float)
+            last[column] = numeric_column(last[column], column, source, notes)
         gaps = last.isna()
         if gaps.to_numpy().any():
             column = gaps.columns[gaps.any(axis=0).to_numpy()][0]

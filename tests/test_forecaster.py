@@ -157,6 +157,16 @@ def test_csv_series_end_to_end_without_a_season(forecaster, tmp_path):
     with_season = forecaster.train(cfg.replace(season_length=25), output=tmp_path / "run2", verbose=0)
     assert "seasonal_naive" in with_season.metrics["baselines"]
 
+    from rnn_cookbook import forecast
+
+    ahead = forecast(tmp_path / "run", path)  # no dates: the steps after the last row are numbered
+    assert ahead.index.name == "step" and list(ahead.index) == [1] and list(ahead.columns) == ["value"]
+    lines = path.read_text().splitlines()
+    lines[-2] = "oops"  # line 300 of the file: the second-to-last data row
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(DataError, match="column 'value' of series.csv is not numeric: row 300 holds 'oops'"):
+        forecast(tmp_path / "run", path)
+
 
 # --- many columns, dates, forecast ---------------------------------------------------------------
 def write_air_quality(path, hours=24 * 40, sep=","):

@@ -246,7 +246,7 @@ def from_frame(
     targets = _targets(frame, column, source)
     inputs = _features(frame, features, targets, source, notes)
     numeric = {
-        c: _numbers(frame[c], c, source, notes) for c in [*targets, *inputs] if c in targets or _is_numeric(frame[c])
+        c: numeric_column(frame[c], c, source, notes) for c in [*targets, *inputs] if c in targets or _is_numeric(frame[c])
     }
     table = pd.DataFrame(numeric, index=frame.index)
     for c in inputs:
@@ -486,13 +486,14 @@ def _check_columns(frame: pd.DataFrame, names: list[str], source: str) -> None:
             raise DataError(f"{source} has no column {name!r}; columns: {', '.join(map(str, frame.columns))}")
 
 
-def _numbers(cells: pd.Series, column: str, source: str, notes: list[str]) -> pd.Series:
+def numeric_column(cells: pd.Series, column: str, source: str, notes: list[str]) -> pd.Series:
     """A column as floats; empty cells become NaN (gaps), any other word is an error naming its row."""
     numbers, decimal_comma = _read_numbers(cells)
     bad = numbers.isna() & ~_blank(cells)
     if bad.any():
         position = int(np.flatnonzero(bad.to_numpy())[0])
-        row = f"row {position + 2}" if isinstance(cells.index, pd.RangeIndex) else f"the row for {cells.index[position]}"
+        label = cells.index[position]
+        row = f"row {label + 2}" if isinstance(cells.index, pd.RangeIndex) else f"the row for {label}"  # + header, from 1
         raise DataError(f"column {column!r} of {source} is not numeric: {row} holds {str(cells.iloc[position])!r}")
     if decimal_comma:
         notes.append(f"read column {column!r} with decimal commas (2,5 = 2.5)")
