@@ -401,7 +401,9 @@ def frequency_of(index: pd.Index) -> str | None:
 
 # --- columns -----------------------------------------------------------------------------------------
 def _is_numeric(cells: pd.Series) -> bool:
-    """Every non-empty cell reads as a number (decimal commas included)."""
+    """Every non-empty cell reads as a number (decimal commas included); dates are not numbers."""
+    if pd.api.types.is_datetime64_any_dtype(cells):
+        return False
     if pd.api.types.is_numeric_dtype(cells):
         return True
     numbers, _ = _read_numbers(cells)
