@@ -78,10 +78,8 @@ class ForecasterRun:
             frame, source = read_table(data, sep=self.sep), Path(data).name
         notes: list[str] = []
         if self.dated:
-            if isinstance(frame.index, pd.DatetimeIndex) and not self.date_columns:
-                frame = frame.sort_index()
-            else:
-                frame, _ = index_by_time(frame, ",".join(self.date_columns) or None, source, notes)
+            columns = ",".join(self.date_columns) if set(self.date_columns) <= set(frame.columns) else None
+            frame, _ = index_by_time(frame, columns or None, source, notes)
             if not isinstance(frame.index, pd.DatetimeIndex):
                 raise DataError(
                     f"the model was trained on dated rows: {source} needs its dates "

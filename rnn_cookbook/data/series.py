@@ -290,6 +290,8 @@ def index_by_time(
     column called date, time, ... whose every cell is a date is used. Returns the frame and the
     date columns read; what was done is appended to `notes`.
     """
+    if not date_column and isinstance(frame.index, pd.DatetimeIndex):  # a DataFrame that carries its dates
+        frame, date_column = frame.rename_axis("date").reset_index(), "date"
     parts = split_names(date_column) if date_column else (_guess_date_column(frame, notes) if guess else [])
     if parts:
         return _dated(frame, parts, source, notes), tuple(parts)
