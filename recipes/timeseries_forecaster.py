@@ -173,16 +173,13 @@ def load_data(cfg: Config) -> ForecastData:
     series = load_series(cfg.series, cfg.column, features=cfg.features, date_column=cfg.date_column, sep=cfg.sep)
     if cfg.season_length is not None:
         series = dataclasses.replace(series, season_length=cfg.season_length)
-    if cfg.split_at:
-        borders = given_borders(cfg.split_at, series.index)
-    else:
-        borders = (*chronological_borders(len(series), cfg.fractions), len(series))
-    encoder = SeriesEncoder.fit(series, borders[0], calendar=cfg.calendar)
+    borders = given_borders(cfg.split_at, series.index) if cfg.split_at else None
+    train_rows = borders[0] if borders else chronological_borders(len(series), cfg.fractions)[0]
+    encoder = SeriesEncoder.fit(series, train_rows, calendar=cfg.calendar)
     encoded, notes = encoder.transform(series.frame)
-    if cfg.split_at:
-        windows = split_windows(encoded, cfg.window, cfg.horizon, borders, targets=len(series.targets))
-    else:
-        windows = split_windows(encoded, cfg.window, cfg.horizon, fractions=cfg.fractions, targets=len(series.targets))
+    windows = split_windows(
+        encoded, cfg.window, cfg.horizon, borders, fractions=cfg.fractions, targets=len(series.targets)
+    )
     return ForecastData(series, encoder, windows, notes=(*series.notes, *notes))
 
 
