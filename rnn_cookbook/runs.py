@@ -19,6 +19,9 @@ start in a folder that holds one, rather than silently resuming it or throwing i
      "model": {"mae": 0.29, "rmse": 0.38},
      "baselines": {"persistence": {"mae": 0.40, "rmse": 0.51}, ...},
      "epochs_run": 23, "wall_time_s": 16.3, "keras_backend": "tensorflow", "seed": 0, "samples_per_s": 4870.2}
+
+A recipe may add keys of its own after these: a forecast of several columns adds `per_target`,
+each forecaster's errors per target column.
 """
 
 from __future__ import annotations
