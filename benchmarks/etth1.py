@@ -84,6 +84,8 @@ def main() -> None:
         for setting in args.settings:
             for window in args.windows:
                 forecasts = []
+                if args.average:  # the test windows depend on the setting and window, not on the seed
+                    test = recipe.load_data(config(setting, window, args.seeds[0], args.data, args.overrides)).windows.test
                 for seed in args.seeds:
                     cfg = config(setting, window, seed, args.data, args.overrides)
                     result = recipe.train(cfg, output=Path(scratch) / f"{setting}-{window}-{seed}", verbose=0)
@@ -97,10 +99,9 @@ def main() -> None:
                         flush=True,
                     )
                     if args.average:
-                        data = recipe.load_data(cfg)
-                        forecasts.append(result.model.predict(data.windows.test.inputs, batch_size=512, verbose=0))
+                        forecasts.append(result.model.predict(test.inputs, batch_size=512, verbose=0))
                 if args.average and len(forecasts) > 1:
-                    actual = data.windows.test.targets
+                    actual = test.targets
                     mean = np.mean(forecasts, axis=0)
                     averages.append({
                         "setting": setting, "window": window, "seeds": args.seeds,
