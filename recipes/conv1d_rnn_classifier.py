@@ -38,7 +38,7 @@ from typing import ClassVar
 import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import keras
 
-from rnn_cookbook import script, text_classifier
+from rnn_cookbook import pretraining, script, text_classifier
 from rnn_cookbook.config import check_positive
 from rnn_cookbook.errors import ConfigError
 from rnn_cookbook.text_classifier import TextClassificationData, TextClassifierConfig
@@ -71,7 +71,7 @@ class Config(TextClassifierConfig):
         """Seconds on CPU: the toy sentences, a small model, three epochs."""
         return cls(
             data="toy", num_words=1000, maxlen=20, embedding_dim=16, filters=8, rnn_units=8, rnn_units_2=8,
-            epochs=3, batch_size=32,
+            epochs=3, batch_size=32, lm_epochs=2,
         )
 
 
@@ -83,19 +83,44 @@ def load_data(cfg: Config) -> TextClassificationData:
 def build_model(cfg: Config, vocabulary_size: int | None = None) -> keras.Model:
     """Embedding → Conv1D → MaxPooling1D → SimpleRNN → SimpleRNN → Dense(1, sigmoid)."""
     inputs = text_classifier.input_layer(cfg)
-    hidden = text_classifier.embedding(cfg, vocabulary_size or cfg.num_words, mask_zero=False)(inputs)
-    hidden = keras.layers.Conv1D(cfg.filters, cfg.kernel_size, activation="relu", name="ngrams")(hidden)
+    hidden = text_classifier.embedded_words(cfg, inputs, vocabulary_size or cfg.num_words, mask_zero=False)
+    hidden = _ngrams(cfg)(hidden)
     hidden = keras.layers.MaxPooling1D(cfg.pool_size, name="pool")(hidden)
-    hidden = keras.layers.SimpleRNN(
-        cfg.rnn_units, return_sequences=True, recurrent_initializer=_recurrent(cfg), name="simple_rnn_1"
-    )(hidden)
-    hidden = keras.layers.SimpleRNN(cfg.rnn_units_2, recurrent_initializer=_recurrent(cfg), name="simple_rnn_2")(hidden)
-    outputs = keras.layers.Dense(1, activation="sigmoid", name="positive")(hidden)
+    hidden = _simple_rnn(cfg, 1, sequences=True)(hidden)
+    hidden = _simple_rnn(cfg, 2)(hidden)
+    outputs = text_classifier.positive_probability(cfg, hidden)
     return text_classifier.compile_binary(keras.Model(inputs, outputs, name="conv1d_rnn"), cfg)
 
 
-def _recurrent(cfg: Config) -> keras.initializers.Initializer:
-    return keras.initializers.Orthogonal(gain=cfg.recurrent_gain)
+def language_model(cfg: Config, vocabulary_size: int | None = None) -> keras.Model:
+    """The classifier's Embedding, convolution and SimpleRNNs, predicting each next word.
+
+    With `pretrain=lm` the convolution is causal (it reads a word and the two before it, never
+    after), so the language model cannot see the word it predicts; the classifier uses the same
+    causal convolution. Pooling has no weights and would mix the next word into the step that
+    predicts it, so the language model reads every step unpooled.
+    """
+    vocabulary_size = vocabulary_size or cfg.num_words
+    ids = pretraining.sequence_input()
+    hidden = text_classifier.embedding(cfg, vocabulary_size, mask_zero=False)(ids)
+    hidden = _simple_rnn(cfg, 1, sequences=True)(_ngrams(cfg)(hidden))
+    hidden = _simple_rnn(cfg, 2, sequences=True)(hidden)
+    return keras.Model(ids, pretraining.next_word_head(hidden, text_classifier.language_model_words(cfg, vocabulary_size)), name="language_model_conv1d_rnn")
+
+
+def _ngrams(cfg: Config) -> keras.layers.Conv1D:
+    padding = "causal" if cfg.pretrain == "lm" else "valid"  # seed 000: valid
+    return keras.layers.Conv1D(cfg.filters, cfg.kernel_size, activation="relu", padding=padding, name="ngrams")
+
+
+def _simple_rnn(cfg: Config, number: int, *, sequences: bool = False) -> keras.layers.SimpleRNN:
+    units = cfg.rnn_units if number == 1 else cfg.rnn_units_2
+    return keras.layers.SimpleRNN(
+        units,
+        return_sequences=sequences,
+        recurrent_initializer=keras.initializers.Orthogonal(gain=cfg.recurrent_gain),
+        name=f"simple_rnn_{number}",
+    )
 
 
 def train(
@@ -103,7 +128,9 @@ def train(
 ) -> TrainResult:
     """The whole recipe: texts, model, fit with early stopping and LR reduction, test accuracy, run folder."""
     cfg = cfg or Config()
-    return text_classifier.train(cfg, build_model, load_data(cfg), output=output, verbose=verbose, resume=resume)
+    return text_classifier.train(
+        cfg, build_model, load_data(cfg), language_model=language_model, output=output, verbose=verbose, resume=resume
+    )
 
 
 def search_data(cfg: Config) -> dict:

@@ -32,8 +32,9 @@ from typing import ClassVar
 import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import keras
 
-from rnn_cookbook import script, text_classifier
+from rnn_cookbook import pretraining, script, text_classifier
 from rnn_cookbook.config import check_choice, check_positive
+from rnn_cookbook.layers import MaskedMaxPooling
 from rnn_cookbook.text_classifier import TextClassificationData, TextClassifierConfig
 from rnn_cookbook.training import TrainResult
 
@@ -48,16 +49,20 @@ class Config(TextClassifierConfig):
 
     cell: str = "simple_rnn"  # simple_rnn (seed 003) | lstm | gru | bilstm
     rnn_units: int = 32  # seed 003
+    pooling: str = "last"  # last: the final state (seed 003) | max: each state feature's largest value over the text
 
     def validate(self) -> None:
         super().validate()
         check_choice("cell", self.cell, CELLS)
+        check_choice("pooling", self.pooling, ("last", "max"))
         check_positive("rnn_units", self.rnn_units)
 
     @classmethod
     def quick(cls) -> Config:
         """Seconds on CPU: the toy sentences, a small model, three epochs."""
-        return cls(data="toy", num_words=1000, maxlen=20, embedding_dim=16, rnn_units=8, epochs=3, batch_size=32)
+        return cls(
+            data="toy", num_words=1000, maxlen=20, embedding_dim=16, rnn_units=8, epochs=3, batch_size=32, lm_epochs=2
+        )
 
     @property
     def masked(self) -> bool:
@@ -73,17 +78,49 @@ def load_data(cfg: Config) -> TextClassificationData:
 def build_model(cfg: Config, vocabulary_size: int | None = None) -> keras.Model:
     """Embedding → recurrent layer → Dense(1, sigmoid), compiled as in seed 003."""
     inputs = text_classifier.input_layer(cfg)
-    hidden = text_classifier.embedding(cfg, vocabulary_size or cfg.num_words, mask_zero=cfg.masked)(inputs)
-    if cfg.cell == "simple_rnn":
-        recurrent = keras.layers.SimpleRNN(cfg.rnn_units, activation="relu", name="simple_rnn")
-    elif cfg.cell == "lstm":
-        recurrent = keras.layers.LSTM(cfg.rnn_units, name="lstm")
-    elif cfg.cell == "gru":
-        recurrent = keras.layers.GRU(cfg.rnn_units, name="gru")
+    words = text_classifier.embedded_words(cfg, inputs, vocabulary_size or cfg.num_words, mask_zero=cfg.masked)
+    every_step = cfg.pooling == "max"
+    if cfg.cell == "bilstm":
+        features = keras.layers.Bidirectional(_recurrent(cfg, sequences=every_step), name="bilstm")(words)
     else:
-        recurrent = keras.layers.Bidirectional(keras.layers.LSTM(cfg.rnn_units), name="bilstm")
-    outputs = keras.layers.Dense(1, activation="sigmoid", name="positive")(recurrent(hidden))
+        features = _recurrent(cfg, sequences=every_step)(words)
+    if every_step:
+        features = MaskedMaxPooling(name="max_over_time")(features)
+    outputs = text_classifier.positive_probability(cfg, features)
     return text_classifier.compile_binary(keras.Model(inputs, outputs, name=f"sentiment_{cfg.cell}"), cfg)
+
+
+def language_model(cfg: Config, vocabulary_size: int | None = None) -> keras.Model:
+    """The classifier's Embedding and recurrent layer, read word by word, predicting the next word.
+
+    `bilstm` gets two language models over one Embedding: `bilstm_forward` reads the text and
+    predicts the next word, `bilstm_backward` reads it reversed and predicts the word before; they
+    become the Bidirectional layer's two halves.
+    """
+    vocabulary_size = vocabulary_size or cfg.num_words
+    predicted = text_classifier.language_model_words(cfg, vocabulary_size)
+    embed = text_classifier.embedding(cfg, vocabulary_size, mask_zero=cfg.masked)
+    if cfg.cell != "bilstm":
+        ids = pretraining.sequence_input()
+        logits = pretraining.next_word_head(_recurrent(cfg, sequences=True)(embed(ids)), predicted)
+        return keras.Model(ids, logits, name=f"language_model_{cfg.cell}")
+    forward, backward = pretraining.sequence_input(pretraining.FORWARD), pretraining.sequence_input(pretraining.BACKWARD)
+    forward_states = _recurrent(cfg, sequences=True, name="bilstm_forward")(embed(forward))
+    backward_states = _recurrent(cfg, sequences=True, name="bilstm_backward")(embed(backward))
+    outputs = [
+        pretraining.next_word_head(forward_states, predicted, "next_word"),
+        pretraining.next_word_head(backward_states, predicted, "previous_word"),
+    ]
+    return keras.Model([forward, backward], outputs, name="language_model_bilstm")
+
+
+def _recurrent(cfg: Config, *, sequences: bool = False, name: str | None = None) -> keras.layers.Layer:
+    """The configured cell (one direction of `bilstm`); `sequences` returns every step's state."""
+    if cfg.cell == "simple_rnn":
+        return keras.layers.SimpleRNN(cfg.rnn_units, activation="relu", return_sequences=sequences, name=name or "simple_rnn")
+    if cfg.cell == "gru":
+        return keras.layers.GRU(cfg.rnn_units, return_sequences=sequences, name=name or "gru")
+    return keras.layers.LSTM(cfg.rnn_units, return_sequences=sequences, name=name or "lstm")
 
 
 def train(
@@ -91,7 +128,9 @@ def train(
 ) -> TrainResult:
     """The whole recipe: texts, model, fit with early stopping, test accuracy beside TF-IDF, run folder."""
     cfg = cfg or Config()
-    return text_classifier.train(cfg, build_model, load_data(cfg), output=output, verbose=verbose, resume=resume)
+    return text_classifier.train(
+        cfg, build_model, load_data(cfg), language_model=language_model, output=output, verbose=verbose, resume=resume
+    )
 
 
 def search_data(cfg: Config) -> dict:

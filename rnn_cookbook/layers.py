@@ -108,3 +108,29 @@ class BatchToColumns(_ColumnsLayer):
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         batch = None if input_shape[0] is None else input_shape[0] // self.columns
         return (batch, input_shape[-1], self.columns)
+
+
+@keras.saving.register_keras_serializable(package="rnn_cookbook")
+class MaskedMaxPooling(keras.layers.Layer):
+    """The largest value of each feature over the time steps a mask keeps: (batch, steps, features) → (batch, features).
+
+    `GlobalMaxPooling1D` ignores masks, so the padding of a masked text would take part in the
+    maximum; here a padded step never does.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs: Any, mask: Any = None) -> Any:
+        if mask is None:
+            return ops.max(inputs, axis=1)
+        keep = ops.expand_dims(ops.cast(mask, "bool"), -1)
+        lowest = ops.full_like(inputs, -1e9)
+        return ops.max(ops.where(keep, inputs, lowest), axis=1)
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> None:
+        return None
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        return (input_shape[0], input_shape[2])

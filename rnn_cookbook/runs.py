@@ -245,21 +245,21 @@ class RunFolder:
         return self.read_json("metrics.json")
 
     # --- model and figures -------------------------------------------------------------------
-    def save_model(self, model: Any) -> Path:
-        target = self.file("model.keras")
+    def save_model(self, model: Any, name: str = "model.keras") -> Path:
+        target = self.file(name)
         with atomic_path(target) as tmp:
             model.save(tmp)
         return target
 
-    def load_model(self) -> Any:
-        """Load `model.keras` with `safe_mode=True`: a file that carries code is refused."""
+    def load_model(self, name: str = "model.keras") -> Any:
+        """Load `model.keras` (or another saved model of the run) with `safe_mode=True`: a file that carries code is refused."""
         import keras
 
         import rnn_cookbook.layers  # noqa: F401  (registers the cookbook's own layers for safe loading)
 
-        target = self.file("model.keras")
+        target = self.file(name)
         if not target.is_file():
-            raise RunFolderError(f"{self.path} has no model.keras")
+            raise RunFolderError(f"{self.path} has no {name}")
         try:
             return keras.saving.load_model(target, safe_mode=True)
         except Exception as exc:  # Keras raises many types for a bad file; the user needs one message.

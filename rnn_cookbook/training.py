@@ -109,6 +109,17 @@ def print_notes(notes: Sequence[str], verbose: int | None) -> None:
             print(f"note: {note}")
 
 
+def budget_notes(history: Mapping[str, Sequence[float]], epochs: int) -> list[str]:
+    """A note when training used every epoch and its best validation loss came last: it was still improving."""
+    losses = list(history.get("val_loss", []))
+    if len(losses) < max(epochs, 2) or min(range(len(losses)), key=losses.__getitem__) != len(losses) - 1:
+        return []
+    return [
+        f"the validation loss was still falling at the last of the {epochs} epochs (best epoch = last): "
+        f"training stopped at the budget, not at a plateau; try a larger --epochs"
+    ]
+
+
 def default_verbosity() -> int:
     """Keras' progress bar on a terminal, one line per epoch in logs and CI."""
     return 1 if sys.stdout.isatty() else 2
@@ -121,6 +132,7 @@ def train_recipe(
     datasets: Callable[[], tuple[Any, Any]],
     evaluate: Callable[[keras.Model], Evaluation],
     extra_callbacks: Sequence[keras.callbacks.Callback] = (),
+    before_fit: Callable[..., Mapping[str, Any]] | None = None,
     json_files: Mapping[str, Any] | None = None,
     notes: Sequence[str] = (),
     output: str | Path | None = None,
@@ -138,6 +150,14 @@ def train_recipe(
     and `reduce_lr_patience`, plus any `extra_callbacks` the recipe needs (a sample printer, say).
     `json_files` (name -> data) are written into the run folder before training, e.g. the
     vocabulary a reloaded model needs. `notes` about the data are printed first (not when quiet).
+
+    `before_fit(model, run=, train_data=, validation_data=, verbose=)` prepares the built model
+    before the main fit (a text classifier's language-model pretraining) and returns what it
+    measured, which joins `metrics.json`.
+
+    When the epoch budget ends the fit while the validation loss is still falling (its best epoch
+    is the last), the run says so in a note and in `metrics.json` (`notes`): more epochs would
+    likely help.
     """
     print_notes(notes, verbose)
     verbose = default_verbosity() if verbose is None else verbose
@@ -156,6 +176,9 @@ def train_recipe(
         print(f"note: {config.strategy} strategy over {replicas} replicas, global batch {config.batch_size * replicas}")
     with strategy.scope():  # the model's and the optimizer's variables live on every replica
         model = build_model()
+        prepared = {} if before_fit is None else dict(
+            before_fit(model, run=run, train_data=train_data, validation_data=validation_data, verbose=verbose)
+        )
     chosen = presets.standard(
         run.path,
         learning_rate=config.learning_rate,
@@ -178,6 +201,8 @@ def train_recipe(
         history = run.load_epoch_log() or history  # the epochs before the crash, then these
 
     examples_per_epoch = count_examples(train_data)  # after fit: an extra pass before it would shift the shuffle
+    run_notes = budget_notes(history, config.epochs)
+    print_notes(run_notes, verbose)
     evaluation = evaluate(model)
     metrics = metrics_record(
         recipe=config.recipe,
@@ -189,7 +214,7 @@ def train_recipe(
         wall_time_s=wall_time,
         seed=config.seed,
         samples_per_s=examples_per_epoch * len(fit.history.get("loss", [])) / wall_time if examples_per_epoch else None,
-        details=evaluation.details,
+        details={**prepared, **evaluation.details, **({"notes": run_notes} if run_notes else {})},
     )
     run.save_model(model)
     run.save_history(history)

@@ -27,7 +27,6 @@ names the column and, for a file, the row.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from rnn_cookbook.data.delimited import separator_of
 from rnn_cookbook.errors import DataError
 
 NAMED_SERIES = ("co2", "sunspots", "macro", "sine")
@@ -201,7 +201,7 @@ def read_table(path: str | Path, *, sep: str | None = None) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise DataError(f"CSV file not found: {path}")
-    separator = sep or detect_separator(path)
+    separator = separator_of(path, sep)
     try:
         frame = pd.read_csv(path, sep=separator, skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
@@ -210,18 +210,6 @@ def read_table(path: str | Path, *, sep: str | None = None) -> pd.DataFrame:
         raise DataError(f"{path} has no data rows")
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
-
-
-def detect_separator(path: Path) -> str:
-    """`\\t` for .tsv files; otherwise the separator csv.Sniffer reads off the first lines (default `,`)."""
-    if path.suffix.lower() == ".tsv":
-        return "\t"
-    try:
-        with path.open(encoding="utf-8", errors="replace") as handle:
-            head = "".join(handle.readline() for _ in range(20))
-        return csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
-    except csv.Error:
-        return ","
 
 
 def from_frame(

@@ -32,6 +32,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,7 @@ import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start
 import keras
 import numpy as np
 
+from rnn_cookbook.data.delimited import separator_of
 from rnn_cookbook.data.download import download
 from rnn_cookbook.errors import DataError
 
@@ -72,6 +74,8 @@ class LabelledTexts:
     class_names: tuple[str, ...]
     synthetic: bool = False
     notes: tuple[str, ...] = ()
+    validation_texts: list[str] | None = None  # a validation split the source gives (else cut from train)
+    validation_labels: np.ndarray | None = None
 
     @property
     def label(self) -> str:
@@ -187,14 +191,20 @@ class EncodedTexts:
     test_texts: list[str]
     class_names: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    validation_ids: list[list[int]] | None = None  # the source's own validation split, if it gives one
+    validation_labels: np.ndarray | None = None
+    validation_texts: list[str] | None = None
 
 
 # --- sources -----------------------------------------------------------------------------------
 def load_texts(
     source: str | Sequence[tuple[str, Any]],
     *,
-    text_column: str = "text",
-    label_column: str = "label",
+    text_column: str | int = "text",
+    label_column: str | int = "label",
+    sep: str | None = None,
+    header: bool = True,
+    split_column: str | int | None = None,
     test_fraction: float = 0.2,
     seed: int = 0,
 ) -> LabelledTexts:
@@ -206,13 +216,18 @@ def load_texts(
     path = Path(source)
     if path.is_dir() and (path / "train").is_dir() and (path / "test").is_dir():
         return acl_imdb(path)
+    if path.is_dir() and any(p.is_dir() and not p.name.startswith(".") for p in path.iterdir()):
+        return from_class_folders(path, test_fraction=test_fraction, seed=seed)
     if path.is_dir():
         return from_class_files(path, test_fraction=test_fraction, seed=seed)
     if path.is_file():
-        return from_csv(path, text_column=text_column, label_column=label_column, test_fraction=test_fraction, seed=seed)
+        return from_table(
+            path, text_column=text_column, label_column=label_column, sep=sep, header=header,
+            split_column=split_column, test_fraction=test_fraction, seed=seed,
+        )
     raise DataError(
-        f"no text data at {source!r}: use 'imdb', 'toy', an aclImdb folder, a CSV file, "
-        "or a folder with one text file per class"
+        f"no text data at {source!r}: use 'imdb', 'toy', an aclImdb folder, a CSV or TSV file, "
+        "a folder of class folders, or a folder with one text file per class"
     )
 
 
@@ -254,7 +269,7 @@ def acl_imdb(path: str | Path) -> LabelledTexts:
             if not folder.is_dir():
                 raise DataError(f"{path} is not an aclImdb folder: {folder} is missing")
             for file in sorted(folder.glob("*.txt")):
-                texts.append(_read_text(file).replace("<br />", " "))
+                texts.append(read_text_file(file).replace("<br />", " "))
                 labels.append(label)
         if not texts:
             raise DataError(f"{path / split} holds no *.txt reviews")
@@ -269,24 +284,198 @@ def acl_imdb(path: str | Path) -> LabelledTexts:
     )
 
 
-def from_csv(
-    path: str | Path, *, text_column: str = "text", label_column: str = "label", test_fraction: float = 0.2, seed: int = 0
+SPLIT_NAMES = {
+    "train": "train", "training": "train",
+    "valid": "validation", "validation": "validation", "val": "validation", "dev": "validation",
+    "test": "test", "testing": "test",
+}
+VALIDATION_FLAGS = {"true": "validation", "1": "validation", "yes": "validation", "false": "train", "0": "train", "no": "train"}
+
+
+def from_table(
+    path: str | Path,
+    *,
+    text_column: str | int = "text",
+    label_column: str | int = "label",
+    sep: str | None = None,
+    header: bool = True,
+    split_column: str | int | None = None,
+    test_fraction: float = 0.2,
+    seed: int = 0,
 ) -> LabelledTexts:
-    """A CSV file with one example per row, split stratified into train and test."""
-    import pandas as pd
+    """A delimited file (CSV, TSV, ...) with one example per row.
+
+    - `sep`: the separator, a character or a name (`tab`); by default read off the file.
+      Tab-separated files are read without quoting, as TSV defines it, so a text may hold `"`.
+    - `header=False`: the file has no header line (UCI's "sentence<TAB>label" files); columns are
+      then positions from 0, and the defaults are the first column for the text and the last for
+      the label.
+    - `split_column`: a column that says where each row belongs, used as given instead of a
+      random split: `train`/`valid`/`test` (also `training`, `validation`, `val`, `dev`,
+      `testing`), or `True`/`False` for "is validation" (fast.ai's `is_valid`). When the file
+      gives no test rows, its validation rows are the test set and early stopping validates on a
+      stratified part of the training rows, so the held-out rows never steer training.
+
+    A row with another number of fields than the first is an error naming its line.
+    """
+    path = Path(path)
+    rows, line_numbers = _read_rows(path, sep)
+    if header:
+        names, rows, line_numbers = [c.strip() for c in rows[0]], rows[1:], line_numbers[1:]
+    else:
+        names = [str(i) for i in range(len(rows[0]))]
+        text_column = 0 if text_column == "text" else text_column
+        label_column = len(names) - 1 if label_column == "label" else label_column
+    if not rows:
+        raise DataError(f"{path} has a header but no rows")
+    text_at, label_at = (_column(path, names, c, role, header) for c, role in ((text_column, "text_column"), (label_column, "label_column")))
+    texts = [row[text_at] for row in rows]
+    labels = [row[label_at].strip() for row in rows]
+    for text, line in zip(texts, line_numbers, strict=True):
+        if not text.strip():
+            raise DataError(f"{path}, line {line}: the text is empty")
+    if split_column is None:
+        return _split(path.name, texts, labels, test_fraction, seed)
+    split_at = _column(path, names, split_column, "split_column", header)
+    return _given_split(path.name, texts, labels, [row[split_at] for row in rows], line_numbers, test_fraction, seed)
+
+
+def table_column(path: str | Path, column: str | int, *, sep: str | None = None, header: bool = True) -> list[str]:
+    """One column of a delimited file, as strings (the texts of an unlabelled CSV, say)."""
+    path = Path(path)
+    rows, _ = _read_rows(path, sep, min_columns=1)
+    names = [c.strip() for c in rows[0]] if header else [str(i) for i in range(len(rows[0]))]
+    at = _column(path, names, column, "text_column", header)
+    return [row[at] for row in (rows[1:] if header else rows)]
+
+
+def _read_rows(path: Path, sep: str | None, *, min_columns: int = 2) -> tuple[list[list[str]], list[int]]:
+    """The non-blank rows of a delimited file and their line numbers; ragged rows are errors."""
+    import csv
+
+    separator = separator_of(path, sep)
+    quoting = csv.QUOTE_NONE if separator == "\t" else csv.QUOTE_MINIMAL
+    rows, line_numbers = [], []
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle, delimiter=separator, quoting=quoting)
+            start = 1
+            for row in reader:
+                if any(cell.strip() for cell in row):
+                    rows.append(row)
+                    line_numbers.append(start)
+                start = reader.line_num + 1
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path} is not UTF-8 text (byte {exc.start}); convert it, e.g. with iconv") from None
+    except csv.Error as exc:
+        raise DataError(f"cannot read {path} (separator {separator!r}), line {start}: {exc}") from None
+    if not rows:
+        raise DataError(f"{path} holds no rows")
+    width = len(rows[0])
+    for row, line in zip(rows, line_numbers, strict=True):
+        if len(row) != width:
+            raise DataError(
+                f"{path}, line {line}: {len(row)} fields where line {line_numbers[0]} has {width} "
+                f"(separator {separator!r}; a separator inside a text must be quoted, or set sep)"
+            )
+    if width < min_columns:
+        raise DataError(f"{path} has one column with separator {separator!r}: set sep (e.g. sep=tab)")
+    return rows, line_numbers
+
+
+def _column(path: Path, names: list[str], column: str | int, role: str, header: bool) -> int:
+    """The position of `column` (a name, or with `header=False` a position from 0)."""
+    if not header:
+        try:
+            position = int(column)
+        except (TypeError, ValueError):
+            raise DataError(f"{path} has no header (header=none): give {role} as a position from 0, got {column!r}") from None
+        if not 0 <= position < len(names):
+            raise DataError(f"{role}={position} but {path} has {len(names)} columns (positions 0-{len(names) - 1})")
+        return position
+    if str(column) not in names:
+        raise DataError(f"{path} has no column {str(column)!r} (columns: {', '.join(names)}); set {role}, or header=none")
+    return names.index(str(column))
+
+
+def _given_split(
+    name: str, texts: list[str], labels: list[str], splits: list[str], line_numbers: list[int], test_fraction: float, seed: int
+) -> LabelledTexts:
+    """Rows placed by a split column; without test rows, the validation rows are the test set."""
+    values = [value.strip().lower() for value in splits]
+    flags = set(values) <= set(VALIDATION_FLAGS)
+    known = VALIDATION_FLAGS if flags else SPLIT_NAMES
+    unknown = sorted({v for v in values if v not in known})
+    if unknown:
+        first = line_numbers[values.index(unknown[0])]
+        raise DataError(
+            f"{name}: split value {unknown[0]!r} (line {first}) is none of train, valid, test "
+            "(or True/False for validation rows)"
+        )
+    parts = [known[v] for v in values]
+    class_names, numbers = _class_numbers(name, labels)
+    rows = {part: [i for i, p in enumerate(parts) if p == part] for part in ("train", "validation", "test")}
+    if not rows["train"]:
+        raise DataError(f"{name}: the split column marks no training rows")
+    notes = [f"{name}: the file's own split, " + ", ".join(f"{len(r)} {p}" for p, r in rows.items() if r)]
+    if not rows["test"]:
+        rows["test"], rows["validation"] = rows["validation"], []
+        notes.append(f"{name}: no test rows, so its {len(rows['test'])} validation rows are the test set; validation comes from the training rows")
+    if not rows["test"]:
+        raise DataError(f"{name}: the split column marks only training rows; mark validation or test rows too")
+
+    def part(p: str) -> tuple[list[str], np.ndarray]:
+        return [texts[i] for i in rows[p]], numbers[rows[p]]
+
+    validation = part("validation") if rows["validation"] else (None, None)
+    return LabelledTexts(
+        name=name,
+        train_texts=part("train")[0],
+        train_labels=part("train")[1],
+        test_texts=part("test")[0],
+        test_labels=part("test")[1],
+        class_names=class_names,
+        notes=tuple(notes),
+        validation_texts=validation[0],
+        validation_labels=validation[1],
+    )
+
+
+def from_class_folders(path: str | Path, *, test_fraction: float = 0.2, seed: int = 0) -> LabelledTexts:
+    """A folder of class folders, one text file per example (`pos/cv000_29590.txt`, `neg/...`).
+
+    The layout of scikit-learn's `load_files`, which reads it; the class names are the folder
+    names. Split stratified into train and test like any source without its own split.
+    """
+    texts, labels, _ = class_folders(path)
+    return _split(Path(path).name, texts, labels, test_fraction, seed)
+
+
+def class_folders(path: str | Path) -> tuple[list[str], list[str], list[str]]:
+    """Texts, class names and file names of a folder of class folders (scikit-learn's `load_files`)."""
+    from sklearn.datasets import load_files
 
     path = Path(path)
+    for folder in sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if not any(f.is_file() for f in folder.iterdir()):
+            raise DataError(f"class folder {folder} is empty: every class needs at least one text file")
     try:
-        frame = pd.read_csv(path, dtype={text_column: str}, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
-        raise DataError(f"cannot read {path} as CSV: {str(exc).splitlines()[0]}") from None
-    missing = [c for c in (text_column, label_column) if c not in frame.columns]
-    if missing:
-        raise DataError(
-            f"{path} has no column {missing[0]!r} (columns: {', '.join(map(str, frame.columns))}); "
-            "set text_column / label_column"
-        )
-    return _split(path.name, frame[text_column].astype(str).tolist(), frame[label_column].tolist(), test_fraction, seed)
+        bunch = load_files(str(path), encoding="utf-8", decode_error="strict", shuffle=False)
+    except UnicodeDecodeError as exc:
+        raise DataError(f"a file under {path} is not UTF-8 text (byte {exc.start}); convert it, e.g. with iconv") from None
+    labels = [bunch.target_names[t] for t in bunch.target]
+    return list(bunch.data), labels, [str(f) for f in bunch.filenames]
+
+
+def pang_lee_fold(filename: str | Path) -> int:
+    """The cross-validation fold (0-9) of a review-polarity file: `cv000`-`cv099` are fold 0, and so on.
+
+    Pang & Lee (2004) name each review by its fold, so that papers compare on the same ten folds.
+    """
+    match = re.match(r"cv(\d{3})", Path(filename).name)
+    if not match:
+        raise DataError(f"{filename} is not named like a review-polarity file (cv000_12345.txt)")
+    return int(match.group(1)) // 100
 
 
 def from_class_files(path: str | Path, *, test_fraction: float = 0.2, seed: int = 0) -> LabelledTexts:
@@ -303,7 +492,7 @@ def from_class_files(path: str | Path, *, test_fraction: float = 0.2, seed: int 
     names = [f.suffix.lstrip(".") if len(stems) == 1 else f.stem for f in files]
     texts, labels = [], []
     for file, name in zip(files, names, strict=True):
-        lines = [line.strip() for line in _read_text(file).splitlines()]
+        lines = [line.strip() for line in read_text_file(file).splitlines()]
         lines = [line for line in lines if line]
         texts += lines
         labels += [name] * len(lines)
@@ -371,6 +560,9 @@ def encode_texts(texts: LabelledTexts, num_words: int) -> EncodedTexts:
         test_texts=texts.test_texts,
         class_names=texts.class_names,
         notes=texts.notes,
+        validation_ids=None if texts.validation_texts is None else vocabulary.encode(texts.validation_texts),
+        validation_labels=texts.validation_labels,
+        validation_texts=texts.validation_texts,
     )
 
 
@@ -500,16 +692,16 @@ def load_corpus(
         )
     if source == "shakespeare":
         path = Path(download("Shakespeare", "shakespeare.txt", origin, file_hash, cache_dir, hint="--set data=path/to/text.txt"))
-        text, name = _read_text(path), "shakespeare"
+        text, name = read_text_file(path), "shakespeare"
     else:
         path = Path(source)
         if path.is_dir():
             files = sorted(p for p in path.rglob("*.txt") if p.is_file())
             if not files:
                 raise DataError(f"{path} holds no *.txt files")
-            text = "\n\n".join(_read_text(p) for p in files)
+            text = "\n\n".join(read_text_file(p) for p in files)
         elif path.is_file():
-            text = _read_text(path)
+            text = read_text_file(path)
         else:
             raise DataError(f"no text at {source!r}: use 'shakespeare', 'fox', a UTF-8 text file or a folder of *.txt files")
         name = path.stem if path.is_file() else path.name
@@ -557,6 +749,14 @@ def load_char_text(source: str, *, validation_fraction: float = 0.1, min_length:
     return CharText(corpus, vocabulary, train_ids, validation_ids)
 
 # --- helpers -----------------------------------------------------------------------------------
+def _class_numbers(name: str, labels: Sequence[Any]) -> tuple[tuple[str, ...], np.ndarray]:
+    """Sorted class names and each label's number; one class is an error."""
+    class_names = tuple(sorted({str(label) for label in labels}))
+    if len(class_names) < 2:
+        raise DataError(f"{name}: the labels hold only one class ({class_names[0]!r}); a classifier needs at least two")
+    return class_names, np.array([class_names.index(str(label)) for label in labels])
+
+
 def _split(name: str, texts: list[str], labels: list[Any], test_fraction: float, seed: int) -> LabelledTexts:
     """Number the labels (sorted class names) and split stratified into train and test."""
     from sklearn.model_selection import train_test_split
@@ -567,10 +767,7 @@ def _split(name: str, texts: list[str], labels: list[Any], test_fraction: float,
     empty = [i for i, t in enumerate(texts) if not t.strip()]
     if empty:
         raise DataError(f"{name}: example {empty[0]} has empty text")
-    class_names = tuple(sorted({str(label) for label in labels}))
-    if len(class_names) < 2:
-        raise DataError(f"{name} has only one class ({class_names[0]!r}); a classifier needs at least two")
-    numbers = np.array([class_names.index(str(label)) for label in labels])
+    class_names, numbers = _class_numbers(name, labels)
     counts = np.bincount(numbers)
     if counts.min() < 2:
         raise DataError(f"{name}: class {class_names[int(counts.argmin())]!r} has fewer than 2 examples to split")
@@ -588,7 +785,8 @@ def _split(name: str, texts: list[str], labels: list[Any], test_fraction: float,
     )
 
 
-def _read_text(path: Path) -> str:
+def read_text_file(path: Path) -> str:
+    """The whole of a UTF-8 text file; any other encoding is a `DataError` that says how to convert it."""
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

@@ -1,0 +1,41 @@
+"""Separators of delimited files, named the way people type them on a command line.
+
+Both the series loader and the text loader read delimited files. A separator is given as the
+character itself or by name (`--set sep=tab`: a tab is awkward to type in a shell), or left out
+and read off the file: `.tsv` files are tab-separated, anything else is sniffed from its first
+lines by `csv.Sniffer` among comma, semicolon, tab and bar, defaulting to comma.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from rnn_cookbook.errors import DataError
+
+SEPARATOR_NAMES = {"tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|", "bar": "|", "space": " "}
+
+
+def separator_of(path: str | Path, sep: str | None = None) -> str:
+    """The one-character separator of `path`: `sep` (a character or a name), else detected."""
+    if sep is None or sep == "":
+        return detect_separator(Path(path))
+    character = SEPARATOR_NAMES.get(sep.lower(), sep) if isinstance(sep, str) else sep
+    if character == "\\t":
+        character = "\t"
+    if not isinstance(character, str) or len(character) != 1:
+        names = ", ".join(SEPARATOR_NAMES)
+        raise DataError(f"sep must be one character or one of {names}; got {sep!r}")
+    return character
+
+
+def detect_separator(path: Path) -> str:
+    """`\\t` for .tsv files; otherwise the separator csv.Sniffer reads off the first lines (default `,`)."""
+    if path.suffix.lower() == ".tsv":
+        return "\t"
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            head = "".join(handle.readline() for _ in range(20))
+        return csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","

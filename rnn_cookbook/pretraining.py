@@ -1,0 +1,198 @@
+"""Pretraining a text classifier as a language model on its own texts, then fine-tuning it.
+
+A recurrent classifier trained from scratch on a few thousand labelled texts learns its word
+vectors and its reading of word order from the labels alone, and overfits in an epoch or two.
+Dai & Le (NeurIPS 2015, "Semi-supervised Sequence Learning") first train the same Embedding and
+LSTM to predict the next word of the task's own texts, which needs no labels, and then fine-tune
+them as the classifier; ULMFiT (Howard & Ruder 2018) adds in-domain unlabelled text and gradual
+unfreezing. This module is that recipe for the cookbook's text classifiers:
+
+1. The language model reads the training texts (not the validation texts, which measure it) and
+   any unlabelled texts (`unlabeled=PATH`), never a test text: `language_model_texts` drops an
+   unlabelled text equal to a test text, and says so.
+2. The recipe's `language_model(cfg, vocabulary_size)`: the classifier's own Embedding and
+   recurrent layers, under the same names, with a next-word head (`next_word_head`). A
+   bidirectional classifier gets a forward and a backward language model over one Embedding.
+3. `train_language_model`: next-word training with early stopping; the validation perplexity is
+   measured on the classifier's validation texts, which the language model never trains on.
+4. `transfer`: the classifier's layers take the language model's weights, by layer name.
+5. `fine_tune_head`: the transferred layers stay frozen while the fresh output layer learns for
+   `freeze_epochs`; then everything trains together (the recipe's normal fit).
+
+The cost is the language model's softmax over its output words. Predicting every one of the
+classifier's 10,000 words costs more than the LSTM itself, so the language model predicts its
+`lm_words` most frequent words and one "rare word" class for the rest (the ids are ordered by
+frequency, so this is `min(id, lm_words)`). Its input still reads all 10,000 words.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+import keras
+import numpy as np
+
+from rnn_cookbook import callbacks as presets
+from rnn_cookbook.errors import DataError
+
+if TYPE_CHECKING:
+    import tensorflow as tf
+
+LANGUAGE_MODEL_FILE = "language_model.keras"  # beside model.keras in a pretrained run's folder
+LANGUAGE_MODEL_RECORD = "language_model.json"  # its validation perplexity, size and cost
+SEQUENCE_LENGTH = 50  # words per language-model training sequence
+BATCH_SIZE = 64
+LEARNING_RATE = 2e-3
+FORWARD, BACKWARD = "forward_ids", "backward_ids"  # the inputs of a bidirectional language model
+
+
+def unlabeled_texts(source: str | Path, *, text_column: str = "text", sep: str | None = None) -> list[str]:
+    """Texts without labels for the language model: a text file (one text per non-blank line), a
+    folder of text files (each file's lines, every file under it in name order), or a CSV/TSV
+    file's `text_column`."""
+    from rnn_cookbook.data.text import read_text_file, table_column
+
+    path = Path(source)
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+        texts = [line for file in files for line in read_text_file(file).splitlines()]
+    elif path.is_file() and path.suffix.lower() in (".csv", ".tsv"):
+        texts = table_column(path, text_column, sep=sep)
+    elif path.is_file():
+        texts = read_text_file(path).splitlines()
+    else:
+        raise DataError(f"unlabeled={source!r}: no such file or folder (give a text file, a folder of them, or a CSV)")
+    texts = [t.strip() for t in texts if t.strip()]
+    if not texts:
+        raise DataError(f"unlabeled={source!r} holds no text")
+    return texts
+
+
+def language_model_texts(unlabeled: Sequence[str], test_texts: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The unlabelled texts a language model may learn from, and notes: any copy of a test text is left out."""
+    held_out = {t.strip() for t in test_texts}
+    kept = [t for t in unlabeled if t.strip() not in held_out]
+    notes = [f"language model: {len(kept):,} unlabelled texts beside the training texts"] if unlabeled else []
+    if len(kept) < len(unlabeled):
+        notes.append(f"language model: {len(unlabeled) - len(kept)} unlabelled texts are test texts and were left out")
+    return kept, notes
+
+
+def token_stream(id_lists: Sequence[Sequence[int]]) -> np.ndarray:
+    """Texts' word ids end to end, as one stream for next-word training."""
+    pieces = [np.asarray(ids, dtype="int32") for ids in id_lists if len(ids)]
+    return np.concatenate(pieces) if pieces else np.zeros(0, dtype="int32")
+
+
+def language_model_dataset(
+    stream: np.ndarray, lm_words: int, *, bidirectional: bool, shuffle: bool = False, seed: int = 0
+) -> tf.data.Dataset:
+    """Next-word batches of the stream; rare words (id >= lm_words) are all the target `lm_words`.
+
+    A bidirectional model also reads each sequence reversed, and predicts the word before.
+    """
+    import tensorflow as tf
+
+    from rnn_cookbook.data.pipeline import next_token_dataset
+
+    if len(stream) < 2 * (SEQUENCE_LENGTH + 1):
+        raise DataError(
+            f"the language model needs at least {2 * (SEQUENCE_LENGTH + 1)} words of text, got {len(stream)}; "
+            "point unlabeled=PATH at more text, or leave pretrain at none"
+        )
+    dataset = next_token_dataset(stream, SEQUENCE_LENGTH, BATCH_SIZE, shuffle=shuffle, seed=seed)
+
+    def targets(ids: tf.Tensor) -> tf.Tensor:
+        return tf.minimum(ids, lm_words)
+
+    if not bidirectional:
+        return dataset.map(lambda x, y: (x, targets(y)))
+    return dataset.map(
+        lambda x, y: ({FORWARD: x, BACKWARD: tf.reverse(y, [1])}, (targets(y), targets(tf.reverse(x, [1]))))
+    )
+
+
+def next_word_head(hidden: keras.KerasTensor, lm_words: int, name: str = "next_word") -> keras.KerasTensor:
+    """Logits over the `lm_words` most frequent words and one class for every rarer word."""
+    hidden = keras.layers.Dropout(0.2, name=f"{name}_dropout")(hidden)
+    return keras.layers.Dense(lm_words + 1, name=name)(hidden)
+
+
+def sequence_input(name: str = "word_ids") -> keras.KerasTensor:
+    """Word ids of any length: language models train on sequences of `SEQUENCE_LENGTH`."""
+    return keras.Input(shape=(None,), dtype="int32", name=name)
+
+
+def train_language_model(
+    model: keras.Model,
+    train_stream: np.ndarray,
+    validation_stream: np.ndarray,
+    *,
+    lm_words: int,
+    epochs: int,
+    seed: int,
+    verbose: int,
+) -> dict[str, Any]:
+    """Fit `model` on next words with early stopping; its validation perplexity and cost."""
+    bidirectional = len(model.inputs) == 2
+    train_data = language_model_dataset(train_stream, lm_words, bidirectional=bidirectional, shuffle=True, seed=seed)
+    validation_data = language_model_dataset(validation_stream, lm_words, bidirectional=bidirectional)
+    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    model.compile(
+        optimizer=keras.optimizers.Adam(LEARNING_RATE, clipnorm=1.0),
+        loss=[loss, loss] if bidirectional else loss,
+    )
+    started = time.perf_counter()
+    fit = model.fit(
+        train_data,
+        validation_data=validation_data,
+        epochs=epochs,
+        callbacks=[presets.early_stopping(patience=1)],
+        shuffle=False,  # the dataset shuffles itself, with its seed
+        verbose=verbose,
+    )
+    history = fit.history
+    best = int(np.argmin(history["val_loss"]))
+    directions = ["next_word", "previous_word"] if bidirectional else ["next_word"]
+    losses = {d: history[f"val_{d}_loss"][best] if bidirectional else history["val_loss"][best] for d in directions}
+    return {
+        "validation_perplexity": {d: round(float(np.exp(v)), 2) for d, v in losses.items()},
+        "output_words": lm_words + 1,
+        "training_words": int(len(train_stream)),
+        "epochs_run": len(history["loss"]),
+        "best_epoch": best + 1,
+        "wall_time_s": round(time.perf_counter() - started, 1),
+    }
+
+
+def transfer(language_model: keras.Model, classifier: keras.Model) -> list[str]:
+    """Copy the language model's weights into the classifier's layers of the same name.
+
+    A `Bidirectional` layer `x` takes its forward and backward cells from `x_forward` and
+    `x_backward`. Returns the names of the classifier layers that received weights.
+    """
+    available = {layer.name: layer for layer in language_model.layers if layer.weights}
+    copied = []
+    for layer in classifier.layers:
+        if isinstance(layer, keras.layers.Bidirectional):
+            pairs = [(layer.forward_layer, f"{layer.name}_forward"), (layer.backward_layer, f"{layer.name}_backward")]
+        else:
+            pairs = [(layer, layer.name)]
+        pairs = [(target, available[name]) for target, name in pairs if name in available]
+        for target, source in pairs:
+            target.set_weights(source.get_weights())
+        if pairs:
+            copied.append(layer.name)
+    if not copied:
+        raise ValueError(f"no layer of {classifier.name} has a namesake in {language_model.name}")
+    return copied
+
+
+def set_trainable(model: keras.Model, names: Sequence[str], trainable: bool) -> None:
+    """Freeze or unfreeze the named layers (recompile afterwards)."""
+    for name in names:
+        model.get_layer(name).trainable = trainable
