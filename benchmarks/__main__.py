@@ -75,8 +75,12 @@ SCRIPTS = (
     Script("torch_vs_keras_row_lstm", ("--repeats", "5"), minutes=3, needs_module="torch"),
     Script("sequence_models", ("--only", "digits", "fashion", "addition"), minutes=12),
     Script(
-        "text_classification", ("--polarity", str(SHARED_DATA / "rt-polaritydata"), "--seeds", "0", "1", "2"),
-        minutes=20, needs=(SHARED_DATA / "rt-polaritydata",),
+        "text_classification", ("--data", "polarity"),
+        minutes=60, needs=(SHARED_DATA / "rt-polaritydata", SHARED_DATA / "review_polarity"),
+    ),
+    Script(
+        "text_classification", ("--data", "reviews"),
+        minutes=60, needs=(SHARED_DATA / "rt-polaritydata", SHARED_DATA / "review_polarity"),
     ),
     Script(
         "char_generation_quality", ("--text", str(SHARED_DATA / "tinyshakespeare" / "input.txt")),
@@ -217,6 +221,37 @@ def text_rows() -> list[Row]:
     return rows
 
 
+def text_fold_rows() -> list[Row]:
+    """10-fold rows of `benchmarks/text_classification.py`, from scratch and pretrained, per data set."""
+    anchors = {
+        "sentence polarity": "0.761 (Kim 2014, CNN, random embeddings)",
+        "review polarity": "0.864-0.872 (Pang & Lee 2004, NB and SVM)",
+    }
+    recipes = {
+        "simple_rnn": "sentiment_rnn (seed 003)", "simple_rnn+lm": "sentiment_rnn (seed 003, pretrain=lm)",
+        "lstm": "sentiment_rnn (cell=lstm)", "lstm+lm": "sentiment_rnn (cell=lstm, pretrain=lm)",
+        "bilstm": "sentiment_rnn (cell=bilstm)", "bilstm+lm": "sentiment_rnn (cell=bilstm, pretrain=lm)",
+    }
+    rows = []
+    for name in ("text_classification_polarity", "text_classification_reviews"):
+        record = load(name)
+        if not record:
+            continue
+        for model, recipe in recipes.items():
+            runs = [r for r in record["runs"] if r["model_name"] == model]
+            if not runs:
+                continue
+            title = runs[0]["dataset"]
+            rows.append({
+                "recipe": recipe, "data": f"{title}, {len(runs)} of 10 folds", "metric": "test accuracy",
+                "ours": spread([r["model"]["accuracy"] for r in runs]),
+                "baseline": f"TF-IDF + logistic regression {spread([r['baselines']['tfidf_logreg']['accuracy'] for r in runs])}",
+                "anchor": anchors.get(title, "-"), "time": mean_of(runs, "total_time_s", 1), "speed": "-",
+                "machine": machine(record),
+            })
+    return rows
+
+
 def runs_like_the_latest(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The runs trained with the latest run's settings: seeds and the text's path may differ, nothing else.
 
@@ -337,7 +372,7 @@ def framework_rows() -> list[Row]:
 
 
 ROW_BUILDERS: tuple[Callable[[], list[Row]], ...] = (
-    forecaster_rows, etth1_rows, text_rows, char_rows, sequence_rows, default_rows, search_rows, framework_rows,
+    forecaster_rows, etth1_rows, text_rows, text_fold_rows, char_rows, sequence_rows, default_rows, search_rows, framework_rows,
 )
 COLUMNS = (
     ("recipe", "recipe"), ("data", "data"), ("metric", "metric"), ("ours", "ours"), ("baseline", "baseline"),

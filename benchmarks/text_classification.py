@@ -1,136 +1,167 @@
-"""Benchmark: the text-classification recipes at full settings on real labelled text, beside TF-IDF.
+"""Benchmark: the text recipes from scratch and pretrained (`pretrain=lm`), 10-fold, beside TF-IDF.
 
-    python benchmarks/text_classification.py --polarity ../shared/data/rt-polaritydata
-    python benchmarks/text_classification.py --imdb path/to/aclImdb        # or the Keras cache's IMDB
-    python benchmarks/text_classification.py --polarity ... --models bilstm conv1d_rnn --seeds 0 1 2
+    python benchmarks/text_classification.py --data polarity --folds 0 1 2 3 4 5 6 7 8 9
+    python benchmarks/text_classification.py --data reviews --models lstm lstm+lm --name text_classification_reviews
+    python benchmarks/text_classification.py --table                   # the table of every results file
 
-Each model is a recipe run with its default (seed 003) settings and only the data changed:
-`simple_rnn` and `bilstm` are `sentiment_rnn` with `cell=simple_rnn|bilstm`, `conv1d_rnn` is
-`conv1d_rnn_classifier`. The sentence-polarity data (10,662 sentences) has no test split of its
-own: it is split once, stratified, 90% train / 10% test (`test_fraction=0.1`, `split_seed=0`), the
-same split for every model and for the TF-IDF + logistic regression baseline; 10% of the training
-part is held out for early stopping (`validation_fraction=0.1`), the protocol of Kim (2014), whose
-results are the anchors. IMDB uses its own 25,000 / 25,000 split and seed 003's 20% validation.
+Two real sets of movie-review text (`../shared/data`, see its README):
 
-With `--folds 10` the sentence-polarity data is also measured by stratified 10-fold
-cross-validation (Kim's protocol): each fold is written as an aclImdb-style folder (its own train
-and test parts) and every model is trained once per fold; the table gives the mean over folds.
+- `polarity`: Pang & Lee's 10,662 sentence-polarity snippets, 10-fold stratified
+  cross-validation (Kim 2014's protocol; `StratifiedKFold(10, shuffle=True, random_state=0)`).
+- `reviews`: Pang & Lee's 2,000 whole reviews, on the ten folds the authors' file names give
+  (`cv000`-`cv099` is fold 0, ...), as their 2004 paper and later work report them.
 
-IMDB cannot be downloaded without network: the script then says so and goes on with what it has.
-Results (every run's metrics record and config) go to `benchmarks/results/text_classification.json`.
+Each fold is written as a CSV with a `split` column (train / test) and read by the recipe like any
+user's file (`split_column=split`), so the recipe's own loader, vocabulary, early stopping (on 10%
+of the training rows) and TF-IDF + logistic regression baseline (1-2-grams, sublinear tf, C chosen
+on those validation rows) run unchanged. For `+lm` rows the language model reads the fold's
+training texts and the other set's text as unlabelled in-domain text (sentence polarity for the
+reviews, the reviews for the sentence polarity), never the fold's test texts.
+
+Models (`MODELS`): `simple_rnn` is seed 003's recipe as it stands (SimpleRNN(32), Embedding 64);
+`lstm` and `bilstm` are the gated cells with the settings chosen on validation (see
+`benchmarks/README.md`); `+lm` adds `pretrain=lm` and nothing else. Every run's metrics record and
+config go to `results/<name>.json`; `--table` prints the mean over folds of every results file
+`results/text_classification_*.json`, with train time (language model included).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import json
 import statistics
 import tempfile
+import time
 from pathlib import Path
 
-from _results import write_results  # benchmarks/_results.py
+from _results import RESULTS, write_results  # benchmarks/_results.py
 
 import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 
-from rnn_cookbook.errors import DataError
-from rnn_cookbook.recipes import conv1d_rnn_classifier, sentiment_rnn
-
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+SETS = {
+    # name: (title, data folder, unlabelled in-domain text, settings for this set's texts)
+    "polarity": ("sentence polarity", SHARED / "rt-polaritydata", SHARED / "review_polarity" / "txt_sentoken", {"maxlen": 60}),
+    "reviews": ("review polarity", SHARED / "review_polarity" / "txt_sentoken", SHARED / "rt-polaritydata", {"maxlen": 400}),
+}
+GATED = {"embedding_dim": 128, "rnn_units": 128, "pooling": "max", "batch_size": 64, "epochs": 15}
 MODELS = {
-    "simple_rnn": (sentiment_rnn, {"cell": "simple_rnn"}),
-    "bilstm": (sentiment_rnn, {"cell": "bilstm"}),
-    "conv1d_rnn": (conv1d_rnn_classifier, {}),
+    "simple_rnn": {"cell": "simple_rnn"},
+    "simple_rnn+lm": {"cell": "simple_rnn", "pretrain": "lm"},
+    "lstm": {"cell": "lstm", **GATED},
+    "lstm+lm": {"cell": "lstm", **GATED, "pretrain": "lm"},
+    "lstm+lm+unlabeled": {"cell": "lstm", **GATED, "pretrain": "lm", "unlabeled": "other set"},
+    "bilstm": {"cell": "bilstm", **GATED},
+    "bilstm+lm": {"cell": "bilstm", **GATED, "pretrain": "lm"},
 }
 
 
-def run_model(name: str, data: str, seed: int, scratch: Path, extra: dict) -> dict:
-    recipe, settings = MODELS[name]
-    cfg = recipe.Config(data=data, seed=seed, **settings, **extra)
-    result = recipe.train(cfg, output=scratch / f"{name}-{Path(data).name}-{seed}", verbose=0)
-    record = {"model_name": name, "config": cfg.to_dict(), **result.metrics}
+def labelled_examples(name: str) -> tuple[list[str], list[str], list[int]]:
+    """Texts, labels and the fold of each example (10 folds)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    from rnn_cookbook.data.text import class_folders, from_class_files, pang_lee_fold
+
+    folder = SETS[name][1]
+    if name == "reviews":
+        texts, labels, files = class_folders(folder)
+        return texts, labels, [pang_lee_fold(f) for f in files]
+    corpus = from_class_files(folder, test_fraction=0.5)  # only to read the two files; the folds re-split
+    texts = corpus.train_texts + corpus.test_texts
+    labels = [corpus.class_names[y] for y in list(corpus.train_labels) + list(corpus.test_labels)]
+    folds = [0] * len(texts)
+    splitter = StratifiedKFold(n_splits=10, shuffle=True, random_state=0)
+    for fold, (_, test_rows) in enumerate(splitter.split(texts, labels)):
+        for row in test_rows:
+            folds[row] = fold
+    return texts, labels, folds
+
+
+def write_fold(examples: tuple[list[str], list[str], list[int]], fold: int, path: Path) -> Path:
+    """One fold as a CSV the recipe reads with `split_column=split`."""
+    texts, labels, folds = examples
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "label", "split"])
+        for text, label, f in zip(texts, labels, folds, strict=True):
+            writer.writerow([" ".join(text.split()), label, "test" if f == fold else "train"])
+    return path
+
+
+def run_model(model: str, data_name: str, fold_file: Path, fold: int, seed: int, scratch: Path) -> dict:
+    from rnn_cookbook.recipes import sentiment_rnn
+
+    title, _, unlabeled, data_settings = SETS[data_name]
+    settings = {**data_settings, **MODELS[model]}
+    if "unlabeled" in settings:
+        settings["unlabeled"] = str(unlabeled)
+    cfg = sentiment_rnn.Config(
+        data=str(fold_file), split_column="split", validation_fraction=0.1, seed=seed, **settings
+    )
+    started = time.perf_counter()
+    result = sentiment_rnn.train(cfg, output=scratch / f"{model}-{data_name}-{fold}-{seed}", verbose=0)
+    total = time.perf_counter() - started
+    record = {"dataset": title, "fold": fold, "model_name": model, "config": cfg.to_dict(), "total_time_s": round(total, 1), **result.metrics}
+    lm = record.get("language_model", {})
     print(
-        f"  {name:11s} seed {seed}: accuracy {record['model']['accuracy']:.4f} "
-        f"(tfidf_logreg {record['baselines']['tfidf_logreg']['accuracy']:.4f}), "
-        f"{record['epochs_run']} epochs, {record['wall_time_s']} s",
+        f"  fold {fold} {model:13s}: accuracy {record['model']['accuracy']:.4f} "
+        f"(tfidf_logreg {record['baselines']['tfidf_logreg']['accuracy']:.4f}), {record['epochs_run']} epochs, "
+        f"{total:.0f} s" + (f" (language model {lm['wall_time_s']:.0f} s, perplexity {lm['validation_perplexity']})" if lm else ""),
         flush=True,
     )
     return record
 
 
-def write_folds(polarity: str, folds: int, root: Path) -> list[Path]:
-    """Stratified k folds of the class-file corpus, each as an aclImdb-style train/test folder."""
-    from sklearn.model_selection import StratifiedKFold
-
-    from rnn_cookbook.data.text import from_class_files
-
-    corpus = from_class_files(polarity, test_fraction=0.5)  # only to read the files; re-split below
-    texts = corpus.train_texts + corpus.test_texts
-    labels = list(corpus.train_labels) + list(corpus.test_labels)
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
-    folders = []
-    for fold, (train_rows, test_rows) in enumerate(splitter.split(texts, labels)):
-        folder = root / f"fold{fold}"
-        for part, rows in (("train", train_rows), ("test", test_rows)):
-            for polarity_name in ("neg", "pos"):
-                (folder / part / polarity_name).mkdir(parents=True, exist_ok=True)
-            for row in rows:
-                label = corpus.class_names[labels[row]]
-                (folder / part / label / f"{row}.txt").write_text(texts[row], encoding="utf-8")
-        folders.append(folder)
-    return folders
+def table() -> None:
+    """Mean over folds per data set and model, from every `results/text_classification*.json`."""
+    runs = []
+    for path in sorted(RESULTS.glob("text_classification_*.json")):
+        runs += [r for r in json.loads(path.read_text()).get("runs", []) if "fold" in r and "total_time_s" in r]
+    print("| data | model | folds | test accuracy | TF-IDF + LR (same folds) | epochs | train time (s) | of which language model (s) |")
+    print("|---|---|---|---|---|---|---|---|")
+    for title in dict.fromkeys(r["dataset"] for r in runs):
+        for model in MODELS:
+            chosen = [r for r in runs if r["dataset"] == title and r["model_name"] == model]
+            if not chosen:
+                continue
+            accuracy = [r["model"]["accuracy"] for r in chosen]
+            tfidf = [r["baselines"]["tfidf_logreg"]["accuracy"] for r in chosen]
+            spread = f" ± {statistics.stdev(accuracy):.3f}" if len(chosen) > 1 else ""
+            lm = [r["language_model"]["wall_time_s"] for r in chosen if "language_model" in r]
+            print(
+                f"| {title} | {model} | {len(chosen)} | {statistics.mean(accuracy):.3f}{spread} | {statistics.mean(tfidf):.3f} "
+                f"| {statistics.mean(r['epochs_run'] for r in chosen):.1f} | {statistics.mean(r['total_time_s'] for r in chosen):.0f} "
+                f"| {statistics.mean(lm):.0f} |" if lm else
+                f"| {title} | {model} | {len(chosen)} | {statistics.mean(accuracy):.3f}{spread} | {statistics.mean(tfidf):.3f} "
+                f"| {statistics.mean(r['epochs_run'] for r in chosen):.1f} | {statistics.mean(r['total_time_s'] for r in chosen):.0f} | - |"
+            )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--polarity", metavar="DIR", help="folder with rt-polarity.pos and rt-polarity.neg")
-    parser.add_argument("--imdb", metavar="PATH", default="imdb", help="aclImdb folder, or 'imdb' for the Keras cache")
-    parser.add_argument("--models", nargs="+", default=list(MODELS), choices=list(MODELS))
-    parser.add_argument("--seeds", nargs="+", type=int, default=[0])
-    parser.add_argument("--folds", type=int, default=0, help="also run k-fold cross-validation on --polarity")
+    parser.add_argument("--data", choices=list(SETS), default="polarity")
+    parser.add_argument("--models", nargs="+", choices=list(MODELS), default=["simple_rnn", "simple_rnn+lm", "lstm", "lstm+lm"])
+    parser.add_argument("--folds", nargs="+", type=int, default=list(range(10)))
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--name", help="results/<name>.json (default text_classification_<data>; one per parallel job)")
+    parser.add_argument("--table", action="store_true", help="only print the table of the recorded results")
     args = parser.parse_args()
+    if args.table:
+        table()
+        return
 
-    datasets = []
-    if args.polarity:
-        datasets.append(
-            ("sentence polarity (90/10 stratified split)", args.polarity, {"test_fraction": 0.1, "validation_fraction": 0.1})
-        )
-    datasets.append(("IMDB (25k/25k)", args.imdb, {}))
-
-    records, skipped = [], []
+    args.name = args.name or f"text_classification_{args.data}"
+    examples = labelled_examples(args.data)
+    records = []
     with tempfile.TemporaryDirectory() as scratch:
-        if args.polarity and args.folds:
-            title = f"sentence polarity ({args.folds}-fold cross-validation)"
-            print(title, flush=True)
-            for fold, folder in enumerate(write_folds(args.polarity, args.folds, Path(scratch) / "folds")):
-                for name in args.models:
-                    record = run_model(name, str(folder), 0, Path(scratch), {"validation_fraction": 0.1})
-                    records.append({"dataset": title, "fold": fold, **record})
-        for title, data, extra in datasets:
-            print(f"{title}: {data}", flush=True)
-            try:
-                for name in args.models:
-                    for seed in args.seeds:
-                        records.append({"dataset": title, **run_model(name, data, seed, Path(scratch), extra)})
-            except DataError as exc:
-                print(f"  skipped: {exc}", flush=True)
-                skipped.append({"dataset": title, "reason": str(exc)})
-
-    results = write_results("text_classification", {"runs": records, "skipped": skipped})
-
-    print("\n| data | model | test accuracy | TF-IDF + LR | epochs | train time (s) |")
-    print("|---|---|---|---|---|---|")
-    for title in dict.fromkeys(r["dataset"] for r in records):
-        for name in args.models:
-            runs = [r for r in records if r["dataset"] == title and r["model_name"] == name]
-            if not runs:
-                continue
-            accuracy = [r["model"]["accuracy"] for r in runs]
-            tfidf = statistics.mean(r["baselines"]["tfidf_logreg"]["accuracy"] for r in runs)  # differs by fold
-            spread = f" ± {statistics.stdev(accuracy):.3f}" if len(runs) > 1 else ""
-            epochs = "/".join(str(r["epochs_run"]) for r in runs)
-            wall = statistics.mean(r["wall_time_s"] for r in runs)
-            print(f"| {title} | {name} | {statistics.mean(accuracy):.3f}{spread} | {tfidf:.3f} | {epochs} | {wall:.0f} |")
-    for skip in skipped:
-        print(f"\n{skip['dataset']}: not measured ({skip['reason']})")
-    print(f"\nresults: {results}")
+        for fold in args.folds:
+            fold_file = write_fold(examples, fold, Path(scratch) / f"{args.data}-fold{fold}.csv")
+            for model in args.models:
+                records.append(run_model(model, args.data, fold_file, fold, args.seed, Path(scratch)))
+                write_results(args.name, {"runs": records})  # after every run: a long job keeps what it measured
+    print(f"\nresults: {RESULTS / (args.name + '.json')}")
+    table()
 
 
 if __name__ == "__main__":

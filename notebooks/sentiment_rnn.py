@@ -133,6 +133,32 @@ plots.loss_curves(result.history, title="sentiment_rnn: binary cross-entropy per
 print(result.summary())
 
 # %% [markdown]
+# ## From scratch or pretrained?
+#
+# A recurrent model trained from scratch on a few thousand labelled texts learns its word vectors
+# from the labels alone. `pretrain="lm"` first trains the same Embedding and recurrent layer as a
+# **language model**, predicting each next word of the training texts (and of any unlabelled texts
+# given as `unlabeled=PATH`; never a test text), then copies them into the classifier, trains the
+# new output layer alone for `freeze_epochs` and fine-tunes everything (Dai & Le 2015, ULMFiT
+# 2018). Below, the same LSTM twice, from scratch and pretrained, on the same split. What it costs
+# and when it pays on real data is in `benchmarks/README.md`: on the sentence-polarity and
+# review-polarity sets it did not pay with the few million words available here.
+
+# %%
+lstm = cfg.replace(cell="lstm")
+scratch = recipe.train(lstm, verbose=0)
+pretrained = recipe.train(lstm.replace(pretrain="lm"), verbose=0)
+language_model = pretrained.metrics["language_model"]
+print(f"language model: {language_model['training_words']:,} words, {language_model['epochs_run']} epochs in "
+      f"{language_model['wall_time_s']:.0f} s; validation perplexity {language_model['validation_perplexity']['next_word']}")
+pd.DataFrame({
+    "LSTM": ["from scratch", "pretrain=lm"],
+    "test accuracy": [scratch.metrics["model"]["accuracy"], pretrained.metrics["model"]["accuracy"]],
+    "TF-IDF + LR": [r.metrics["baselines"]["tfidf_logreg"]["accuracy"] for r in (scratch, pretrained)],
+    "epochs": [scratch.metrics["epochs_run"], pretrained.metrics["epochs_run"]],
+}).round(3)
+
+# %% [markdown]
 # ## The confusion matrix
 #
 # The text recipes share their evaluation, `text_classifier.evaluate`: it scores the trained model
@@ -175,8 +201,9 @@ pd.DataFrame({
 #
 # - A gated cell, everything else equal: `cfg.replace(cell="bilstm")` (or `"lstm"`, `"gru"`), or on
 #   the command line `rnn-cookbook run sentiment_rnn --set cell=bilstm`.
-# - Your own data: `cfg.replace(data="path/to/aclImdb")`, a CSV (`text_column`, `label_column`) or a
-#   folder with one file per class.
+# - Your own data: `cfg.replace(data="path/to/aclImdb")`, a CSV or TSV (`text_column`,
+#   `label_column`, `sep`, `header="none"`, `split_column`), a folder of class folders or a folder
+#   with one file per class (the README's loader table).
 # - Predict from the shell: `rnn-cookbook predict RUN_DIR "some review"`.
 # - A convolution in front of the recurrent layers: `notebooks/conv1d_rnn_classifier.ipynb`.
 # - Search the settings: `rnn-cookbook search sentiment_rnn --grid rnn_units=16,32,64`, and

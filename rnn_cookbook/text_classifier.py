@@ -61,7 +61,7 @@ class TextClassifierConfig(RecipeConfig):
     pretrain: str = "none"  # none (seed 003) | lm: first a language model on the training texts (rnn_cookbook.pretraining)
     unlabeled: str | None = None  # pretrain=lm: more text for the language model (a text file, a folder, or a CSV's text_column)
     lm_words: int = 2000  # pretrain=lm: the language model predicts this many most frequent words, and "rare"
-    lm_epochs: int = 10  # pretrain=lm: most epochs of language-model training (early stopping after 1 flat)
+    lm_epochs: int = 15  # pretrain=lm: most epochs of language-model training (early stopping after 1 flat)
     freeze_epochs: int = 1  # pretrain=lm: epochs that train only the new output layer before everything trains
 
     def validate(self) -> None:
