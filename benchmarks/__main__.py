@@ -233,10 +233,11 @@ def text_fold_rows() -> list[Row]:
         "bilstm": "sentiment_rnn (cell=bilstm)", "bilstm+lm": "sentiment_rnn (cell=bilstm, pretrain=lm)",
     }
     rows = []
-    for name in ("text_classification_polarity", "text_classification_reviews"):
-        record = load(name)
-        if not record:
+    for data in ("polarity", "reviews"):
+        parts = [json.loads(p.read_text()) for p in sorted(RESULTS.glob(f"text_classification_{data}*.json"))]
+        if not parts:
             continue
+        record = {**parts[0], "runs": [run for part in parts for run in part["runs"]]}  # parallel jobs, one file each
         for model, recipe in recipes.items():
             runs = [r for r in record["runs"] if r["model_name"] == model]
             if not runs:

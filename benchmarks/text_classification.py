@@ -43,7 +43,7 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 SETS = {
     # name: (title, data folder, unlabelled in-domain text, settings for this set's texts)
     "polarity": ("sentence polarity", SHARED / "rt-polaritydata", SHARED / "review_polarity" / "txt_sentoken", {"maxlen": 60}),
-    "reviews": ("review polarity", SHARED / "review_polarity" / "txt_sentoken", SHARED / "rt-polaritydata", {"maxlen": 400}),
+    "reviews": ("review polarity", SHARED / "review_polarity" / "txt_sentoken", SHARED / "rt-polaritydata", {"maxlen": 400, "lm_epochs": 3}),
 }
 GATED = {"embedding_dim": 128, "rnn_units": 128, "pooling": "max", "batch_size": 64, "epochs": 15}
 MODELS = {

@@ -24,6 +24,10 @@ optimisation section adds `ReduceLROnPlateau(factor=0.2)`; here it comes from th
 acting after 2 flat epochs (its floor is below the starting rate, unlike the seed's, and its
 patience is below early stopping's 3, so it can act before training stops).
 
+`pretrain="lm"` trains the Embedding, the convolution and both SimpleRNNs as a language model
+first (`rnn_cookbook.pretraining`); the convolution is then causal, in the language model and in
+the classifier, so that it never sees the word the language model predicts.
+
     rnn-cookbook run conv1d_rnn_classifier --set data=path/to/aclImdb
     rnn-cookbook run conv1d_rnn_classifier --quick
 """
@@ -135,7 +139,7 @@ def train(
 
 def search_data(cfg: Config) -> dict:
     """The rows `rnn-cookbook search` cross-validates on (see `text_classifier.search_data`)."""
-    return text_classifier.search_data(load_data(cfg))
+    return text_classifier.search_data(cfg, load_data(cfg))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,12 +14,22 @@ What this recipe adds:
 - Any labelled text, not only Keras' IMDB: an `aclImdb` folder, a CSV, one file per class, or the
   toy sentences of seed 000 (which fed word ids to a SimpleRNN as numbers, without an Embedding:
   here there is always one). See `rnn_cookbook.text_classifier`.
+- `pooling="max"` reads the largest value of each state feature over the whole text instead of
+  the final state alone: a word early in a long sentence counts as much as the last one.
+- `pretrain="lm"`: the Embedding and the recurrent layer first learn to predict the next word of
+  the training texts (and of `unlabeled=PATH`), then become the classifier's (Dai & Le 2015,
+  ULMFiT; see `rnn_cookbook.pretraining`). `bilstm` gets a forward and a backward language model.
+- `embedding_dropout` (SpatialDropout1D) and `output_dropout`, both 0 by default: chosen on a
+  validation split, never on test. On sentence polarity (an LSTM(128) with max pooling, 10% of
+  the training sentences validating) 0.3 and 0.5 gave validation accuracy 0.770 against 0.775
+  without, so the seed's "none" stays.
 - Test accuracy beside a TF-IDF + logistic-regression baseline, a confusion matrix, and
   `rnn-cookbook predict RUN_DIR "some review"` on the saved run.
 
     rnn-cookbook run sentiment_rnn                                   # Keras IMDB (downloads once)
     rnn-cookbook run sentiment_rnn --set data=path/to/aclImdb --set cell=bilstm
     rnn-cookbook run sentiment_rnn --quick                           # seconds, on the toy sentences
+    rnn-cookbook run sentiment_rnn --set data=sentences.tsv --set header=none --set cell=lstm --set pretrain=lm
 """
 
 from __future__ import annotations
@@ -135,7 +145,7 @@ def train(
 
 def search_data(cfg: Config) -> dict:
     """The rows `rnn-cookbook search` cross-validates on; `cell` sets the padding side, so it is fixed per search."""
-    return text_classifier.search_data(load_data(cfg), (*text_classifier.DATA_KEYS, "cell"))
+    return text_classifier.search_data(cfg, load_data(cfg), (*text_classifier.DATA_KEYS, "cell"))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,8 +16,9 @@ unfreezing. This module is that recipe for the cookbook's text classifiers:
 3. `train_language_model`: next-word training with early stopping; the validation perplexity is
    measured on the classifier's validation texts, which the language model never trains on.
 4. `transfer`: the classifier's layers take the language model's weights, by layer name.
-5. `fine_tune_head`: the transferred layers stay frozen while the fresh output layer learns for
-   `freeze_epochs`; then everything trains together (the recipe's normal fit).
+5. `text_classifier.pretrain_then_freeze` runs these steps in a recipe's run, then trains the
+   fresh output layer alone for `freeze_epochs` (`set_trainable`) before everything trains
+   together in the recipe's normal fit (ULMFiT's gradual unfreezing, in two steps).
 
 The cost is the language model's softmax over its output words. Predicting every one of the
 classifier's 10,000 words costs more than the LSTM itself, so the language model predicts its

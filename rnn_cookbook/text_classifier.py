@@ -272,12 +272,16 @@ def pretrain_then_freeze(
 DATA_KEYS = ("data", "text_column", "label_column", "sep", "header", "split_column", "num_words", "maxlen", "validation_fraction", "test_fraction", "split_seed")
 
 
-def search_data(data: TextClassificationData, data_keys: tuple[str, ...] = DATA_KEYS) -> dict[str, Any]:
+def search_data(
+    cfg: TextClassifierConfig, data: TextClassificationData, data_keys: tuple[str, ...] = DATA_KEYS
+) -> dict[str, Any]:
     """What `rnn-cookbook search` cross-validates on: training + validation texts as padded ids.
 
     The test texts stay unseen. `data_keys` are the config fields that change the data itself,
-    which a single search cannot vary.
+    which a single search cannot vary. A search fits `build_model` alone, so it cannot pretrain.
     """
+    if cfg.pretrain != "none":
+        raise ConfigError("a search fits the recipe's model from scratch: leave pretrain at none (pretrain=lm runs in `run`)")
     return {
         "x": np.concatenate([data.train[0], data.validation[0]]),
         "y": np.concatenate([data.train[1], data.validation[1]]),

@@ -8,11 +8,16 @@ Sources (`load_texts(source, ...)`):
                            Keras cache with its checksum: see `imdb_sequences`
     "toy"                  seed 000's four sentences: a named toy set that only shows the pipeline runs
     path/to/aclImdb        the original archive's layout: train|test / pos|neg / *.txt
-    path/to/reviews.csv    a CSV with a text column and a label column (names configurable)
-    path/to/folder         one text file per class, one example per line (e.g. rt-polarity.pos/.neg)
+    path/to/reviews.csv    a delimited file (CSV, TSV, any `sep`) with a text column and a label
+                           column, with or without a header line, optionally a split column
+                           (`from_table`)
+    path/to/folder         class folders with one text file per example (`pos/*.txt`; scikit-learn's
+                           `load_files` layout), or one text file per class with one example per
+                           line (e.g. rt-polarity.pos/.neg)
     [(text, label), ...]   a Python list of pairs
 
-Sources without their own test split are split once, stratified, with a fixed seed. Raw text
+Sources without their own test split are split once, stratified, with a fixed seed; a split
+column is used as given. Raw text
 becomes word ids through `keras.layers.TextVectorization`, adapted on the training split only
 (`encode_texts`); the resulting `Vocabulary` is saved as JSON beside the model, so a reloaded model
 turns new text into the same ids.
@@ -198,17 +203,13 @@ class EncodedTexts:
 
 # --- sources -----------------------------------------------------------------------------------
 def load_texts(
-    source: str | Sequence[tuple[str, Any]],
-    *,
-    text_column: str | int = "text",
-    label_column: str | int = "label",
-    sep: str | None = None,
-    header: bool = True,
-    split_column: str | int | None = None,
-    test_fraction: float = 0.2,
-    seed: int = 0,
+    source: str | Sequence[tuple[str, Any]], *, test_fraction: float = 0.2, seed: int = 0, **table: Any
 ) -> LabelledTexts:
-    """Raw labelled text from any source but Keras' integer IMDB (see the module docstring)."""
+    """Raw labelled text from any source but Keras' integer IMDB (see the module docstring).
+
+    `table` holds how to read a delimited file (`from_table`'s `text_column`, `label_column`,
+    `sep`, `header`, `split_column`); other sources ignore it.
+    """
     if not isinstance(source, str):
         return from_pairs(source, test_fraction=test_fraction, seed=seed)
     if source == "toy":
@@ -221,10 +222,7 @@ def load_texts(
     if path.is_dir():
         return from_class_files(path, test_fraction=test_fraction, seed=seed)
     if path.is_file():
-        return from_table(
-            path, text_column=text_column, label_column=label_column, sep=sep, header=header,
-            split_column=split_column, test_fraction=test_fraction, seed=seed,
-        )
+        return from_table(path, test_fraction=test_fraction, seed=seed, **table)
     raise DataError(
         f"no text data at {source!r}: use 'imdb', 'toy', an aclImdb folder, a CSV or TSV file, "
         "a folder of class folders, or a folder with one text file per class"
