@@ -138,13 +138,17 @@ def test_pretrained_cli_run_on_a_headerless_tsv(tmp_path):
     run = tmp_path / "run"
     result = cli(
         "run", "sentiment_rnn", "--quick", "--set", f"data={tsv}", "--set", "sep=tab", "--set", "header=none",
-        "--set", "cell=lstm", "--set", "pretrain=lm", "--output", str(run),
+        "--set", "cell=lstm", "--set", "pretrain=lm", "--set", "pooling=max", "--output", str(run),
     )
     assert result.returncode == 0, result.stderr
     metrics = json.loads((run / "metrics.json").read_text())
     assert metrics["language_model"]["validation_perplexity"]["next_word"] > 1
     assert metrics["model"]["accuracy"] > 0.8
     assert (run / "language_model.keras").is_file() and (run / "language_model.json").is_file()
+    # The saved classifier (with its max pooling layer) loads with safe_mode in a new process.
+    predicted = cli("predict", str(run), "the acting was superb and the plot felt wonderful.")
+    assert predicted.returncode == 0, predicted.stderr
+    assert predicted.stdout.split("\t")[0] == "1"
 
 
 def test_pretraining_settings_are_checked(recipes):
