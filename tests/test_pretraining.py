@@ -159,6 +159,8 @@ def test_pretraining_settings_are_checked(recipes):
         sentiment.Config(pretrain="bert")
     with pytest.raises(ConfigError, match=r"embedding_dropout must be a number in \[0, 1\)"):
         sentiment.Config(embedding_dropout=1.5)
+    with pytest.raises(ConfigError, match="leave pretrain at none"):  # a search fits build_model alone
+        sentiment.search_data(sentiment.Config.quick().replace(pretrain="lm"))
 
 
 def test_a_budget_that_ends_while_validation_improves_is_noted():
