@@ -43,7 +43,7 @@ from rnn_cookbook.data.text import VOCABULARY_FILE, CharText, load_char_text
 from rnn_cookbook.errors import ConfigError, DataError
 from rnn_cookbook.numpy_rnn import Adagrad, NumpyRNN, evaluate_loss, make_optimizer, train_epoch
 from rnn_cookbook.runs import RunFolder, metrics_record
-from rnn_cookbook.training import TrainResult, check_same_config, print_notes
+from rnn_cookbook.training import TrainResult, budget_notes, check_same_config, print_notes
 
 MODEL_FILE = "model.npz"
 
@@ -221,6 +221,8 @@ def train(
     if best_params is not None:
         model.params = best_params
 
+    run_notes = budget_notes(history, cfg.epochs)
+    print_notes(run_notes, verbose)
     scores = evaluate(model, data)
     metrics = metrics_record(
         recipe=cfg.recipe,
@@ -231,6 +233,7 @@ def train(
         epochs_run=len(history["loss"]),
         wall_time_s=wall_time,
         seed=cfg.seed,
+        details={"notes": run_notes} if run_notes else None,
     )
     model.save(run.file(MODEL_FILE))
     run.save_history(history)
