@@ -220,7 +220,8 @@ def test_recipe_quick_train_writes_its_run_folder(recipe, tmp_path):
     for name in ("config.json", "history.csv", "metrics.json", "model.npz", "vocabulary.json", "loss.png"):
         assert (run / name).is_file(), name
     metrics = json.loads((run / "metrics.json").read_text())
-    assert set(metrics) == set(METRICS_KEYS)
+    assert set(metrics) == {*METRICS_KEYS, "notes"}  # its 30 quick epochs end while the loss still falls
+    assert "try a larger --epochs" in metrics["notes"][0]
     assert (metrics["recipe"], metrics["split"], metrics["data"]) == ("numpy_rnn_scratch", "validation", "seed000_fox (toy)")
     assert set(metrics["model"]) == {"loss", "perplexity", "bits_per_char"}
     assert set(metrics["baselines"]) == {"unigram", "5-gram"}
