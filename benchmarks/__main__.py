@@ -237,7 +237,8 @@ def text_fold_rows() -> list[Row]:
         parts = [json.loads(p.read_text()) for p in sorted(RESULTS.glob(f"text_classification_{data}*.json"))]
         if not parts:
             continue
-        record = {**parts[0], "runs": [run for part in parts for run in part["runs"]]}  # parallel jobs, one file each
+        runs = _results.on_common_folds([run for part in parts for run in part["runs"]])  # parallel jobs write one file each
+        record = {**parts[0], "runs": runs}
         for model, recipe in recipes.items():
             runs = [r for r in record["runs"] if r["model_name"] == model]
             if not runs:

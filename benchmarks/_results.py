@@ -42,3 +42,10 @@ def spread(values: list[float], digits: int = 3) -> str:
     if len(values) == 1:
         return f"{values[0]:.{digits}f}"
     return f"{statistics.mean(values):.{digits}f} ± {statistics.stdev(values):.{digits}f}"
+
+
+def on_common_folds(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The runs of the folds that every model finished: models compare on the same folds only."""
+    models = {r["model_name"] for r in runs}
+    folds = [f for f in sorted({r["fold"] for r in runs}) if {r["model_name"] for r in runs if r["fold"] == f} == models]
+    return [r for r in runs if r["fold"] in folds]

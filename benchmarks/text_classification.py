@@ -35,7 +35,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _results import RESULTS, write_results  # benchmarks/_results.py
+from _results import RESULTS, on_common_folds, write_results  # benchmarks/_results.py
 
 import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 
@@ -121,8 +121,9 @@ def table() -> None:
     print("| data | model | folds | test accuracy | TF-IDF + LR (same folds) | epochs | train time (s) | of which language model (s) |")
     print("|---|---|---|---|---|---|---|---|")
     for title in dict.fromkeys(r["dataset"] for r in runs):
+        common = on_common_folds([r for r in runs if r["dataset"] == title])
         for model in MODELS:
-            chosen = [r for r in runs if r["dataset"] == title and r["model_name"] == model]
+            chosen = [r for r in common if r["model_name"] == model]
             if not chosen:
                 continue
             accuracy = [r["model"]["accuracy"] for r in chosen]
