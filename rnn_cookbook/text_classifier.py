@@ -9,7 +9,11 @@ A text recipe (`sentiment_rnn`, `conv1d_rnn_classifier`) only defines its model.
 - `evaluate(...)`: test accuracy and loss beside a TF-IDF + logistic-regression baseline fitted on
   the same training texts, and a confusion matrix;
 - `train(...)`: the recipe run, which also saves `vocabulary.json` so `rnn-cookbook predict` can
-  turn new text into the same ids in another process.
+  turn new text into the same ids in another process; with `pretrain=lm` it first trains the
+  recipe's language model and hands its layers on (`pretrain_then_freeze`,
+  `rnn_cookbook.pretraining`);
+- `embedded_words` and `positive_probability`: the first and last layers every text recipe
+  shares, with the `embedding_dropout` and `output_dropout` settings.
 
 Padding: a SimpleRNN, or a convolution, has no mask and reads padding like words, so its
 sequences are padded at the front (`pre`) and the review's end stays next to the output. Gated
