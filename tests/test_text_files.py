@@ -66,6 +66,7 @@ def write_split_csv(path, splits):
 def test_a_split_column_is_used_as_given(tmp_path):
     splits = ["train", "valid", "test"] * 20
     path = write_split_csv(tmp_path / "split.csv", splits)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # saved by a spreadsheet: a byte-order mark first
     texts = load_texts(str(path), split_column="part")
     assert texts.train_texts == [t for (t, _), s in zip(REVIEWS, splits, strict=True) if s == "train"]
     assert texts.validation_texts == [t for (t, _), s in zip(REVIEWS, splits, strict=True) if s == "valid"]

@@ -355,7 +355,7 @@ def _read_rows(path: Path, sep: str | None, *, min_columns: int = 2) -> tuple[li
     quoting = csv.QUOTE_NONE if separator == "\t" else csv.QUOTE_MINIMAL
     rows, line_numbers = [], []
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
+        with path.open(encoding="utf-8-sig", newline="") as handle:  # -sig: a spreadsheet's byte-order mark is not a column name
             reader = csv.reader(handle, delimiter=separator, quoting=quoting)
             start = 1
             for row in reader:
