@@ -229,8 +229,10 @@ def text_fold_rows() -> list[Row]:
     }
     recipes = {
         "simple_rnn": "sentiment_rnn (seed 003)", "simple_rnn+lm": "sentiment_rnn (seed 003, pretrain=lm)",
-        "lstm": "sentiment_rnn (cell=lstm)", "lstm+lm": "sentiment_rnn (cell=lstm, pretrain=lm)",
-        "bilstm": "sentiment_rnn (cell=bilstm)", "bilstm+lm": "sentiment_rnn (cell=bilstm, pretrain=lm)",
+        "lstm": "sentiment_rnn (cell=lstm, 128 units, pooling=max)",
+        "lstm+lm": "sentiment_rnn (cell=lstm, 128 units, pooling=max, pretrain=lm)",
+        "bilstm": "sentiment_rnn (cell=bilstm, 128 units, pooling=max)",
+        "bilstm+lm": "sentiment_rnn (cell=bilstm, 128 units, pooling=max, pretrain=lm)",
     }
     rows = []
     for data in ("polarity", "reviews"):
