@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
@@ -49,28 +48,6 @@ SEQUENCE_LENGTH = 50  # words per language-model training sequence
 BATCH_SIZE = 64
 LEARNING_RATE = 5e-3  # Adam, gradients clipped to norm 1: a few thousand texts give few steps per epoch (61 on sentence polarity)
 FORWARD, BACKWARD = "forward_ids", "backward_ids"  # the inputs of a bidirectional language model
-
-
-def unlabeled_texts(source: str | Path, *, text_column: str = "text", sep: str | None = None) -> list[str]:
-    """Texts without labels for the language model: a text file (one text per non-blank line), a
-    folder of text files (each file's lines, every file under it in name order), or a CSV/TSV
-    file's `text_column`."""
-    from rnn_cookbook.data.text import read_text_file, table_column
-
-    path = Path(source)
-    if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
-        texts = [line for file in files for line in read_text_file(file).splitlines()]
-    elif path.is_file() and path.suffix.lower() in (".csv", ".tsv"):
-        texts = table_column(path, text_column, sep=sep)
-    elif path.is_file():
-        texts = read_text_file(path).splitlines()
-    else:
-        raise DataError(f"unlabeled={source!r}: no such file or folder (give a text file, a folder of them, or a CSV)")
-    texts = [t.strip() for t in texts if t.strip()]
-    if not texts:
-        raise DataError(f"unlabeled={source!r} holds no text")
-    return texts
 
 
 def language_model_texts(unlabeled: Sequence[str], test_texts: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -166,8 +143,10 @@ def train_language_model(
     )
     history = fit.history
     best = int(np.argmin(history["val_loss"]))
-    directions = ["next_word", "previous_word"] if bidirectional else ["next_word"]
-    losses = {d: history[f"val_{d}_loss"][best] if bidirectional else history["val_loss"][best] for d in directions}
+    if bidirectional:
+        losses = {d: history[f"val_{d}_loss"][best] for d in ("next_word", "previous_word")}
+    else:
+        losses = {"next_word": history["val_loss"][best]}
     return {
         "validation_perplexity": {d: round(float(np.exp(v)), 2) for d, v in losses.items()},
         "output_words": lm_words + 1,

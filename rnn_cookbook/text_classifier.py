@@ -36,7 +36,7 @@ import tensorflow as tf
 from rnn_cookbook import baselines, plots, pretraining
 from rnn_cookbook.config import RecipeConfig, check_choice, check_fraction, check_positive
 from rnn_cookbook.data.pipeline import array_dataset
-from rnn_cookbook.data.text import VOCABULARY_FILE, EncodedTexts, encode_texts, imdb_sequences, load_texts, pad
+from rnn_cookbook.data.text import VOCABULARY_FILE, EncodedTexts, encode_texts, imdb_sequences, load_texts, pad, unlabeled_texts
 from rnn_cookbook.errors import ConfigError, DataError
 from rnn_cookbook.training import Evaluation, TrainResult, make_optimizer, print_notes, train_recipe
 
@@ -245,7 +245,7 @@ def pretrain_then_freeze(
             lm = run.load_model(pretraining.LANGUAGE_MODEL_FILE)
             record = run.read_json(pretraining.LANGUAGE_MODEL_RECORD)
         else:
-            unlabeled = [] if cfg.unlabeled is None else pretraining.unlabeled_texts(cfg.unlabeled, text_column=cfg.text_column, sep=cfg.sep)
+            unlabeled = [] if cfg.unlabeled is None else unlabeled_texts(cfg.unlabeled, text_column=cfg.text_column, sep=cfg.sep)
             extra, notes = pretraining.language_model_texts(unlabeled, data.encoded.test_texts)
             print_notes(notes, verbose)
             lm = language_model(cfg, data.vocabulary_size)

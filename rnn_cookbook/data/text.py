@@ -465,6 +465,26 @@ def class_folders(path: str | Path) -> tuple[list[str], list[str], list[str]]:
     return list(bunch.data), labels, [str(f) for f in bunch.filenames]
 
 
+def unlabeled_texts(source: str | Path, *, text_column: str = "text", sep: str | None = None) -> list[str]:
+    """Texts without labels for the language model: a text file (one text per non-blank line), a
+    folder of text files (each file's lines, every file under it in name order), or a CSV/TSV
+    file's `text_column`."""
+    path = Path(source)
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+        texts = [line for file in files for line in read_text_file(file).splitlines()]
+    elif path.is_file() and path.suffix.lower() in (".csv", ".tsv"):
+        texts = table_column(path, text_column, sep=sep)
+    elif path.is_file():
+        texts = read_text_file(path).splitlines()
+    else:
+        raise DataError(f"unlabeled={source!r}: no such file or folder (give a text file, a folder of them, or a CSV)")
+    texts = [t.strip() for t in texts if t.strip()]
+    if not texts:
+        raise DataError(f"unlabeled={source!r} holds no text")
+    return texts
+
+
 def pang_lee_fold(filename: str | Path) -> int:
     """The cross-validation fold (0-9) of a review-polarity file: `cv000`-`cv099` are fold 0, and so on.
 
