@@ -15,6 +15,9 @@ import rnn_cookbook.quiet  # noqa: F401, E402
 
 REPO = Path(__file__).resolve().parents[1]
 
+# Under CI=true a skipped test fails the run (tests/ci_skips.py says why).
+pytest_plugins = ["ci_skips"]
+
 
 @pytest.fixture(scope="session")
 def forecaster():

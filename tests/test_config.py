@@ -26,9 +26,20 @@ class ToyConfig(RecipeConfig):
         return cls(epochs=1)
 
 
-def test_defaults_and_quick_validate():
-    assert ToyConfig().epochs == 10
-    assert ToyConfig.quick().epochs == 1
+def test_every_copy_is_validated_and_quick_must_be_defined():
+    with pytest.raises(ConfigError, match="epochs must be an integer >= 1, got 0"):
+        ToyConfig().replace(epochs=0)
+    with pytest.raises(ConfigError, match="epochs must be an integer >= 1, got 0"):
+        ToyConfig().with_overrides(["epochs=0"])
+    with pytest.raises(ConfigError, match="epochs must be an integer >= 1, got 0"):
+        ToyConfig.from_dict({"epochs": 0})
+
+    @dataclasses.dataclass
+    class NoQuick(RecipeConfig):
+        recipe: ClassVar[str] = "no_quick"
+
+    with pytest.raises(NotImplementedError, match="NoQuick does not define quick"):
+        NoQuick.quick()
 
 
 @pytest.mark.parametrize(
@@ -85,7 +96,7 @@ def test_json_round_trip(tmp_path):
     stored = json.loads(path.read_text())
     assert stored["recipe"] == "toy" and stored["config"]["units"] == 3
     assert ToyConfig.load_json(path) == cfg
-    assert ToyConfig.from_dict({"units": 5}).units == 5  # a bare dict of fields works too
+    assert ToyConfig.from_dict({"units": 5}) == ToyConfig(units=5)  # a bare dict of fields works too
 
 
 def test_json_for_another_recipe_or_broken_file_is_refused(tmp_path):

@@ -12,12 +12,13 @@ from conftest import cli
 from rnn_cookbook.errors import ConfigError, DataError
 
 
-def test_contract_and_seed_000_settings(forecaster):
+def test_contract_and_seed_000_tutorial_settings_are_the_defaults(forecaster):
     for name in ("Config", "load_data", "build_model", "train", "main"):
         assert callable(getattr(forecaster, name))
     cfg = forecaster.Config()
-    assert (cfg.series, cfg.cell, cfg.window, cfg.horizon, cfg.epochs) == ("co2", "simple_rnn", 52, 1, 100)
-    assert cfg.reduce_lr_patience == 5 and cfg.reduce_lr_patience < cfg.patience
+    # Seed 000: SimpleRNN, Adam at Keras' rate, mean squared error, 100 epochs, ReduceLROnPlateau(patience=5).
+    assert (cfg.cell, cfg.optimizer, cfg.learning_rate, cfg.training_loss) == ("simple_rnn", "adam", 1e-3, "mse")
+    assert (cfg.epochs, cfg.reduce_lr_patience) == (100, 5)
 
 
 def persistence_of(inputs, horizon, targets):

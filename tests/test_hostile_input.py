@@ -10,6 +10,8 @@ silently wrong result. README.md's troubleshooting section shows the same table.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -37,7 +39,7 @@ def runs(tmp_path_factory):
 def check_one_line(exc: BaseException, pattern: str) -> None:
     message = str(exc)
     assert "\n" not in message.strip(), f"a multi-line error: {message!r}"
-    assert pytest.importorskip("re").search(pattern, message), f"{pattern!r} not in {message!r}"
+    assert re.search(pattern, message), f"{pattern!r} not in {message!r}"
 
 
 # --- Python API --------------------------------------------------------------------------------
@@ -163,8 +165,6 @@ CLI_CASES = [
 
 @pytest.mark.parametrize(("what", "arguments", "code", "pattern"), CLI_CASES, ids=[case[0] for case in CLI_CASES])
 def test_cli_refuses_with_one_line_and_its_exit_code(runs, what, arguments, code, pattern):
-    import re
-
     paths = {"{text}": str(runs["text"].run.path), "{char}": str(runs["char"].run.path)}
     done = cli(*[paths.get(a, a) for a in arguments], timeout=120)
     assert done.returncode == code, done.stderr

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import numpy as np
 import pytest
@@ -39,7 +38,8 @@ def sentiment_run(sentiment, corpus, tmp_path_factory):
     return sentiment.train(cfg, output=tmp_path_factory.mktemp("sentiment") / "run", verbose=0)
 
 
-def test_defaults_are_seed_003(sentiment, conv):
+def test_seed_003_and_seed_000_tutorial_settings_are_the_defaults(sentiment, conv):
+    """sentiment_rnn keeps seed 003's IMDB model and training; conv1d_rnn_classifier seed 000's layers."""
     cfg = sentiment.Config()
     assert (cfg.data, cfg.num_words, cfg.maxlen, cfg.embedding_dim, cfg.rnn_units) == ("imdb", 10000, 200, 64, 32)
     assert (cfg.epochs, cfg.batch_size, cfg.validation_fraction, cfg.patience) == (10, 128, 0.2, 3)
@@ -52,10 +52,10 @@ def test_defaults_are_seed_003(sentiment, conv):
     names = [layer.__class__.__name__ for layer in hybrid.layers]
     assert names == ["InputLayer", "Embedding", "Conv1D", "MaxPooling1D", "SimpleRNN", "SimpleRNN", "Dense"]
     assert [hybrid.get_layer(n).units for n in ("simple_rnn_1", "simple_rnn_2")] == [100, 50]
-    assert conv.Config().reduce_lr_patience == 2
     recurrent = hybrid.get_layer("simple_rnn_2").cell.recurrent_kernel.numpy()
-    # orthogonal times the gain: W Wᵀ = gain² I
-    np.testing.assert_allclose(recurrent @ recurrent.T, 0.25 * np.eye(50), atol=1e-5)
+    # orthogonal times the configured gain: W Wᵀ = gain² I
+    gain = conv.Config().recurrent_gain
+    np.testing.assert_allclose(recurrent @ recurrent.T, gain**2 * np.eye(50), atol=1e-5)
     with pytest.raises(ConfigError, match="recurrent_gain must be a number in"):
         conv.Config(recurrent_gain=0)
 
@@ -102,13 +102,29 @@ def test_predict_texts_in_process_matches_the_trained_model(sentiment_run, senti
     np.testing.assert_allclose(probabilities, direct, rtol=1e-5)
 
 
+def check_printed_predictions(stdout, texts, probabilities, class_names):
+    """`rnn-cookbook predict` printed, for each text, the likelier class and the model's probability of it.
+
+    `probabilities` are the model's probabilities of the second class, computed in this process.
+    """
+    lines = [line.split("\t") for line in stdout.splitlines()]
+    assert [line[2] for line in lines] == list(texts)
+    for (label, printed, _), p in zip(lines, probabilities, strict=True):
+        by_class = {class_names[0]: 1.0 - float(p), class_names[1]: float(p)}
+        assert label in by_class, f"{label!r} is not one of {class_names}"
+        assert by_class[label] == max(by_class.values()), f"printed {label!r} although {by_class}"
+        assert float(printed) == pytest.approx(by_class[label], abs=6e-4)  # printed to 3 decimals
+
+
 def test_predict_cli_in_a_new_process(sentiment_run):
-    result = cli("predict", str(sentiment_run.run.path), "to be fair the ending was wonderful.", "overall the plot was boring and the cast felt dull.")
+    from rnn_cookbook.predict import TextClassifierRun
+
+    texts = ["to be fair the ending was wonderful.", "overall the plot was boring and the cast felt dull."]
+    result = cli("predict", str(sentiment_run.run.path), *texts)
     assert result.returncode == 0, result.stderr
-    lines = [line.split("\t") for line in result.stdout.splitlines()]
-    assert [line[0] for line in lines] == ["1", "0"]  # class names of a CSV with 0/1 labels
-    assert all(0.5 <= float(line[1]) <= 1.0 for line in lines)
-    assert lines[0][2] == "to be fair the ending was wonderful."
+    assert [line.split("\t")[0] for line in result.stdout.splitlines()] == ["1", "0"]  # class names of a CSV with 0/1 labels
+    loaded = TextClassifierRun(sentiment_run.run.path)
+    check_printed_predictions(result.stdout, texts, loaded.predict_proba(texts), loaded.class_names)
     assert "Traceback" not in result.stderr and "I0000" not in result.stderr
 
 
@@ -169,8 +185,7 @@ def test_offline_imdb_run_is_one_line_error(tmp_path):
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: IMDB: download of imdb.npz failed")
-    assert sys.platform  # the message names the local-copy option:
-    assert "--set data=path/to/aclImdb" in lines[0]
+    assert "--set data=path/to/aclImdb" in lines[0]  # the message names the local-copy option
 
 
 def test_imdb_run_predicts_new_text_with_imdb_ids(sentiment, tmp_path, monkeypatch):
@@ -178,7 +193,7 @@ def test_imdb_run_predicts_new_text_with_imdb_ids(sentiment, tmp_path, monkeypat
     import functools
 
     from rnn_cookbook import text_classifier
-    from rnn_cookbook.data.text import imdb_sequences
+    from rnn_cookbook.data.text import imdb_sequences, pad
     from rnn_cookbook.predict import TextClassifierRun
     from test_text_data import tiny_imdb
 
@@ -200,8 +215,11 @@ def test_imdb_run_predicts_new_text_with_imdb_ids(sentiment, tmp_path, monkeypat
     loaded = TextClassifierRun(result.run.path)  # vocabulary.json only: no download needed
     assert loaded.vocabulary.start_id == 1 and loaded.class_names == ("negative", "positive")
     assert loaded.vocabulary.encode(["Good film, bad plot!"]) == [[1, 4, 2, 5, 2]]
-    probabilities = loaded.predict_proba(["good film", "bad plot"])
-    assert probabilities.shape == (2,) and np.all((probabilities > 0) & (probabilities < 1))
-    fresh = cli("predict", str(result.run.path), "good film")
+    texts = ["good film", "bad plot"]
+    probabilities = loaded.predict_proba(texts)
+    # The reloaded run reads new text as the trained model's own ids: start, word, word.
+    direct = result.model.predict(pad([[1, 4, 2], [1, 5, 2]], cfg.maxlen, loaded.padding), verbose=0).ravel()
+    np.testing.assert_allclose(probabilities, direct, rtol=1e-5)
+    fresh = cli("predict", str(result.run.path), *texts)
     assert fresh.returncode == 0, fresh.stderr
-    assert fresh.stdout.split("\t")[0] in ("negative", "positive")
+    check_printed_predictions(fresh.stdout, texts, probabilities, loaded.class_names)
