@@ -42,19 +42,21 @@ from __future__ import annotations
 import dataclasses
 import sys
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import keras
 import numpy as np
-import tensorflow as tf
 
 from rnn_cookbook import baselines, script
 from rnn_cookbook.config import RecipeConfig, check_fraction, check_positive
-from rnn_cookbook.data.pipeline import next_token_chunks, next_token_dataset
-from rnn_cookbook.data.text import VOCABULARY_FILE, CharText, load_char_text
-from rnn_cookbook.generation import SamplePrinter
-from rnn_cookbook.training import Evaluation, TrainResult, make_optimizer, train_recipe
+from rnn_cookbook.data.pipeline import next_token_chunks, next_token_dataset, next_token_sequences
+from rnn_cookbook.data.text import CharText, load_char_text
+from rnn_cookbook.generation import train_generator
+from rnn_cookbook.training import Evaluation, TrainResult, compile_for_classes
+
+if TYPE_CHECKING:
+    import tensorflow as tf
 
 
 @dataclasses.dataclass
@@ -114,12 +116,7 @@ def build_model(cfg: Config, vocabulary_size: int) -> keras.Model:
         hidden = keras.layers.Dropout(cfg.dropout, name="dropout")(hidden)
     outputs = keras.layers.Dense(vocabulary_size, activation="softmax", name="next_char")(hidden)
     model = keras.Model(inputs, outputs, name="char_lstm")
-    model.compile(
-        optimizer=make_optimizer(cfg),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
-    )
-    return model
+    return compile_for_classes(model, cfg)
 
 
 def evaluate(model: keras.Model, data: CharText, cfg: Config) -> Evaluation:
@@ -140,7 +137,8 @@ def stream_loss(model: keras.Model, ids: np.ndarray, *, streams: int = 16, batch
     100-character sequences that each start from an empty state, so their first characters are
     guessed with little context. The final figure reads the validation text the way the model
     generates, in long stretches with the state carried along, and so does the n-gram baseline:
-    this is the loss per character of the text, comparable with published figures.
+    this is the loss per character of the text, comparable with published figures. (So these runs
+    are not one more windowing of the text: they exist to measure, never to train on.)
     """
     streams = max(1, min(streams, (len(ids) - 1) // 2))
     length = (len(ids) - 1) // streams
@@ -155,21 +153,15 @@ def train(
     """The whole recipe: corpus, model, fit with early stopping and epoch samples, validation loss."""
     cfg = cfg or Config()
     data = load_data(cfg)
-    printer = SamplePrinter(
-        data.vocabulary,
-        data.corpus.train_text[: min(10, cfg.sequence_length)],
-        length=cfg.sample_length,
-        temperature=cfg.sample_temperature,
-        every=cfg.sample_every if verbose != 0 else 0,
-    )
-    return train_recipe(
+    return train_generator(
         cfg,
+        data.corpus,
+        data.vocabulary,
+        prompt=data.corpus.train_text[: min(10, cfg.sequence_length)],
         build_model=lambda: build_model(cfg, len(data.vocabulary)),
         datasets=lambda: datasets(data, cfg),
         evaluate=lambda model: evaluate(model, data, cfg),
-        extra_callbacks=[printer],
-        json_files={VOCABULARY_FILE: data.vocabulary.to_dict()},
-        notes=data.corpus.notes,
+        examples_per_epoch=next_token_sequences(len(data.train_ids), cfg.sequence_length, shuffle=True),
         output=output,
         verbose=verbose,
         resume=resume,
@@ -179,17 +171,16 @@ def train(
 def search_data(cfg: Config) -> dict:
     """What `rnn-cookbook search` cross-validates on: the training and validation text in chunks.
 
-    The whole text, cut into `sequence_length + 1` character chunks (input and next character at
+    Each split's text, cut into `sequence_length + 1` character chunks (input and next character at
     every position); folds are contiguous stretches of the text, each scored by its loss in nats
     per character (`neg_loss`). The chunks start from an empty state, so their loss is higher than
     the streamed validation loss `train` reports: compare candidates with each other.
     """
     data = load_data(cfg)
-    ids = data.train_ids if data.corpus.synthetic else np.concatenate([data.train_ids, data.validation_ids])
-    x, y = next_token_chunks(ids, cfg.sequence_length)
+    # A synthetic text is its own validation text: it is searched once.
+    texts = [data.train_ids] if data.corpus.synthetic else [data.train_ids, data.validation_ids]
     return {
-        "x": x,
-        "y": y,
+        "splits": [next_token_chunks(ids, cfg.sequence_length) for ids in texts],
         "task": "loss",
         "label": data.corpus.label,
         "contiguous": True,

@@ -37,7 +37,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import keras
@@ -46,7 +46,9 @@ from rnn_cookbook import pretraining, script, text_classifier
 from rnn_cookbook.config import check_positive
 from rnn_cookbook.errors import ConfigError
 from rnn_cookbook.text_classifier import TextClassificationData, TextClassifierConfig
-from rnn_cookbook.training import TrainResult
+
+if TYPE_CHECKING:
+    from rnn_cookbook.training import TrainResult
 
 
 @dataclasses.dataclass

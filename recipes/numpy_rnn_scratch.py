@@ -12,7 +12,8 @@ gradients clipped to [-5, 5], weights drawn from N(0, 0.01²). The model (`rnn_c
 is NumPy only, not Keras: forward over a whole chunk, backpropagation through time over all of it,
 cross-entropy on the next character at every step. The text is read in order, one chunk of
 `seq_length` characters per update, the hidden state carried from chunk to chunk; an epoch is one
-pass over the training text. A line every `print_every` updates shows the recent loss and a sample.
+pass over the training text. Progress shows as Keras' does in `fit` (`keras.utils.Progbar`: a bar on
+a terminal, a line per epoch in logs), and every `print_every` updates the recent loss and a sample.
 
 The default data is seed 000's sentence, a toy the model learns by heart (it validates on its own
 training text). Give it a real text and the last 10% validates, beside a unigram and a 5-gram
@@ -35,15 +36,16 @@ from pathlib import Path
 from typing import ClassVar
 
 import rnn_cookbook.quiet  # noqa: F401  (before Keras, which the corpus loader imports: hides TensorFlow's start-up lines)
+import keras
 import numpy as np
 
 from rnn_cookbook import baselines, plots, script
 from rnn_cookbook.config import RecipeConfig, check_choice, check_fraction, check_positive
 from rnn_cookbook.data.text import VOCABULARY_FILE, CharText, load_char_text
 from rnn_cookbook.errors import ConfigError, DataError
-from rnn_cookbook.numpy_rnn import Adagrad, NumpyRNN, evaluate_loss, make_optimizer, train_epoch
+from rnn_cookbook.numpy_rnn import Adagrad, NumpyRNN, evaluate_loss, make_optimizer, train_epoch, updates_per_epoch
 from rnn_cookbook.runs import RunFolder, metrics_record
-from rnn_cookbook.training import TrainResult, budget_notes, check_same_config, print_notes
+from rnn_cookbook.training import TrainResult, budget_notes, check_same_config, default_verbosity, print_notes
 
 MODEL_FILE = "model.npz"
 
@@ -74,7 +76,7 @@ class Config(RecipeConfig):
     batch_size: int = 1  # the NumPy loop trains on one sequence at a time
     patience: int = 10  # stop after this many epochs without a better validation loss; best parameters kept
     validation_fraction: float = 0.1  # the last 10% of the text (a toy validates on its training text)
-    print_every: int = 100  # print the loss and a sample every n updates (0: never); min-char-rnn
+    print_every: int = 100  # print the recent loss and a sample every n updates (0: never); min-char-rnn
     sample_length: int = 200  # characters; min-char-rnn
     sample_temperature: float = 1.0  # 1: the model's own distribution, as min-char-rnn samples
 
@@ -150,6 +152,7 @@ def train(
         run.save_config(cfg)  # before training: a crashed run still says what it was
     run.write_json(VOCABULARY_FILE, data.vocabulary.to_dict())
     talk = verbose != 0
+    progress = default_verbosity() if verbose is None else verbose  # as Keras' fit: 1 a bar, 2 a line per epoch
     print_notes(data.corpus.notes, verbose)
 
     model = build_model(cfg, len(data.vocabulary))
@@ -157,15 +160,21 @@ def train(
     sampling = np.random.default_rng(cfg.seed)
     recent: deque[float] = deque(maxlen=max(cfg.print_every, 1))
     updates = 0
+    steps = updates_per_epoch(len(data.train_ids), cfg.seq_length)
 
     def on_step(loss: float) -> None:
         nonlocal updates
         updates += 1
         recent.append(loss)
+        # `bar` and `epoch_start` are this epoch's (the loop below sets them). Not finalized at the
+        # last update: the epoch's line waits for its validation loss.
+        bar.update(updates - epoch_start, [("loss", loss)], finalize=False)
         if talk and cfg.print_every and updates % cfg.print_every == 0:
             prompt = [int(data.train_ids[0])]
             sample = model.sample(prompt, cfg.sample_length, temperature=cfg.sample_temperature, rng=sampling)
             text = data.vocabulary.decode(prompt + sample)
+            if progress == 1:
+                print()  # off the bar's line, which the next update redraws below the sample
             print(f"update {updates}: loss {np.mean(recent):.4f} nats/char (mean of the last {len(recent)})")
             print("    " + text.replace("\n", "\n    "))
 
@@ -187,12 +196,17 @@ def train(
             print(f"resuming after epoch {state['epoch']} from {run.file('backup')}")
     started = time.perf_counter()
     for epoch in range(first_epoch, cfg.epochs + 1):
+        if progress and cfg.epochs > 1:
+            print(f"Epoch {epoch}/{cfg.epochs}")
+        bar, epoch_start = keras.utils.Progbar(steps, verbose=progress, unit_name="update"), updates
         history["learning_rate"].append(optimizer.learning_rate)
         history["loss"].append(
             train_epoch(model, data.train_ids, optimizer, seq_length=cfg.seq_length, clip=cfg.clip,
                         clip_mode=cfg.clip_mode, on_step=on_step)
         )
         history["val_loss"].append(evaluate_loss(model, data.validation_ids))
+        # The epoch's mean loss per character (the bar's running figure weighs a short last chunk fully).
+        bar.update(steps, [("loss", history["loss"][-1]), ("val_loss", history["val_loss"][-1])], finalize=True)
         if not np.isfinite(history["val_loss"][-1]):
             raise DataError(f"the loss became {history['val_loss'][-1]} at epoch {epoch}; lower learning_rate or set clip")
         if history["val_loss"][-1] < best_loss:

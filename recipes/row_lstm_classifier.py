@@ -63,8 +63,9 @@ from rnn_cookbook import baselines, plots, script
 from rnn_cookbook.config import RecipeConfig, check_fraction, check_positive
 from rnn_cookbook.data.images import SOURCES, ImageSet, load_images
 from rnn_cookbook.data.pipeline import array_dataset
+from rnn_cookbook.data.splits import ArraySplits, stratified_holdout
 from rnn_cookbook.errors import ConfigError, DataError
-from rnn_cookbook.training import Evaluation, TrainResult, make_optimizer, train_recipe
+from rnn_cookbook.training import Evaluation, TrainResult, compile_for_classes, train_recipe
 
 if TYPE_CHECKING:
     import tensorflow as tf
@@ -108,13 +109,10 @@ class Config(RecipeConfig):
 
 
 @dataclasses.dataclass(frozen=True)
-class ImageData:
+class ImageData(ArraySplits):
     """The loaded images, and normalised (images, labels) arrays for each split."""
 
     images: ImageSet
-    train: tuple[np.ndarray, np.ndarray]
-    validation: tuple[np.ndarray, np.ndarray]
-    test: tuple[np.ndarray, np.ndarray]
 
     def dataset(
         self, split: str, batch_size: int, *, shuffle: bool = False, seed: int = 0, passes: int = 1
@@ -154,19 +152,12 @@ def load_data(cfg: Config) -> ImageData:
 
 def _validation_rows(images: ImageSet, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Training rows to fit on and rows to validate on; stratified when every class can be split."""
-    from sklearn.model_selection import train_test_split
-
-    labels = images.train_labels
-    count = int(np.ceil(len(labels) * fraction))
-    if len(labels) - count < 1:
-        raise DataError(f"{images.name}: {len(labels)} training image(s) are too few to hold out {fraction:.0%} for validation")
-    counts = np.bincount(labels)
-    classes = np.count_nonzero(counts)
-    stratify = labels if counts[counts > 0].min() >= 2 and min(count, len(labels) - count) >= classes else None
-    fit_rows, validation_rows = train_test_split(
-        np.arange(len(labels)), test_size=count, random_state=seed, stratify=stratify
-    )
-    return np.sort(fit_rows), np.sort(validation_rows)
+    try:
+        return stratified_holdout(images.train_labels, fraction, seed)
+    except ValueError:
+        raise DataError(
+            f"{images.name}: {len(images.train_labels)} training image(s) are too few to hold out {fraction:.0%} for validation"
+        ) from None
 
 
 def build_model(cfg: Config, image_shape: tuple[int, int] | None = None, num_classes: int = 10) -> keras.Model:
@@ -188,12 +179,7 @@ def build_model(cfg: Config, image_shape: tuple[int, int] | None = None, num_cla
         hidden = keras.layers.LSTM(cfg.units, return_sequences=not last, name=f"lstm_{layer + 1}")(hidden)
     outputs = keras.layers.Dense(num_classes, activation="softmax", name="class_probabilities")(hidden)
     model = keras.Model(inputs, outputs, name="row_lstm")
-    model.compile(
-        optimizer=make_optimizer(cfg),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
-    )
-    return model
+    return compile_for_classes(model, cfg)
 
 
 # --- evaluation --------------------------------------------------------------------------------
@@ -265,6 +251,7 @@ def train(
             data.dataset("validation", cfg.batch_size),
         ),
         evaluate=lambda model: evaluate(model, data, cfg),
+        examples_per_epoch=passes * len(data.train[1]),
         notes=notes,
         output=output,
         verbose=verbose,
@@ -280,14 +267,11 @@ def search_data(cfg: Config) -> dict:
     with `train`'s accuracy.
     """
     data = load_data(cfg)
-    x = np.concatenate([data.train[0], data.validation[0]]).astype("float32")
-    y = np.concatenate([data.train[1], data.validation[1]])
     return {
-        "x": x,
-        "y": y,
+        "splits": [(images.astype("float32"), labels) for images, labels in (data.train, data.validation)],
         "task": "classification",
         "label": data.images.name,
-        "model_kwargs": {"image_shape": tuple(x.shape[1:]), "num_classes": len(data.images.class_names)},
+        "model_kwargs": {"image_shape": tuple(data.train[0].shape[1:]), "num_classes": len(data.images.class_names)},
         "data_keys": ("data", "validation_fraction", "test_fraction", "split_seed"),
     }
 

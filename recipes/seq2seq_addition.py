@@ -63,23 +63,25 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-import weakref
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import keras
 import numpy as np
-import tensorflow as tf
 
 from rnn_cookbook import script
 from rnn_cookbook.config import RecipeConfig, check_positive
 from rnn_cookbook.data.pipeline import array_dataset
 from rnn_cookbook.data.text import VOCABULARY_FILE, CharVocabulary
 from rnn_cookbook.errors import ConfigError, DataError, RunFolderError
-from rnn_cookbook.training import Evaluation, TrainResult, make_optimizer, train_recipe
+from rnn_cookbook.generation import EpochPrinter, PerModel, copy_weights, one_step_copy
+from rnn_cookbook.training import Evaluation, TrainResult, compile_for_classes, train_recipe
+
+if TYPE_CHECKING:
+    import tensorflow as tf
 
 # The characters the model reads and writes. Padding is id 0, so `mask_zero=True` hides it.
 PAD, START, END = " ", "^", "$"
@@ -280,12 +282,7 @@ def build_model(cfg: Config) -> keras.Model:
     )
     outputs = keras.layers.Dense(size, activation="softmax", name="next_char")(decoded)
     model = keras.Model([question, answer_in], outputs, name="seq2seq_addition")
-    model.compile(
-        optimizer=make_optimizer(cfg),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],  # per character, teacher-forced, padding masked
-    )
-    return model
+    return compile_for_classes(model, cfg)  # accuracy per character, teacher-forced, padding masked
 
 
 # --- inference: a separate, step-by-step loop ------------------------------------------------------------
@@ -315,9 +312,12 @@ class GreedyDecoder:
 
         token = keras.Input(shape=(1,), dtype="int32", name="previous_char")
         states = [keras.Input(shape=(units,), name=f"decoder_state_{i}") for i in range(2)]
-        hidden, new_h, new_c = _decoder_with_state(layers["decoder"])(layers["decoder_embedding"](token), initial_state=states)
+        # The embedding and output layers are the trained ones, shared; the decoder LSTM is a copy
+        # that returns its state (the training model has no use for the decoder's final state).
+        step_decoder = one_step_copy(layers["decoder"], name="decoder_one_step_lstm")
+        hidden, new_h, new_c = step_decoder(layers["decoder_embedding"](token), initial_state=states)
         self.step = keras.Model([token, *states], [layers["next_char"](hidden), new_h, new_c], name="decoder_one_step")
-        self._copy_decoder = (layers["decoder"], self.step.get_layer(_STEP_DECODER_NAME))
+        self._copied = [(layers["decoder"], step_decoder)]
         self.sync()
 
         never = np.zeros(len(VOCABULARY), dtype="float32")
@@ -326,8 +326,7 @@ class GreedyDecoder:
 
     def sync(self) -> None:
         """Copy the trained decoder LSTM's weights again (the other layers are shared, not copied)."""
-        trained, copy = self._copy_decoder
-        copy.set_weights(trained.get_weights())
+        copy_weights(self._copied)
 
     def decode_ids(self, question_ids: np.ndarray) -> np.ndarray:
         """Character ids written for each question row, shape (n, steps); after `$` every id is padding.
@@ -357,21 +356,6 @@ class GreedyDecoder:
         if not questions:
             return []
         return [ids_to_answer(row) for row in self.decode_ids(encode_questions(questions, self.question_length))]
-
-
-_STEP_DECODER_NAME = "decoder_one_step_lstm"
-
-
-def _decoder_with_state(decoder: keras.layers.LSTM) -> keras.layers.LSTM:
-    """A copy of the trained decoder LSTM that also returns its state, unrolled for one step.
-
-    As in `rnn_cookbook.generation`: rebuilt from the trained layer's config with
-    `return_state=True` (the training model has no use for the decoder's final state);
-    `GreedyDecoder.sync` copies the weights.
-    """
-    config = {**decoder.get_config(), "return_sequences": True, "return_state": True, "unroll": True}
-    config["name"] = _STEP_DECODER_NAME
-    return keras.layers.LSTM.from_config(config)
 
 
 def _named_layers(model: keras.Model) -> dict[str, keras.layers.Layer]:
@@ -433,7 +417,7 @@ def check_questions(questions: Iterable[str], *, digits: int) -> list[str]:
     return checked
 
 
-_DECODERS: weakref.WeakKeyDictionary[keras.Model, GreedyDecoder] = weakref.WeakKeyDictionary()
+_DECODERS: PerModel[GreedyDecoder] = PerModel()
 
 
 def answer(model: keras.Model, questions: Iterable[str]) -> list[str]:
@@ -442,12 +426,7 @@ def answer(model: keras.Model, questions: Iterable[str]) -> list[str]:
     Greedy step-by-step decoding (see `GreedyDecoder`); the decoder is built once per model and
     reused, with the model's current weights. Bad questions are a `DataError` that says why.
     """
-    decoder = _DECODERS.get(model)
-    if decoder is None:
-        decoder = _DECODERS[model] = GreedyDecoder(model)
-    else:
-        decoder.sync()
-    return decoder.answer(questions)
+    return _DECODERS.get(model, lambda: GreedyDecoder(model)).answer(questions)
 
 
 # --- evaluation ---------------------------------------------------------------------------------------------
@@ -499,21 +478,22 @@ def evaluate(model: keras.Model, data: AdditionData, cfg: Config) -> Evaluation:
     )
 
 
-class AnswerPrinter(keras.callbacks.Callback):
+class AnswerPrinter(EpochPrinter):
     """Print a few greedy answers to validation questions every `every` epochs, as Keras' example does."""
 
     def __init__(self, data: AdditionData, *, count: int = 5, every: int = 5) -> None:
-        super().__init__()
-        self.pairs, self.every, self.width = data.validation[:count], every, data.question_length
+        super().__init__(every=every)
+        self.pairs, self.width = data.validation[:count], data.question_length
 
-    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-        if not self.every or (epoch + 1) % self.every:
-            return
+    def heading(self, epoch: int) -> str:
+        return f"greedy answers after epoch {epoch + 1}"
+
+    def report(self, epoch: int) -> str:
         got = answer(self.model, questions_of(self.pairs))
-        print(f"\n--- greedy answers after epoch {epoch + 1} ---")
-        for question, right, guess in zip(questions_of(self.pairs), answers_of(self.pairs), got, strict=True):
-            print(f"{question:>{self.width}} = {guess:<{self.width}} {'ok' if guess == right else 'wrong: ' + right}")
-        print("---", flush=True)
+        return "\n".join(
+            f"{question:>{self.width}} = {guess:<{self.width}} {'ok' if guess == right else 'wrong: ' + right}"
+            for question, right, guess in zip(questions_of(self.pairs), answers_of(self.pairs), got, strict=True)
+        )
 
 
 def vocabulary_record(cfg: Config) -> dict[str, Any]:
@@ -540,6 +520,7 @@ def train(
         build_model=lambda: build_model(cfg),
         datasets=lambda: (data.dataset("train", cfg, shuffle=True), data.dataset("validation", cfg)),
         evaluate=lambda model: evaluate(model, data, cfg),
+        examples_per_epoch=len(data.train),
         extra_callbacks=[AnswerPrinter(data, every=cfg.sample_every if verbose != 0 else 0)],
         json_files={VOCABULARY_FILE: vocabulary_record(cfg)},
         notes=data.notes(),

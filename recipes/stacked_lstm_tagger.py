@@ -60,8 +60,9 @@ from rnn_cookbook import baselines, plots, script
 from rnn_cookbook.callbacks import early_stopping
 from rnn_cookbook.config import RecipeConfig, check_fraction, check_positive, check_positive_number
 from rnn_cookbook.data.pipeline import array_dataset
+from rnn_cookbook.data.splits import ArraySplits
 from rnn_cookbook.errors import ConfigError
-from rnn_cookbook.training import Evaluation, TrainResult, make_optimizer, set_seed, train_recipe
+from rnn_cookbook.training import Evaluation, TrainResult, compile_for_classes, set_seed, train_recipe
 
 MAX_REGIMES = 10
 
@@ -190,13 +191,10 @@ class HiddenRegimes:
 
 
 @dataclasses.dataclass(frozen=True)
-class RegimeData:
+class RegimeData(ArraySplits):
     """Observations (n, steps, 1) and per-step regime labels (n, steps) for each split."""
 
     task: HiddenRegimes
-    train: tuple[np.ndarray, np.ndarray]
-    validation: tuple[np.ndarray, np.ndarray]
-    test: tuple[np.ndarray, np.ndarray]
     label: str = "hidden_regimes (synthetic)"
 
     @property
@@ -219,7 +217,7 @@ def load_data(cfg: Config) -> RegimeData:
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(cfg.seed).spawn(3)]
     sizes = (cfg.train_sequences, cfg.validation_sequences, cfg.test_sequences)
     train, validation, test = (task.sample(n, cfg.sequence_length, rng) for n, rng in zip(sizes, streams, strict=True))
-    return RegimeData(task, train, validation, test)
+    return RegimeData(task=task, train=train, validation=validation, test=test)
 
 
 # --- the models ----------------------------------------------------------------------------------
@@ -233,7 +231,7 @@ def build_model(cfg: Config) -> keras.Model:
     hidden = keras.layers.LSTM(cfg.lstm_units, return_sequences=True, name="lstm_1")(inputs)
     hidden = keras.layers.LSTM(cfg.lstm_units_2, return_sequences=True, name="lstm_2")(hidden)
     outputs = keras.layers.Dense(cfg.n_regimes, activation="softmax", name="regime")(hidden)  # one per step
-    return _compile(keras.Model(inputs, outputs, name="stacked_lstm_tagger"), make_optimizer(cfg))
+    return compile_for_classes(keras.Model(inputs, outputs, name="stacked_lstm_tagger"), cfg)  # a label per step
 
 
 def build_per_step_baseline(cfg: Config) -> keras.Model:
@@ -244,17 +242,8 @@ def build_per_step_baseline(cfg: Config) -> keras.Model:
     """
     inputs = keras.Input(shape=(None, 1), name="observations")
     outputs = keras.layers.Dense(cfg.n_regimes, activation="softmax", name="regime")(inputs)
-    baseline_optimizer = make_optimizer(cfg.replace(learning_rate=cfg.baseline_learning_rate))
-    return _compile(keras.Model(inputs, outputs, name="per_step_dense"), baseline_optimizer)
-
-
-def _compile(model: keras.Model, optimizer: keras.optimizers.Optimizer) -> keras.Model:
-    model.compile(
-        optimizer=optimizer,
-        loss="sparse_categorical_crossentropy",  # integer labels, one per step (the seed used one-hot's loss)
-        metrics=["accuracy"],
-    )
-    return model
+    model = keras.Model(inputs, outputs, name="per_step_dense")
+    return compile_for_classes(model, cfg.replace(learning_rate=cfg.baseline_learning_rate))
 
 
 def datasets(data: RegimeData, cfg: Config) -> tuple[Any, Any]:
@@ -333,6 +322,7 @@ def train(
         build_model=lambda: build_model(cfg),
         datasets=lambda: datasets(data, cfg),
         evaluate=lambda model: evaluate(model, data, cfg),
+        examples_per_epoch=len(data.train[1]),
         notes=data.notes,
         output=output,
         verbose=verbose,
@@ -349,8 +339,7 @@ def search_data(cfg: Config) -> dict:
     """
     data = load_data(cfg)
     return {
-        "x": np.concatenate([data.train[0], data.validation[0]]),
-        "y": np.concatenate([data.train[1], data.validation[1]]),
+        "splits": [data.train, data.validation],
         "task": "loss",
         "label": data.label,
         "data_keys": (

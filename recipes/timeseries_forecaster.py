@@ -64,7 +64,6 @@ from typing import ClassVar
 
 import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import keras
-import numpy as np
 
 from rnn_cookbook import baselines, plots, script
 from rnn_cookbook.config import RecipeConfig, check_choice, check_fraction, check_positive
@@ -329,6 +328,7 @@ def train(
             windows.validation.dataset(cfg.batch_size),
         ),
         evaluate=lambda model: evaluate(model, data, cfg),
+        examples_per_epoch=len(windows.train),
         json_files={SERIES_FILE: series_settings(cfg, data)},
         notes=data.notes,
         output=output,
@@ -346,12 +346,14 @@ def search_data(cfg: Config) -> dict:
     `target_scale` are in the series' own unit (ppm for CO2); with several they stay standardised.
     """
     data = load_data(cfg)
-    train, validation = data.windows.train, data.windows.validation
-    targets = np.concatenate([train.targets, validation.targets]).reshape(len(train) + len(validation), -1)
     one_target = data.targets == 1
+
+    def rows(windows):  # the inputs, and the targets as one column per (step, target): a vector if just one
+        targets = windows.targets.reshape(len(windows), -1)
+        return windows.inputs.astype("float32"), (targets[:, 0] if targets.shape[1] == 1 else targets).astype("float32")
+
     return {
-        "x": np.concatenate([train.inputs, validation.inputs]).astype("float32"),
-        "y": (targets[:, 0] if targets.shape[1] == 1 else targets).astype("float32"),
+        "splits": [rows(data.windows.train), rows(data.windows.validation)],
         "task": "regression",
         "label": data.series.label,
         "time_ordered": True,

@@ -37,10 +37,10 @@ import numpy as np
 from rnn_cookbook import baselines, script
 from rnn_cookbook.config import RecipeConfig, check_fraction, check_positive
 from rnn_cookbook.data.pipeline import array_dataset
-from rnn_cookbook.data.text import VOCABULARY_FILE, Corpus, Vocabulary, load_corpus
+from rnn_cookbook.data.text import Corpus, Vocabulary, load_corpus
 from rnn_cookbook.errors import ConfigError, DataError
-from rnn_cookbook.generation import SamplePrinter
-from rnn_cookbook.training import Evaluation, TrainResult, make_optimizer, train_recipe
+from rnn_cookbook.generation import train_generator
+from rnn_cookbook.training import Evaluation, TrainResult, compile_for_classes
 
 
 @dataclasses.dataclass
@@ -89,7 +89,13 @@ class WordData:
 
 
 def prefix_windows(ids: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
-    """For each word after the first: the `window` ids before it (0-padded at the front), and it."""
+    """For each word after the first: the `window` ids before it (0-padded at the front), and it.
+
+    Unlike the other windowing helpers, every word after the first is a target, even before a full
+    window has passed: the padding is masked, and there is one target per window because the model
+    returns only its last state. `make_windows` targets only the steps after a full window of
+    real-valued channels; `next_token_chunks` has a target at every position of non-overlapping chunks.
+    """
     ids = np.asarray(ids, dtype="int32")
     padded = np.concatenate([np.zeros(window, dtype="int32"), ids])
     inputs = np.lib.stride_tricks.sliding_window_view(padded, window)[1 : len(ids)]
@@ -119,12 +125,7 @@ def build_model(cfg: Config, vocabulary_size: int) -> keras.Model:
     hidden = keras.layers.SimpleRNN(cfg.units, name="simple_rnn")(hidden)
     outputs = keras.layers.Dense(vocabulary_size, activation="softmax", name="next_word")(hidden)
     model = keras.Model(inputs, outputs, name="word_rnn")
-    model.compile(
-        optimizer=make_optimizer(cfg),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
-    )
-    return model
+    return compile_for_classes(model, cfg)
 
 
 def evaluate(model: keras.Model, data: WordData, cfg: Config) -> Evaluation:
@@ -150,24 +151,18 @@ def train(
     """The whole recipe: corpus, windows, model, fit, validation loss beside n-grams, run folder."""
     cfg = cfg or Config()
     data = load_data(cfg)
-    printer = SamplePrinter(
-        data.vocabulary,
-        data.vocabulary.decode(data.train_ids[:2]),
-        length=cfg.sample_length,
-        temperature=cfg.sample_temperature,
-        every=cfg.sample_every if verbose != 0 else 0,
-    )
-    return train_recipe(
+    return train_generator(
         cfg,
+        data.corpus,
+        data.vocabulary,
+        prompt=data.vocabulary.decode(data.train_ids[:2]),
         build_model=lambda: build_model(cfg, len(data.vocabulary)),
         datasets=lambda: (
             array_dataset(*data.train, cfg.batch_size, shuffle=True, seed=cfg.seed),
             array_dataset(*data.validation, cfg.batch_size),
         ),
         evaluate=lambda model: evaluate(model, data, cfg),
-        extra_callbacks=[printer],
-        json_files={VOCABULARY_FILE: data.vocabulary.to_dict()},
-        notes=data.corpus.notes,
+        examples_per_epoch=len(data.train[1]),
         output=output,
         verbose=verbose,
         resume=resume,
@@ -182,10 +177,9 @@ def search_data(cfg: Config) -> dict:
     stretches of the text, since neighbouring windows share words.
     """
     data = load_data(cfg)
-    pairs = [data.train] if data.corpus.synthetic else [data.train, data.validation]
     return {
-        "x": np.concatenate([x for x, _ in pairs]),
-        "y": np.concatenate([y for _, y in pairs]),
+        # A synthetic corpus is its own validation text: its windows are searched once.
+        "splits": [data.train] if data.corpus.synthetic else [data.train, data.validation],
         "task": "loss",
         "label": data.corpus.label,
         "contiguous": True,

@@ -18,6 +18,10 @@ The three forecasting baselines forecast the same test windows as the model, so 
 Windows are shaped like `WindowSet`'s: inputs (n, window, channels) with the targets as the first
 channels, forecasts (n, horizon, targets). `forecast_errors` gives the errors every forecasting
 recipe reports, per target and averaged.
+
+Accuracy, cross-entropy and the regression errors are scikit-learn's metrics, and the majority class
+is its `DummyClassifier`; only the n-gram models, which scikit-learn has no counterpart for, are
+counted here.
 """
 
 from __future__ import annotations
@@ -26,8 +30,13 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+from sklearn.dummy import DummyClassifier
 from sklearn.linear_model import LinearRegression
-from sklearn.metrics import mean_absolute_error, mean_squared_error
+from sklearn.metrics import accuracy_score, log_loss, mean_absolute_error, mean_squared_error, root_mean_squared_error
+
+#: Keras' `keras.config.epsilon()`: its cross-entropy floors probabilities here, and so do the scores
+#: below, so a baseline that gives the true class probability 0 costs -log(1e-7), as it would in Keras.
+KERAS_EPSILON = 1e-7
 
 
 def persistence(inputs: np.ndarray, horizon: int, targets: int = 1) -> np.ndarray:
@@ -76,8 +85,12 @@ def regression_errors(actual: np.ndarray, predicted: np.ndarray) -> dict[str, fl
     predicted = np.asarray(predicted, dtype=float)
     if actual.shape != predicted.shape:
         raise ValueError(f"actual {actual.shape} and predicted {predicted.shape} shapes differ")
-    mse = float(mean_squared_error(actual.ravel(), predicted.ravel()))
-    return {"mae": float(mean_absolute_error(actual.ravel(), predicted.ravel())), "rmse": math.sqrt(mse), "mse": mse}
+    actual, predicted = actual.ravel(), predicted.ravel()
+    return {
+        "mae": float(mean_absolute_error(actual, predicted)),
+        "rmse": float(root_mean_squared_error(actual, predicted)),
+        "mse": float(mean_squared_error(actual, predicted)),
+    }
 
 
 def forecast_errors(
@@ -100,7 +113,11 @@ def forecast_errors(
 
 def error_by_lead_time(actual: np.ndarray, predicted: np.ndarray, scale: np.ndarray) -> np.ndarray:
     """Mean absolute error at each step ahead (horizon,), on scaled values averaged over the targets."""
-    return np.mean(np.abs((np.asarray(predicted) - np.asarray(actual)) / scale), axis=(0, 2))
+    actual, predicted = (np.asarray(values, dtype=float) / scale for values in (actual, predicted))
+    count, horizon = actual.shape[:2]
+    # One output per (step ahead, target): the MAE of each, then the mean over the targets of each step.
+    per_output = mean_absolute_error(actual.reshape(count, -1), predicted.reshape(count, -1), multioutput="raw_values")
+    return per_output.reshape(horizon, -1).mean(axis=1)
 
 
 TFIDF_C_GRID = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)  # inverse regularisation strengths tried
@@ -123,7 +140,6 @@ def tfidf_logistic_regression(
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import log_loss
 
     vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_features=200_000)
     features = vectorizer.fit_transform(list(train_texts))
@@ -145,12 +161,12 @@ def tfidf_logistic_regression(
 
 def classification_scores(labels: np.ndarray, probabilities: np.ndarray) -> dict[str, float]:
     """Accuracy at a 0.5 threshold and binary cross-entropy (`loss`) of class-1 probabilities."""
-    from sklearn.metrics import log_loss
-
     labels = np.asarray(labels).ravel()
-    probabilities = np.clip(np.asarray(probabilities, dtype=float).ravel(), 1e-7, 1 - 1e-7)
-    accuracy = float(np.mean((probabilities >= 0.5).astype(int) == labels))
-    return {"accuracy": accuracy, "loss": float(log_loss(labels, probabilities, labels=[0, 1]))}
+    probabilities = np.clip(np.asarray(probabilities, dtype=float).ravel(), KERAS_EPSILON, 1 - KERAS_EPSILON)
+    return {
+        "accuracy": float(accuracy_score(labels, (probabilities >= 0.5).astype(int))),
+        "loss": float(log_loss(labels, probabilities, labels=[0, 1])),
+    }
 
 
 def ngram_loss(
@@ -214,18 +230,29 @@ def multiclass_scores(labels: np.ndarray, probabilities: np.ndarray) -> dict[str
     """Accuracy of the most probable class and cross-entropy (`loss`, nats per item), over every item.
 
     `probabilities` has one more axis than `labels` (classes last): one label per image, or one per
-    step of a tagged sequence, alike.
+    step of a tagged sequence, alike. They are floored at `KERAS_EPSILON` and each row scaled back
+    to sum to 1 (a float32 softmax is off by ~1e-7), much as Keras' own cross-entropy does.
     """
     labels = np.asarray(labels).reshape(-1)
     probabilities = np.asarray(probabilities, dtype=float).reshape(len(labels), -1)
-    picked = np.clip(probabilities[np.arange(len(labels)), labels], 1e-7, 1.0)
+    floored = np.clip(probabilities, KERAS_EPSILON, 1.0)
+    floored /= floored.sum(axis=1, keepdims=True)
     return {
-        "accuracy": float(np.mean(probabilities.argmax(axis=-1) == labels)),
-        "loss": float(-np.mean(np.log(picked))),
+        "accuracy": float(accuracy_score(labels, probabilities.argmax(axis=1))),
+        "loss": float(log_loss(labels, floored, labels=np.arange(probabilities.shape[1]))),
     }
 
 
 def class_frequencies(train_labels: np.ndarray, shape: Sequence[int], num_classes: int) -> np.ndarray:
-    """The majority-class baseline as probabilities: every item gets the training label frequencies."""
-    frequencies = np.bincount(np.asarray(train_labels).ravel(), minlength=num_classes) / np.size(train_labels)
-    return np.broadcast_to(frequencies, (*shape, num_classes))
+    """The majority-class baseline as probabilities: every item gets the training label frequencies.
+
+    scikit-learn's `DummyClassifier(strategy="prior")`, which reads the labels only (its features
+    are a column of zeros); a class missing from the training labels gets probability 0.
+    Returns `(*shape, num_classes)`.
+    """
+    labels = np.asarray(train_labels).ravel()
+    prior = DummyClassifier(strategy="prior").fit(np.zeros((len(labels), 1)), labels)
+    items = math.prod(shape)
+    probabilities = np.zeros((items, num_classes))
+    probabilities[:, prior.classes_] = prior.predict_proba(np.zeros((items, 1)))
+    return probabilities.reshape(*shape, num_classes)

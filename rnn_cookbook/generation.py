@@ -22,20 +22,24 @@ Models it understands: `Embedding` → one or more `LSTM` / `GRU` / `SimpleRNN` 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import keras
 import numpy as np
-import tensorflow as tf
 
 from rnn_cookbook.config import check_positive
 from rnn_cookbook.data.text import VOCABULARY_FILE, CharVocabulary, Vocabulary, vocabulary_from_dict
 from rnn_cookbook.errors import ConfigError, DataError, RunFolderError
+from rnn_cookbook.quiet import import_tensorflow_quietly
 from rnn_cookbook.runs import RunFolder
 
+import_tensorflow_quietly()  # the sampling loop is a tf.function, whatever Keras' backend is
+import tensorflow as tf  # noqa: E402
+
+Helper = TypeVar("Helper")
 RECURRENT = (keras.layers.LSTM, keras.layers.GRU, keras.layers.SimpleRNN)
 TokenVocabulary = CharVocabulary | Vocabulary
 
@@ -57,9 +61,7 @@ def _rebuild(model: keras.Model) -> tuple[keras.Model, list[tuple[keras.layers.L
     hidden = step_embedding(keras.ops.expand_dims(ids, 1))  # (batch, 1, embedding_dim)
     state_inputs, state_outputs, rebuilt = [], [], [(embedding, step_embedding)]
     for layer in recurrent:
-        config = {**layer.get_config(), "return_sequences": True, "return_state": True, "unroll": True}
-        config.pop("stateful", None)
-        step_layer = layer.__class__.from_config(config)
+        step_layer = one_step_copy(layer)
         states = [keras.Input(shape=(size,), name=f"{layer.name}_state_{i}") for i, size in enumerate(_state_sizes(layer))]
         hidden, *new_states = step_layer(hidden, initial_state=states)
         state_inputs += states
@@ -69,13 +71,49 @@ def _rebuild(model: keras.Model) -> tuple[keras.Model, list[tuple[keras.layers.L
     logits = step_output(hidden[:, 0, :])
     rebuilt.append((output, step_output))
     step = keras.Model([ids, *state_inputs], [logits, *state_outputs], name=f"{model.name}_one_step")
-    _copy_weights(rebuilt)
+    copy_weights(rebuilt)
     return step, rebuilt
 
 
-def _copy_weights(pairs: list[tuple[keras.layers.Layer, keras.layers.Layer]]) -> None:
+def one_step_copy(layer: keras.layers.Layer, *, name: str | None = None) -> keras.layers.Layer:
+    """A copy of a trained recurrent layer that reads one step at a time and returns its state.
+
+    Rebuilt from the layer's config with `return_sequences`, `return_state` and `unroll` set (a
+    training model rarely needs the final state; one unrolled step skips the loop machinery); the
+    weights are not copied yet: pass the pair to `copy_weights` once the copy is built.
+    """
+    config = {**layer.get_config(), "return_sequences": True, "return_state": True, "unroll": True}
+    config.pop("stateful", None)
+    if name is not None:
+        config["name"] = name
+    return layer.__class__.from_config(config)
+
+
+def copy_weights(pairs: Sequence[tuple[keras.layers.Layer, keras.layers.Layer]]) -> None:
+    """Give each copy its trained layer's current weights (`(trained, copy)` pairs)."""
     for trained, copy in pairs:
         copy.set_weights(trained.get_weights())
+
+
+class PerModel(Generic[Helper]):
+    """One inference helper (a sampler, a decoder) per trained model, built once and re-synced on reuse.
+
+    The helpers compile or trace once, so building one per call would be slow; the model may have
+    trained since the helper was built, so a reused one copies the weights again (`sync()`).
+    Entries go when their model does.
+    """
+
+    def __init__(self) -> None:
+        self._helpers: weakref.WeakKeyDictionary[keras.Model, Helper] = weakref.WeakKeyDictionary()
+
+    def get(self, model: keras.Model, build: Callable[[], Helper], *, fits: Callable[[Helper], bool] | None = None) -> Helper:
+        """The helper kept for `model` (synced), or a new one from `build()` if none is kept or it does not `fits`."""
+        helper = self._helpers.get(model)
+        if helper is None or (fits is not None and not fits(helper)):
+            helper = self._helpers[model] = build()
+        else:
+            helper.sync()
+        return helper
 
 
 def state_sizes(model: keras.Model) -> list[int]:
@@ -116,7 +154,7 @@ class Sampler:
 
     def sync(self) -> None:
         """Copy the trained model's current weights again (during training: no retracing needed)."""
-        _copy_weights(self._pairs)
+        copy_weights(self._pairs)
 
     def sample(
         self,
@@ -194,11 +232,10 @@ def generate(
     """
     check_prompt(prompt)
     if sampler is None:
-        sampler = _SAMPLERS.get(model)
-        if sampler is None or sampler.forbidden != forbidden_ids(vocabulary):
-            sampler = _SAMPLERS[model] = Sampler(model, forbidden=forbidden_ids(vocabulary))
-        else:
-            sampler.sync()  # the model may have trained since
+        forbidden = forbidden_ids(vocabulary)
+        sampler = _SAMPLERS.get(
+            model, lambda: Sampler(model, forbidden=forbidden), fits=lambda kept: kept.forbidden == forbidden
+        )
     ids = sampler.sample(
         vocabulary.encode_text(prompt),
         length,
@@ -210,8 +247,8 @@ def generate(
     return [vocabulary.decode(row) for row in ids]  # characters run together, words get spaces
 
 
-#: One sampler per model for `generate` calls that pass none; entries go when their model does.
-_SAMPLERS: weakref.WeakKeyDictionary[keras.Model, Sampler] = weakref.WeakKeyDictionary()
+#: One sampler per model for `generate` calls that pass none.
+_SAMPLERS: PerModel[Sampler] = PerModel()
 
 
 def forbidden_ids(vocabulary: TokenVocabulary) -> tuple[int, ...]:
@@ -238,33 +275,96 @@ def check_sampling(length: int, temperature: float, top_k: int | None, num_sampl
         raise ConfigError(f"seed must be an integer, got {seed!r}")
 
 
-class SamplePrinter(keras.callbacks.Callback):
-    """Print a short sample at the end of every `every` epochs, so a person sees the model learn."""
+class EpochPrinter(keras.callbacks.Callback):
+    """Print what the model does now (a sample, a few answers) every `every` epochs; 0 prints nothing.
+
+    A subclass says what: `heading(epoch)` for the line above it, `report(epoch)` for the text.
+    """
+
+    def __init__(self, *, every: int = 1) -> None:
+        super().__init__()
+        self.every = every
+
+    def heading(self, epoch: int) -> str:
+        raise NotImplementedError
+
+    def report(self, epoch: int) -> str:
+        raise NotImplementedError
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        if not self.every or (epoch + 1) % self.every:
+            return
+        print(f"\n--- {self.heading(epoch)} ---")
+        print(f"{self.report(epoch)}\n---", flush=True)
+
+
+class SamplePrinter(EpochPrinter):
+    """Print a short sample every `every` epochs, so a person sees the model learn."""
 
     def __init__(
         self, vocabulary: TokenVocabulary, prompt: str, *, length: int = 200, temperature: float = 0.8, every: int = 1
     ) -> None:
-        super().__init__()
-        self.vocabulary, self.prompt, self.length, self.temperature, self.every = (
-            vocabulary, prompt, length, temperature, every,
-        )
+        super().__init__(every=every)
+        self.vocabulary, self.prompt, self.length, self.temperature = vocabulary, prompt, length, temperature
         self._sampler: Sampler | None = None
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         if self.every and keras.backend.backend() != "tensorflow":
             print(f"note: no samples during training on the {keras.backend.backend()} backend (see check_backend)")
             self.every = 0
-        if self.every and (epoch + 1) % self.every == 0:
-            if self._sampler is None:
-                self._sampler = Sampler(self.model, forbidden=forbidden_ids(self.vocabulary))
-            self._sampler.sync()
-            text = generate(
-                self.model, self.vocabulary, self.prompt, length=self.length, temperature=self.temperature,
-                seed=epoch, sampler=self._sampler,
-            )[0]
-            separator = " " if isinstance(self.vocabulary, Vocabulary) else ""
-            print(f"\n--- sample after epoch {epoch + 1} (temperature {self.temperature}) ---")
-            print(f"{self.prompt}{separator}{text}\n---", flush=True)
+        super().on_epoch_end(epoch, logs)
+
+    def heading(self, epoch: int) -> str:
+        return f"sample after epoch {epoch + 1} (temperature {self.temperature})"
+
+    def report(self, epoch: int) -> str:
+        if self._sampler is None:
+            self._sampler = Sampler(self.model, forbidden=forbidden_ids(self.vocabulary))
+        self._sampler.sync()
+        text = generate(
+            self.model, self.vocabulary, self.prompt, length=self.length, temperature=self.temperature,
+            seed=epoch, sampler=self._sampler,
+        )[0]
+        separator = " " if isinstance(self.vocabulary, Vocabulary) else ""
+        return f"{self.prompt}{separator}{text}"
+
+
+def train_generator(
+    cfg: Any,
+    corpus: Any,
+    vocabulary: TokenVocabulary,
+    *,
+    prompt: str,
+    build_model: Callable[[], keras.Model],
+    datasets: Callable[[], tuple[Any, Any]],
+    evaluate: Callable[[keras.Model], Any],
+    **run: Any,
+) -> Any:
+    """`train_recipe` for a next-token model: samples from `prompt` as it trains, the vocabulary saved.
+
+    What both generators share: a `SamplePrinter` every `cfg.sample_every` epochs (none when
+    quiet), `vocabulary.json` in the run folder for `GeneratorRun`, the corpus' notes printed
+    first. `run` passes `output`, `verbose` and `resume` through.
+    """
+    from rnn_cookbook.training import train_recipe
+
+    printer = SamplePrinter(
+        vocabulary,
+        prompt,
+        length=cfg.sample_length,
+        temperature=cfg.sample_temperature,
+        every=cfg.sample_every if run.get("verbose") != 0 else 0,
+    )
+    return train_recipe(
+        cfg,
+        build_model=build_model,
+        datasets=datasets,
+        evaluate=evaluate,
+        extra_callbacks=[printer],
+        json_files={VOCABULARY_FILE: vocabulary.to_dict()},
+        notes=corpus.notes,
+        **run,
+    )
 
 
 class GeneratorRun:

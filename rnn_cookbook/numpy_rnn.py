@@ -394,6 +394,11 @@ def make_optimizer(name: str, learning_rate: float) -> SGD | Adagrad:
     raise ConfigError(f"optimizer must be 'adagrad' or 'sgd', got {name!r}")
 
 
+def updates_per_epoch(length: int, seq_length: int) -> int:
+    """How many updates `train_epoch` makes over `length` tokens: one per chunk of up to `seq_length` inputs."""
+    return len(range(0, length - 1, seq_length))  # the chunk starts of `train_epoch`
+
+
 def train_epoch(
     model: NumpyRNN,
     ids: Sequence[int],

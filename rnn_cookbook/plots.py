@@ -14,6 +14,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+from sklearn import metrics
 
 
 def new_figure(width: float = 8.0, height: float = 4.5, rows: int = 1) -> tuple[Figure, list]:
@@ -189,8 +190,7 @@ def confusion_matrix(labels: Sequence[int], predictions: Sequence[int], class_na
     labels = np.asarray(labels).ravel()
     predictions = np.asarray(predictions).ravel()
     size = len(class_names)
-    counts = np.zeros((size, size), dtype=int)
-    np.add.at(counts, (labels, predictions), 1)
+    counts = metrics.confusion_matrix(labels, predictions, labels=np.arange(size))  # a row for every class, even unseen
     shares = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
     figure, (axis,) = new_figure(1.6 + 1.1 * size, 1.2 + 1.0 * size)
     image = axis.imshow(shares, cmap="Blues", vmin=0.0, vmax=1.0)
@@ -201,7 +201,7 @@ def confusion_matrix(labels: Sequence[int], predictions: Sequence[int], class_na
             axis.text(column, row, text, ha="center", va="center", color=colour)
     axis.set_xticks(range(size), labels=class_names)
     axis.set_yticks(range(size), labels=class_names)
-    accuracy = float(np.trace(counts)) / max(counts.sum(), 1)
+    accuracy = metrics.accuracy_score(labels, predictions)
     axis.set(title=f"{title}\naccuracy {accuracy:.3f}", xlabel="predicted class", ylabel="true class")
     figure.colorbar(image, ax=axis, label="share of the true class")
     return figure
@@ -281,7 +281,7 @@ def tagged_sequence(
     values_axis.legend(loc="upper right", fontsize="small", ncols=min(4, len(class_names) + 1))
 
     rows = {"truth": truth, **{name: np.asarray(tags) for name, tags in taggers.items()}}
-    names = ["truth"] + [f"{name} ({np.mean(tags == truth):.0%})" for name, tags in taggers.items()]
+    names = ["truth"] + [f"{name} ({metrics.accuracy_score(truth, tags):.0%})" for name, tags in taggers.items()]
     tags_axis.imshow(
         np.stack(list(rows.values())), aspect="auto", cmap=cmap, vmin=-0.5, vmax=len(class_names) - 0.5,
         extent=(*extent, len(rows) - 0.5, -0.5), interpolation="nearest",

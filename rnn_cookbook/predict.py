@@ -13,13 +13,14 @@ vocabularies adapted on raw text alike.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from rnn_cookbook.data.text import VOCABULARY_FILE, Vocabulary, check_texts, pad
 from rnn_cookbook.errors import RunFolderError
 from rnn_cookbook.runs import RunFolder
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def embedding_rows(model: Any) -> int | None:

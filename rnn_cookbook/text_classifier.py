@@ -26,19 +26,22 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import keras
 import numpy as np
-import tensorflow as tf
 
 from rnn_cookbook import baselines, plots, pretraining
 from rnn_cookbook.config import RecipeConfig, check_choice, check_fraction, check_positive
 from rnn_cookbook.data.pipeline import array_dataset
+from rnn_cookbook.data.splits import ArraySplits, stratified_holdout
 from rnn_cookbook.data.text import VOCABULARY_FILE, EncodedTexts, encode_texts, imdb_sequences, load_texts, pad, unlabeled_texts
 from rnn_cookbook.errors import ConfigError, DataError
 from rnn_cookbook.training import Evaluation, TrainResult, make_optimizer, print_notes, train_recipe
+
+if TYPE_CHECKING:
+    import tensorflow as tf
 
 
 @dataclasses.dataclass
@@ -88,13 +91,10 @@ class TextClassifierConfig(RecipeConfig):
 
 
 @dataclasses.dataclass(frozen=True)
-class TextClassificationData:
+class TextClassificationData(ArraySplits):
     """Padded word ids and labels for each split, and where they came from."""
 
     encoded: EncodedTexts
-    train: tuple[np.ndarray, np.ndarray]
-    validation: tuple[np.ndarray, np.ndarray]
-    test: tuple[np.ndarray, np.ndarray]
     padding: str
     maxlen: int
     train_ids: list[list[int]]  # whole texts as ids, not cut to maxlen: what a language model reads
@@ -218,6 +218,7 @@ def train(
             data.dataset("validation", cfg.batch_size),
         ),
         evaluate=lambda model: evaluate(model, data, cfg),
+        examples_per_epoch=len(data.train[1]),
         before_fit=before_fit,
         json_files={VOCABULARY_FILE: data.settings()},
         notes=data.encoded.notes,
@@ -287,8 +288,7 @@ def search_data(
     if cfg.pretrain != "none":
         raise ConfigError("a search fits the recipe's model from scratch: leave pretrain at none (pretrain=lm runs in `run`)")
     return {
-        "x": np.concatenate([data.train[0], data.validation[0]]),
-        "y": np.concatenate([data.train[1], data.validation[1]]),
+        "splits": [data.train, data.validation],
         "task": "classification",
         "label": data.encoded.name,
         "model_kwargs": {"vocabulary_size": data.vocabulary_size},
@@ -331,13 +331,10 @@ def compile_binary(model: keras.Model, cfg: TextClassifierConfig) -> keras.Model
 
 def _validation_rows(labels: np.ndarray, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Stratified random rows for validation; tiny sets (a class under 2 examples) validate on train."""
-    from sklearn.model_selection import train_test_split
-
     rows = np.arange(len(labels))
     if np.bincount(labels).min() < 2 or round(len(labels) * fraction) < 2:
         return rows, rows
-    train_rows, validation_rows = train_test_split(rows, test_size=fraction, random_state=seed, stratify=labels)
-    return np.sort(train_rows), np.sort(validation_rows)
+    return stratified_holdout(labels, fraction, seed)
 
 
 def input_layer(cfg: TextClassifierConfig) -> keras.KerasTensor:

@@ -30,7 +30,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+from rnn_cookbook.quiet import import_tensorflow_quietly  # before Keras: hides TensorFlow's start-up log lines
 import keras
 
 from rnn_cookbook import callbacks as presets
@@ -68,7 +68,12 @@ class TrainResult:
 
 
 def set_seed(seed: int) -> None:
-    """Seed Python's `random`, NumPy and the backend in one call."""
+    """Seed Python's `random`, NumPy and the backend in one call.
+
+    Keras seeds TensorFlow too on every backend (the `tf.data` shuffles depend on it), which imports
+    TensorFlow: done quietly here, since `rnn_cookbook.quiet` imports it only for its own backend.
+    """
+    import_tensorflow_quietly()
     keras.utils.set_random_seed(seed)
 
 
@@ -81,13 +86,18 @@ def make_optimizer(config: Any) -> keras.optimizers.Optimizer:
     return keras.optimizers.get({"class_name": config.optimizer, "config": {"learning_rate": config.learning_rate}})
 
 
-def count_examples(dataset: Any) -> int:
-    """Examples in one pass of a batched `tf.data` pipeline (the first input's leading dimension); 0 if endless."""
-    import tensorflow as tf
+def compile_for_classes(model: keras.Model, config: Any) -> keras.Model:
+    """Compile a softmax model for integer class labels: sparse categorical cross-entropy and accuracy.
 
-    if int(dataset.cardinality()) == int(tf.data.INFINITE_CARDINALITY):
-        return 0
-    return int(sum(int(tf.shape(tf.nest.flatten(batch)[0])[0]) for batch in dataset))
+    Integer labels, not one-hot: the seeds one-hot encoded theirs, which costs memory and changes no
+    gradient. The optimizer is the Config's (`make_optimizer`). Returns `model`.
+    """
+    model.compile(
+        optimizer=make_optimizer(config),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model
 
 
 def check_same_config(run: RunFolder, config: Any) -> None:
@@ -131,6 +141,7 @@ def train_recipe(
     build_model: Callable[[], keras.Model],
     datasets: Callable[[], tuple[Any, Any]],
     evaluate: Callable[[keras.Model], Evaluation],
+    examples_per_epoch: int,
     extra_callbacks: Sequence[keras.callbacks.Callback] = (),
     before_fit: Callable[..., Mapping[str, Any]] | None = None,
     json_files: Mapping[str, Any] | None = None,
@@ -154,6 +165,10 @@ def train_recipe(
     `before_fit(model, run=, train_data=, validation_data=, verbose=)` prepares the built model
     before the main fit (a text classifier's language-model pretraining) and returns what it
     measured, which joins `metrics.json`.
+
+    `examples_per_epoch` is how many training examples (windows, texts, sequences) one epoch of
+    the training dataset holds, as the recipe's arrays know it: `metrics.json` records the training
+    speed (`samples_per_s`) from it, without another pass over the data to count them.
 
     When the epoch budget ends the fit while the validation loss is still falling (its best epoch
     is the last), the run says so in a note and in `metrics.json` (`notes`): more epochs would
@@ -200,7 +215,6 @@ def train_recipe(
     if resume:
         history = run.load_epoch_log() or history  # the epochs before the crash, then these
 
-    examples_per_epoch = count_examples(train_data)  # after fit: an extra pass before it would shift the shuffle
     run_notes = budget_notes(history, config.epochs)
     print_notes(run_notes, verbose)
     evaluation = evaluate(model)
@@ -213,7 +227,7 @@ def train_recipe(
         epochs_run=len(history.get("loss", [])),
         wall_time_s=wall_time,
         seed=config.seed,
-        samples_per_s=examples_per_epoch * len(fit.history.get("loss", [])) / wall_time if examples_per_epoch else None,
+        samples_per_s=examples_per_epoch * len(fit.history.get("loss", [])) / wall_time,
         details={**prepared, **evaluation.details, **({"notes": run_notes} if run_notes else {})},
     )
     run.save_model(model)

@@ -1,5 +1,6 @@
 """Other Keras backends: the forecaster and the row LSTM train in quick mode under KERAS_BACKEND=jax,
-and the seq2seq model computes the same predictions and the same training steps on JAX as on TensorFlow.
+the seq2seq model computes the same predictions and the same training steps on JAX as on TensorFlow,
+and `rnn_cookbook.quiet` loads TensorFlow only when Keras runs on it.
 
 Each run is a fresh process (Keras picks its backend once, at import). Skipped when JAX is not
 installed (`pip install "rnn-cookbook[jax]"`; the `dev` extra includes it, so CI runs these).
@@ -44,6 +45,33 @@ def test_generation_says_it_needs_tensorflow(tmp_path):
     assert on_jax.returncode == 2 and "runs on the TensorFlow backend, not 'jax'" in on_jax.stderr
     on_tensorflow = cli("generate", str(tmp_path / "run"), "--prompt", "The", "--length", "20")
     assert on_tensorflow.returncode == 0 and on_tensorflow.stdout.startswith("The")  # the .keras file travels
+
+
+# What `rnn_cookbook.quiet` decides before Keras is imported, then what Keras itself picks.
+QUIET_IMPORT_SCRIPT = """
+import sys
+import rnn_cookbook.quiet as quiet
+chosen, tensorflow_loaded = quiet.keras_backend(), "tensorflow" in sys.modules
+import keras
+print(chosen, tensorflow_loaded, keras.backend.backend())
+"""
+
+
+@pytest.mark.parametrize(
+    ("variable", "keras_json", "backend"),
+    [
+        ("jax", None, "jax"),
+        ("", '{"backend": "jax"}', "jax"),  # an empty KERAS_BACKEND counts as unset: the file decides
+        ("tensorflow", '{"backend": "jax"}', "tensorflow"),  # the variable wins over the file
+    ],
+)
+def test_quiet_imports_tensorflow_only_for_the_backend_keras_picks(variable, keras_json, backend, tmp_path):
+    if keras_json is not None:
+        (tmp_path / "keras.json").write_text(keras_json)
+    done = run_command(sys.executable, "-c", QUIET_IMPORT_SCRIPT,
+                       env={"KERAS_BACKEND": variable, "KERAS_HOME": str(tmp_path)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == [backend, str(backend == "tensorflow"), backend]
 
 
 # Loads one saved seq2seq model, predicts on the validation questions (a fifth of them padded, so

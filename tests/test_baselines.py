@@ -1,4 +1,4 @@
-"""Forecasting baselines on series where the right answer is known."""
+"""Baselines, their scores and the confusion matrix, on data where the right answer is known."""
 
 from __future__ import annotations
 
@@ -76,3 +76,52 @@ def test_regression_errors():
     assert errors == {"mae": pytest.approx(1.5), "rmse": pytest.approx(np.sqrt(2.5)), "mse": pytest.approx(2.5)}
     with pytest.raises(ValueError, match="shapes differ"):
         baselines.regression_errors(np.zeros((2, 1)), np.zeros((2, 2)))
+
+
+def test_error_by_lead_time_keeps_each_step_ahead_apart():
+    actual = np.zeros((3, 4, 2))
+    predicted = np.zeros((3, 4, 2))
+    predicted[:, :, 0] = np.arange(1.0, 5.0)  # column a: off by 1, 2, 3, 4 at leads 1..4
+    predicted[:, 1, 1] = -6.0  # column b: off by 6 at lead 2 only
+    by_lead = baselines.error_by_lead_time(actual, predicted, np.array([1.0, 2.0]))
+    np.testing.assert_allclose(by_lead, [(1 + 0) / 2, (2 + 3) / 2, (3 + 0) / 2, (4 + 0) / 2])
+
+
+def test_classification_scores_threshold_at_one_half_and_floor_certain_mistakes():
+    scores = baselines.classification_scores(np.array([1, 0, 1, 0]), np.array([0.5, 0.49, 0.0, 0.2]))
+    assert scores["accuracy"] == 0.75  # 0.5 counts as class 1; the confident 0.0 is the one mistake
+    # A certain mistake costs -log(1e-7), as in Keras, not infinity.
+    expected = -np.mean(np.log([0.5, 0.51, 1e-7, 0.8]))
+    assert scores["loss"] == pytest.approx(expected, rel=1e-6)
+
+
+def test_multiclass_scores_take_a_float32_softmax_without_complaint():
+    """A float32 softmax sums to 1 only to ~1e-7; the scores must neither warn nor move for it."""
+    import warnings
+
+    logits = np.random.default_rng(0).normal(size=(50, 7)).astype("float32")
+    probabilities = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    labels = np.arange(50) % 7
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scores = baselines.multiclass_scores(labels, probabilities)
+    exact = probabilities.astype(float)[np.arange(50), labels]
+    assert scores["loss"] == pytest.approx(-np.mean(np.log(exact)), rel=1e-6)
+    assert scores["accuracy"] == np.mean(probabilities.argmax(axis=1) == labels)
+
+
+def test_majority_class_gives_every_item_the_training_frequencies():
+    shares = baselines.class_frequencies(np.array([[1, 1], [2, 1]]), (2, 3), 4)
+    assert shares.shape == (2, 3, 4)
+    np.testing.assert_allclose(shares, np.broadcast_to([0.0, 0.75, 0.25, 0.0], (2, 3, 4)))  # 0 and 3 never seen
+
+
+def test_confusion_matrix_counts_every_class_and_titles_the_accuracy():
+    from rnn_cookbook import plots
+
+    labels, predicted = [0, 0, 1, 1, 1], [0, 1, 1, 1, 0]
+    figure = plots.confusion_matrix(labels, predicted, ["a", "b", "c"], title="t")
+    axis = figure.axes[0]
+    cells = [text.get_text() for text in axis.texts]
+    assert cells == ["1\n50%", "1\n50%", "0\n0%", "1\n33%", "2\n67%", "0\n0%", "0\n0%", "0\n0%", "0\n0%"]
+    assert axis.get_title() == "t\naccuracy 0.600"

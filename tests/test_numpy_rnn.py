@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 import keras
@@ -21,6 +22,7 @@ from rnn_cookbook.numpy_rnn import (
     evaluate_loss,
     numerical_gradients,
     train_epoch,
+    updates_per_epoch,
 )
 from rnn_cookbook.runs import METRICS_KEYS
 
@@ -114,6 +116,15 @@ def test_training_lowers_the_loss_on_the_sentence(optimizer, ratio):
     assert evaluate_loss(model, FOX_IDS) < ratio * np.log(len(VOCABULARY))
 
 
+@pytest.mark.parametrize("length", [2, 26, 27, 44, 51])
+def test_updates_per_epoch_counts_the_updates_an_epoch_makes(length):
+    """The recipe's progress bar is sized by it: one update per chunk, the last one maybe short."""
+    steps: list[float] = []
+    train_epoch(NumpyRNN(len(VOCABULARY), 4, seed=0), np.resize(FOX_IDS, length), SGD(0.1), seq_length=25,
+                on_step=steps.append)
+    assert len(steps) == updates_per_epoch(length, 25)
+
+
 def test_a_trained_model_recites_its_sentence_and_sampling_is_seeded():
     model = NumpyRNN(len(VOCABULARY), 64, seed=0)
     optimizer = Adagrad(0.1)
@@ -203,9 +214,14 @@ def test_importing_the_module_does_not_import_tensorflow():
 
 
 # --- the recipe ----------------------------------------------------------------------------
-def test_recipe_config_checks(recipe):
+def test_seed_000_sentence_and_min_char_rnn_settings_are_the_defaults(recipe):
+    """The recipe's docstring: seed 000's sentence, and min-char-rnn's model and optimiser."""
     cfg = recipe.Config()
     assert (cfg.hidden_size, cfg.seq_length, cfg.learning_rate, cfg.optimizer, cfg.data) == (100, 25, 0.1, "adagrad", "fox")
+
+
+def test_recipe_config_checks(recipe):
+    cfg = recipe.Config()
     with pytest.raises(ConfigError, match="batch_size must be 1"):
         cfg.replace(batch_size=32)
     with pytest.raises(ConfigError, match="optimizer"):
@@ -241,5 +257,8 @@ def test_recipe_runs_as_a_module_from_the_command_line(tmp_path):
     result = run_command(sys.executable, "-m", "rnn_cookbook.recipes.numpy_rnn_scratch", "--quick", "--output", str(output))
     assert result.returncode == 0, result.stderr[-2000:]
     assert "bits_per_char" in result.stdout and f"run folder: {output}" in result.stdout
-    assert "update 20: loss" in result.stdout  # progress with a sample
+    assert "update 20: loss" in result.stdout  # the recent loss with a sample
+    # Not a terminal: Keras' Progbar prints one line per epoch, as `fit(verbose=2)` does.
+    assert re.findall(r"^Epoch (\d+)/30$", result.stdout, re.M) == [str(epoch) for epoch in range(1, 31)]
+    assert len(re.findall(r"^2/2 - .* - loss: \d\.\d{4} - val_loss: \d\.\d{4}$", result.stdout, re.M)) == 30
     assert (output / "model.npz").is_file()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -114,6 +116,19 @@ def test_calendar_cycles_follow_the_sampling_step():
         SeriesEncoder.fit(from_frame(pd.DataFrame({"y": np.arange(20.0)}), name="u", column="y"), 10, calendar=True)
 
 
+def test_target_scaler_puts_forecasts_of_any_rank_back_in_units():
+    frame = pd.DataFrame({"y": np.linspace(10, 20, 50), "x": np.linspace(-1, 1, 50) ** 2})
+    encoder = SeriesEncoder.fit(from_frame(frame, name="t", column="y", features="x"), 40)
+    targets = encoder.target_scaler
+    assert targets == Scaler(encoder.scaler.mean[:1], encoder.scaler.std[:1])  # the target column alone
+    forecasts = np.array([[[0.0], [1.0], [-2.0]]])  # (n, horizon, targets), in standard deviations
+    expected = frame["y"][:40].mean() + forecasts * frame["y"][:40].std(ddof=0)
+    np.testing.assert_allclose(targets.inverse(forecasts), expected)
+    np.testing.assert_allclose(encoder.inverse_targets(forecasts), expected)
+    reloaded = SeriesEncoder.from_dict(json.loads(json.dumps(encoder.to_dict())))  # as series.json holds it
+    assert reloaded.target_scaler == targets
+
+
 def test_scaler_round_trip_and_constant_target_refused():
     scaler = Scaler.fit(np.array([1.0, 2.0, 3.0]))
     np.testing.assert_allclose(scaler.inverse(scaler.transform([[4.0], [5.0]])), [[4.0], [5.0]])
@@ -148,3 +163,17 @@ def test_dataset_is_batched_and_its_shuffle_is_seeded():
 
     assert np.array_equal(order(1), order(1))
     assert not np.array_equal(order(1), split.train.targets.ravel())
+
+
+@pytest.mark.parametrize("length", [40, 41, 44, 45, 47])
+def test_next_token_sequences_counts_what_an_epoch_reads(length):
+    """The count a recipe reports as examples per epoch is the number of sequences the pipeline yields."""
+    from rnn_cookbook.data.pipeline import next_token_chunks, next_token_dataset, next_token_sequences
+
+    ids = np.arange(length)
+    inputs, _ = next_token_chunks(ids, 4)
+    assert len(inputs) == next_token_sequences(length, 4)
+    for shuffle in (False, True):
+        dataset = next_token_dataset(ids, 4, batch_size=3, shuffle=shuffle, seed=0)
+        for _ in range(2):  # a shuffled epoch starts at a new offset each time
+            assert sum(len(x) for x, _ in dataset) == next_token_sequences(length, 4, shuffle=shuffle)

@@ -19,13 +19,15 @@ forecast` turns new rows into exactly the channels the model was trained on.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from rnn_cookbook.data.series import Series
 from rnn_cookbook.errors import DataError
+
+if TYPE_CHECKING:
+    from rnn_cookbook.data.series import Series
 
 #: Calendar cycles: name, length in seconds, and how to read the position in the cycle off a date.
 CYCLES = {
@@ -38,7 +40,11 @@ CYCLE_STEPS = {"hour_of_day": 24, "day_of_week": 7, "day_of_year": 365.2425}
 
 @dataclasses.dataclass(frozen=True)
 class Scaler:
-    """Standardisation per column, fitted on training values: `(x - mean) / std` (broadcast on the last axis)."""
+    """Standardisation per column, fitted on training values: `(x - mean) / std` (broadcast on the last axis).
+
+    Fitted by scikit-learn's `StandardScaler` but kept as its `mean_` and `scale_` only, because it is saved
+    as JSON in `series.json`, cut to the target columns (`target_scaler`) and applied to 3-D forecasts.
+    """
 
     mean: np.ndarray
     std: np.ndarray
@@ -134,11 +140,11 @@ class SeriesEncoder:
 
     def inverse_targets(self, values: np.ndarray) -> np.ndarray:
         """Scaled target values (..., targets) back in the series' own units."""
-        count = len(self.targets)
-        return np.asarray(values, dtype=float) * self.scaler.std[:count] + self.scaler.mean[:count]
+        return self.target_scaler.inverse(values)
 
     @property
     def target_scaler(self) -> Scaler:
+        """The scaler of the target columns alone (they come first)."""
         count = len(self.targets)
         return Scaler(self.scaler.mean[:count], self.scaler.std[:count])
 

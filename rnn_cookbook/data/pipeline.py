@@ -1,13 +1,19 @@
 """The ways arrays become a training pipeline: `tf.data`, shuffled with a seed, batched, prefetched.
 
 `array_dataset` pairs given inputs and targets; `next_token_dataset` cuts one token stream into
-sequences whose targets are the same tokens shifted by one (language models)."""
+sequences whose targets are the same tokens shifted by one (language models).
+
+`tf.data` feeds Keras on every backend, so this module needs TensorFlow whatever the backend is,
+and imports it quietly itself (`rnn_cookbook.quiet` imports it only for the TensorFlow backend)."""
 
 from __future__ import annotations
 
 import numpy as np
-import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
-import tensorflow as tf
+
+from rnn_cookbook.quiet import import_tensorflow_quietly
+
+import_tensorflow_quietly()
+import tensorflow as tf  # noqa: E402  (after the quiet import above, which hides TensorFlow's start-up lines)
 
 
 def array_dataset(
@@ -20,12 +26,29 @@ def array_dataset(
     return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
+def next_token_sequences(length: int, sequence_length: int, *, shuffle: bool = False) -> int:
+    """How many sequences one epoch of `next_token_dataset` over `length` tokens holds.
+
+    With `shuffle` the cut starts at an offset in [0, sequence_length], so an epoch holds only the
+    chunks that fit whatever the offset: one fewer than the unshuffled cut, unless exactly
+    `sequence_length` tokens are left over.
+    """
+    if shuffle:
+        return (length - sequence_length) // (sequence_length + 1)
+    return length // (sequence_length + 1)
+
+
 def next_token_chunks(ids: np.ndarray, sequence_length: int) -> tuple[np.ndarray, np.ndarray]:
     """The unshuffled `next_token_dataset` as two arrays (n, sequence_length): inputs and targets.
 
     For code that wants rows rather than a pipeline, such as a scikit-learn search's folds.
+    Unlike the other windowing helpers, the chunks do not overlap and every position is a target, so
+    each token is read once, by a model that predicts at every step from an empty state:
+    `windows.make_windows` slides one step at a time with targets only after each window, a word
+    model's prefix windows have one target each, and the char model's streamed loss reads the text
+    as a few long runs, for evaluation only.
     """
-    count = len(ids) // (sequence_length + 1)
+    count = next_token_sequences(len(ids), sequence_length)
     chunks = np.asarray(ids[: count * (sequence_length + 1)], dtype="int32").reshape(count, sequence_length + 1)
     return chunks[:, :-1], chunks[:, 1:]
 
@@ -44,13 +67,12 @@ def next_token_dataset(
     def chunks(offset: tf.Tensor) -> tf.data.Dataset:
         return tf.data.Dataset.from_tensor_slices(stream[offset:]).batch(sequence_length + 1, drop_remainder=True)
 
+    count = next_token_sequences(len(ids), sequence_length, shuffle=shuffle)
     if shuffle:
-        count = (len(ids) - sequence_length) // (sequence_length + 1)  # whole chunks whatever the offset
         offsets = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).take(1)
         dataset = offsets.flat_map(lambda r: chunks(tf.cast(r % (sequence_length + 1), tf.int32)).take(count))
         dataset = dataset.shuffle(count + 1, seed=seed, reshuffle_each_iteration=True)
     else:
-        count = len(ids) // (sequence_length + 1)
         dataset = chunks(tf.constant(0))
     dataset = dataset.map(lambda chunk: (chunk[:-1], chunk[1:]), num_parallel_calls=tf.data.AUTOTUNE).batch(batch_size)
     # Every epoch has the same number of batches; saying so lets Keras show progress and not warn.

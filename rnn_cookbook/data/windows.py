@@ -110,7 +110,10 @@ def make_windows(
 ) -> WindowSet:
     """All windows of `values` (steps, or steps x channels) whose `horizon` targets lie in [start, stop).
 
-    The targets are the first `targets` channels (default: every channel).
+    The targets are the first `targets` channels (default: every channel). Unlike the token helpers
+    (a word model's prefix windows, `pipeline.next_token_chunks`), these windows hold real-valued rows
+    of many channels, overlap one step apart, are followed by `horizon` steps of target columns, and
+    stay within one chronological split, each window's position kept in `target_start`.
     """
     _check_sizes(window, horizon)
     values = np.asarray(values, dtype="float32")
