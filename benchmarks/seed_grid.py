@@ -43,7 +43,7 @@ def main() -> None:
             "grid": grid,
             "cv": args.cv,
             "n_jobs": args.n_jobs,
-            "folds": type(result.search.cv).__name__,
+            "folds": type(result.folds).__name__,
             "data": result.data.label,
             "wall_time_s": round(result.wall_time_s, 1),
             "table": table.to_dict(orient="records"),

@@ -100,7 +100,7 @@ figure
 # learning-rate cuts). The `progress` callback is called once per candidate when its folds are done,
 # with (k, n, parameters, mean score, seconds); `search.progress_line` formats it as the command
 # line prints it. The score is scikit-learn's `neg_mean_absolute_error` in the scaled units the model
-# trains on: higher is better. `refit=False` skips scikit-learn's final fit of the best candidate on
+# trains on: higher is better. `refit=False` skips the search's final fit of the best candidate on
 # all the windows: the winner is trained below by the recipe's own `train`.
 
 # %%

@@ -316,7 +316,7 @@ def search_command(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130
-    folds = type(result.search.cv).__name__
+    folds = type(result.folds).__name__
     print()
     print(f"{args.recipe} on {result.data.label}: {len(result.table)} candidates x {args.cv} {folds} folds, "
           f"scoring {result.scoring}, {result.wall_time_s:.0f} s")
