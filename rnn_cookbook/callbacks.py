@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
@@ -59,14 +61,49 @@ def checkpoint(path: str | Path, monitor: str = "val_loss") -> keras.callbacks.M
     return keras.callbacks.ModelCheckpoint(str(path), monitor=monitor, save_best_only=True, verbose=0)
 
 
-def backup_and_restore(backup_dir: str | Path) -> keras.callbacks.BackupAndRestore:
+class BackupAndRestore(keras.callbacks.BackupAndRestore):
+    """Keras' `BackupAndRestore`, which also resumes when a kill cut its epoch record short.
+
+    After each epoch Keras writes the weights, then a small `training_metadata.json` with the epoch.
+    A kill between the two leaves new weights beside an empty or half-written record, which Keras
+    cannot read (it falls back to the previous backup only when the weights are unreadable). With
+    `double_checkpoint` the previous epoch's pair is still there as `.bkp` files: this resumes from
+    that pair, the last one known whole, or starts afresh if there is none yet.
+    """
+
+    RECORD = "training_metadata.json"  # Keras' names for its backup files
+    WEIGHTS = "latest.weights.h5"
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        folder = Path(self.backup_dir)
+        record, weights = folder / self.RECORD, folder / self.WEIGHTS
+        if record.exists() and not _holds_an_epoch(record):
+            previous_record, previous_weights = (path.with_name(path.name + ".bkp") for path in (record, weights))
+            if _holds_an_epoch(previous_record) and previous_weights.exists():
+                shutil.copyfile(previous_weights, weights)
+                shutil.copyfile(previous_record, record)
+            else:  # the first epoch's backup was cut short: nothing whole to resume from
+                record.unlink()
+                weights.unlink(missing_ok=True)
+        super().on_train_begin(logs)
+
+
+def _holds_an_epoch(path: Path) -> bool:
+    """Whether `path` is a whole epoch record (`{"epoch": n, ...}`)."""
+    try:
+        return isinstance(json.loads(path.read_text(encoding="utf-8")).get("epoch"), int)
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def backup_and_restore(backup_dir: str | Path) -> BackupAndRestore:
     """Back up the weights, the optimizer state and the epoch after each epoch, so a killed run resumes.
 
     `double_checkpoint` keeps the previous backup until the new one is written: a kill during the
-    write falls back to the epoch before rather than to a half-written file. Keras deletes the
-    backup when `fit` finishes normally.
+    write falls back to the epoch before rather than to a half-written file (see `BackupAndRestore`).
+    Keras deletes the backup when `fit` finishes normally.
     """
-    return keras.callbacks.BackupAndRestore(str(backup_dir), double_checkpoint=True)
+    return BackupAndRestore(str(backup_dir), double_checkpoint=True)
 
 
 def csv_logger(path: str | Path) -> keras.callbacks.CSVLogger:

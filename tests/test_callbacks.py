@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import keras
 import numpy as np
 import pytest
@@ -56,3 +58,48 @@ def test_standard_composes_presets_inside_the_run_folder(tmp_path):
 def test_standard_refuses_a_schedule_early_stopping_would_cut_off(tmp_path):
     with pytest.raises(ConfigError, match="must be below the early-stopping patience"):
         callbacks.standard(tmp_path, learning_rate=1e-3, patience=3, reduce_lr_patience=5)
+
+
+class _StopAfter(keras.callbacks.Callback):
+    """Interrupt `fit` at the start of epoch `epoch`, as a kill would, leaving the backup behind."""
+
+    def __init__(self, epoch):
+        super().__init__()
+        self.epoch = epoch
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == self.epoch:
+            raise KeyboardInterrupt
+
+
+def _small_model():
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    return model
+
+
+@pytest.mark.parametrize(
+    ("record_text", "resumes_at"), [("", 2), ('{"epoch": 3, "ba', 2), ('{"epoch": 3, "batch": 0}', 3)]
+)
+def test_backup_resumes_from_the_last_whole_epoch_record(tmp_path, record_text, resumes_at):
+    """A kill between the weights and the epoch record: resume from the previous, whole backup pair."""
+    x, y = np.ones((8, 2), "float32"), np.ones((8, 1), "float32")
+    backup = tmp_path / "backup"
+    with pytest.raises(KeyboardInterrupt):
+        _small_model().fit(x, y, epochs=10, verbose=0, callbacks=[callbacks.backup_and_restore(backup), _StopAfter(3)])
+    assert json.loads((backup / "training_metadata.json.bkp").read_text())["epoch"] == 2  # the pair before
+    (backup / "training_metadata.json").write_text(record_text)  # what a kill mid-write leaves
+    history = _small_model().fit(x, y, epochs=5, verbose=0, callbacks=[callbacks.backup_and_restore(backup)])
+    assert history.epoch == list(range(resumes_at, 5))
+
+
+def test_backup_cut_short_in_its_first_epoch_starts_afresh(tmp_path):
+    x, y = np.ones((8, 2), "float32"), np.ones((8, 1), "float32")
+    backup = tmp_path / "backup"
+    with pytest.raises(KeyboardInterrupt):
+        _small_model().fit(x, y, epochs=10, verbose=0, callbacks=[callbacks.backup_and_restore(backup), _StopAfter(1)])
+    assert not (backup / "training_metadata.json.bkp").exists()  # one backup so far: nothing to fall back to
+    (backup / "training_metadata.json").write_text("")
+    history = _small_model().fit(x, y, epochs=3, verbose=0, callbacks=[callbacks.backup_and_restore(backup)])
+    assert history.epoch == [0, 1, 2]
