@@ -61,7 +61,7 @@ def labelled_examples(name: str) -> tuple[list[str], list[str], list[int]]:
     """Texts, labels and the fold of each example (10 folds)."""
     from sklearn.model_selection import StratifiedKFold
 
-    from rnn_cookbook.data.text import class_folders, from_class_files, pang_lee_fold
+    from rnn_cookbook.data.text.labelled import class_folders, from_class_files, pang_lee_fold
 
     folder = SETS[name][1]
     if name == "reviews":

@@ -51,7 +51,7 @@ import numpy as np
 from rnn_cookbook import baselines, script
 from rnn_cookbook.config import RecipeConfig, check_fraction, check_positive
 from rnn_cookbook.data.pipeline import next_token_chunks, next_token_dataset, next_token_sequences
-from rnn_cookbook.data.text import CharText, load_char_text
+from rnn_cookbook.data.text.corpora import CharText, load_char_text
 from rnn_cookbook.generation import train_generator
 from rnn_cookbook.training import Evaluation, TrainResult, compile_for_classes
 
@@ -95,7 +95,7 @@ class Config(RecipeConfig):
 
 
 def load_data(cfg: Config) -> CharText:
-    """The corpus as character ids, split by position (see `rnn_cookbook.data.text.load_char_text`)."""
+    """The corpus as character ids, split by position (see `rnn_cookbook.data.text.corpora.load_char_text`)."""
     return load_char_text(cfg.data, validation_fraction=cfg.validation_fraction, min_length=cfg.sequence_length + 1)
 
 

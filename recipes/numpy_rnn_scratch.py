@@ -41,7 +41,8 @@ import numpy as np
 
 from rnn_cookbook import baselines, plots, script
 from rnn_cookbook.config import RecipeConfig, check_choice, check_fraction, check_positive
-from rnn_cookbook.data.text import VOCABULARY_FILE, CharText, load_char_text
+from rnn_cookbook.data.text.corpora import CharText, load_char_text
+from rnn_cookbook.data.text.vocabulary import VOCABULARY_FILE
 from rnn_cookbook.errors import ConfigError, DataError
 from rnn_cookbook.numpy_rnn import Adagrad, NumpyRNN, evaluate_loss, make_optimizer, train_epoch, updates_per_epoch
 from rnn_cookbook.runs import RunFolder, metrics_record
@@ -114,7 +115,7 @@ class Config(RecipeConfig):
 
 
 def load_data(cfg: Config) -> CharText:
-    """The corpus as character ids, split by position (see `rnn_cookbook.data.text.load_char_text`)."""
+    """The corpus as character ids, split by position (see `rnn_cookbook.data.text.corpora.load_char_text`)."""
     return load_char_text(cfg.data, validation_fraction=cfg.validation_fraction)
 
 

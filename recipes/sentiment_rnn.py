@@ -47,13 +47,14 @@ import keras
 
 from rnn_cookbook import pretraining, script, text_classifier
 from rnn_cookbook.config import check_choice, check_positive
-from rnn_cookbook.layers import MaskedMaxPooling
+from rnn_cookbook.layers import pool_over_time
 from rnn_cookbook.text_classifier import TextClassificationData, TextClassifierConfig
 
 if TYPE_CHECKING:
     from rnn_cookbook.training import TrainResult
 
 CELLS = ("simple_rnn", "lstm", "gru", "bilstm")
+POOLINGS = ("last", "max", "mean", "concat")
 
 
 @dataclasses.dataclass
@@ -64,12 +65,12 @@ class Config(TextClassifierConfig):
 
     cell: str = "simple_rnn"  # simple_rnn (seed 003) | lstm | gru | bilstm
     rnn_units: int = 32  # seed 003
-    pooling: str = "last"  # last: the final state (seed 003) | max: each state feature's largest value over the text
+    pooling: str = "last"  # last: the final state (seed 003) | max | mean: of each state feature over the text | concat: all three (ULMFiT)
 
     def validate(self) -> None:
         super().validate()
         check_choice("cell", self.cell, CELLS)
-        check_choice("pooling", self.pooling, ("last", "max"))
+        check_choice("pooling", self.pooling, POOLINGS)
         check_positive("rnn_units", self.rnn_units)
 
     @classmethod
@@ -94,13 +95,13 @@ def build_model(cfg: Config, vocabulary_size: int | None = None) -> keras.Model:
     """Embedding → recurrent layer → Dense(1, sigmoid), compiled as in seed 003."""
     inputs = text_classifier.input_layer(cfg)
     words = text_classifier.embedded_words(cfg, inputs, vocabulary_size or cfg.num_words, mask_zero=cfg.masked)
-    every_step = cfg.pooling == "max"
+    every_step = cfg.pooling != "last"
     if cfg.cell == "bilstm":
         features = keras.layers.Bidirectional(_recurrent(cfg, sequences=every_step), name="bilstm")(words)
     else:
         features = _recurrent(cfg, sequences=every_step)(words)
     if every_step:
-        features = MaskedMaxPooling(name="max_over_time")(features)
+        features = pool_over_time(features, cfg.pooling)
     outputs = text_classifier.positive_probability(cfg, features)
     return text_classifier.compile_binary(keras.Model(inputs, outputs, name=f"sentiment_{cfg.cell}"), cfg)
 

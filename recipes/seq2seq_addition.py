@@ -75,7 +75,7 @@ import numpy as np
 from rnn_cookbook import script
 from rnn_cookbook.config import RecipeConfig, check_positive
 from rnn_cookbook.data.pipeline import array_dataset
-from rnn_cookbook.data.text import VOCABULARY_FILE, CharVocabulary
+from rnn_cookbook.data.text.vocabulary import CharVocabulary, VOCABULARY_FILE
 from rnn_cookbook.errors import ConfigError, DataError, RunFolderError
 from rnn_cookbook.generation import EpochPrinter, PerModel, copy_weights, one_step_copy
 from rnn_cookbook.training import Evaluation, TrainResult, compile_for_classes, train_recipe

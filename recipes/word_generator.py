@@ -37,7 +37,8 @@ import numpy as np
 from rnn_cookbook import baselines, script
 from rnn_cookbook.config import RecipeConfig, check_fraction, check_positive
 from rnn_cookbook.data.pipeline import array_dataset
-from rnn_cookbook.data.text import Corpus, Vocabulary, load_corpus
+from rnn_cookbook.data.text.corpora import Corpus, load_corpus
+from rnn_cookbook.data.text.vocabulary import Vocabulary
 from rnn_cookbook.errors import ConfigError, DataError
 from rnn_cookbook.generation import train_generator
 from rnn_cookbook.training import Evaluation, TrainResult, compile_for_classes

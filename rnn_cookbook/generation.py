@@ -31,7 +31,7 @@ import keras
 import numpy as np
 
 from rnn_cookbook.config import check_positive
-from rnn_cookbook.data.text import VOCABULARY_FILE, CharVocabulary, Vocabulary, vocabulary_from_dict
+from rnn_cookbook.data.text.vocabulary import CharVocabulary, VOCABULARY_FILE, Vocabulary, vocabulary_from_dict
 from rnn_cookbook.errors import ConfigError, DataError, RunFolderError
 from rnn_cookbook.quiet import import_tensorflow_quietly
 from rnn_cookbook.runs import RunFolder

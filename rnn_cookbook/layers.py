@@ -134,3 +134,46 @@ class MaskedMaxPooling(keras.layers.Layer):
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         return (input_shape[0], input_shape[2])
+
+
+@keras.saving.register_keras_serializable(package="rnn_cookbook")
+class MaskedMeanPooling(MaskedMaxPooling):
+    """The mean of each feature over the time steps a mask keeps: (batch, steps, features) → (batch, features)."""
+
+    def call(self, inputs: Any, mask: Any = None) -> Any:
+        if mask is None:
+            return ops.mean(inputs, axis=1)
+        keep = ops.expand_dims(ops.cast(mask, inputs.dtype), -1)
+        return ops.sum(inputs * keep, axis=1) / ops.maximum(ops.sum(keep, axis=1), 1.0)
+
+
+@keras.saving.register_keras_serializable(package="rnn_cookbook")
+class MaskedLastStep(MaskedMaxPooling):
+    """Each text's last kept step: (batch, steps, features) → (batch, features), whichever side the padding is on."""
+
+    def call(self, inputs: Any, mask: Any = None) -> Any:
+        if mask is None:
+            return inputs[:, -1, :]
+        positions = ops.arange(ops.shape(inputs)[1], dtype="int32")
+        last = ops.max(ops.where(ops.cast(mask, "bool"), positions, 0), axis=1)  # a fully padded text: step 0
+        return ops.squeeze(ops.take_along_axis(inputs, ops.reshape(last, (-1, 1, 1)), axis=1), 1)
+
+
+def pool_over_time(states: keras.KerasTensor, pooling: str) -> keras.KerasTensor:
+    """A text's recurrent states (batch, steps, features) read as one vector, padding left out.
+
+    `max` and `mean` of each feature over the text, or `concat`: the last state, the max and the mean
+    side by side (ULMFiT's concat pooling), so the classifier sees the end of the text and all of it.
+    """
+    if pooling == "max":
+        return MaskedMaxPooling(name="max_over_time")(states)
+    if pooling == "mean":
+        return MaskedMeanPooling(name="mean_over_time")(states)
+    if pooling == "concat":
+        pooled = [
+            MaskedLastStep(name="last_step")(states),
+            MaskedMaxPooling(name="max_over_time")(states),
+            MaskedMeanPooling(name="mean_over_time")(states),
+        ]
+        return keras.layers.Concatenate(name="concat_pooling")(pooled)
+    raise ValueError(f"pooling must be max, mean or concat, got {pooling!r}")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rnn_cookbook.data.text import VOCABULARY_FILE, Vocabulary, check_texts, pad
+from rnn_cookbook.data.text.vocabulary import VOCABULARY_FILE, Vocabulary, check_texts, pad
 from rnn_cookbook.errors import RunFolderError
 from rnn_cookbook.runs import RunFolder
 

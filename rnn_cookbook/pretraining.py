@@ -89,10 +89,10 @@ def language_model_dataset(
     )
 
 
-def sequence_length_for(*streams: np.ndarray) -> int:
-    """`SEQUENCE_LENGTH`, or less for texts too short to give two sequences (a toy set)."""
+def sequence_length_for(*streams: np.ndarray, longest: int = SEQUENCE_LENGTH) -> int:
+    """`longest`, or less for texts too short to give two sequences (a toy set)."""
     shortest = min(len(s) for s in streams)
-    length = min(SEQUENCE_LENGTH, shortest // 2 - 1)
+    length = min(longest, shortest // 2 - 1)
     if length < 2:
         raise DataError(
             f"the language model needs at least 6 words of training and of validation text, got {shortest}; "
@@ -112,21 +112,66 @@ def sequence_input(name: str = "word_ids") -> keras.KerasTensor:
     return keras.Input(shape=(None,), dtype="int32", name=name)
 
 
+def text_chunks_dataset(
+    id_lists: Sequence[Sequence[int]], lm_words: int, sequence_length: int, *, shuffle: bool = False, seed: int = 0
+) -> tf.data.Dataset:
+    """Next-word batches that start where each text starts, as a classifier reads it (`lm_reads=texts`).
+
+    Each text is cut from its first word into chunks of `sequence_length + 1`; its last chunk is
+    padded with 0 at the back, and a padded target weighs 0 in the loss. No chunk crosses from one
+    text into the next, so the model learns from an empty state at every text's start.
+    """
+    from rnn_cookbook.data.pipeline import array_dataset
+
+    rows = []
+    for ids in id_lists:
+        ids = list(ids)
+        for start in range(0, max(len(ids) - 1, 0), sequence_length):
+            chunk = ids[start : start + sequence_length + 1]
+            rows.append(chunk + [0] * (sequence_length + 1 - len(chunk)))
+    chunks = np.asarray(rows, dtype="int32").reshape(-1, sequence_length + 1)
+    inputs, targets = chunks[:, :-1], chunks[:, 1:]
+    weights = (targets > 0).astype("float32")
+    dataset = array_dataset(inputs, np.minimum(targets, lm_words), BATCH_SIZE, shuffle=shuffle, seed=seed)
+    weight_data = array_dataset(weights, weights, BATCH_SIZE, shuffle=shuffle, seed=seed)
+    return keras_triples(dataset, weight_data)
+
+
+def keras_triples(dataset: tf.data.Dataset, weights: tf.data.Dataset) -> tf.data.Dataset:
+    """(inputs, targets) batches zipped with per-step weights into Keras' (x, y, sample_weight)."""
+    import tensorflow as tf
+
+    return tf.data.Dataset.zip((dataset, weights)).map(lambda xy, w: (xy[0], xy[1], w[0]))
+
+
 def train_language_model(
     model: keras.Model,
-    train_stream: np.ndarray,
-    validation_stream: np.ndarray,
+    train_ids: Sequence[Sequence[int]],
+    validation_ids: Sequence[Sequence[int]],
     *,
     lm_words: int,
     epochs: int,
     seed: int,
     verbose: int,
+    sequence_length: int = SEQUENCE_LENGTH,
+    reads: str = "stream",
 ) -> dict[str, Any]:
-    """Fit `model` on next words with early stopping; its validation perplexity and cost."""
+    """Fit `model` on next words with early stopping; its validation perplexity and cost.
+
+    `reads="stream"` puts the texts end to end and cuts the stream into `sequence_length` chunks;
+    `reads="texts"` starts every chunk at a text's start (`text_chunks_dataset`).
+    """
     bidirectional = len(model.inputs) == 2
-    length = sequence_length_for(train_stream, validation_stream)
-    train_data = language_model_dataset(train_stream, lm_words, length, bidirectional=bidirectional, shuffle=True, seed=seed)
-    validation_data = language_model_dataset(validation_stream, lm_words, length, bidirectional=bidirectional)
+    train_stream, validation_stream = token_stream(train_ids), token_stream(validation_ids)
+    length = min(sequence_length, sequence_length_for(train_stream, validation_stream, longest=sequence_length))
+    if reads == "texts":
+        if bidirectional:
+            raise ValueError("lm_reads=texts trains one direction; a bidirectional language model reads the stream")
+        train_data = text_chunks_dataset(train_ids, lm_words, length, shuffle=True, seed=seed)
+        validation_data = text_chunks_dataset(validation_ids, lm_words, length)
+    else:
+        train_data = language_model_dataset(train_stream, lm_words, length, bidirectional=bidirectional, shuffle=True, seed=seed)
+        validation_data = language_model_dataset(validation_stream, lm_words, length, bidirectional=bidirectional)
     loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     model.compile(
         optimizer=keras.optimizers.Adam(LEARNING_RATE, clipnorm=1.0),
@@ -152,6 +197,7 @@ def train_language_model(
         "output_words": lm_words + 1,
         "training_words": int(len(train_stream)),
         "sequence_length": length,
+        "reads": reads,
         "epochs_run": len(history["loss"]),
         "best_epoch": best + 1,
         "wall_time_s": round(time.perf_counter() - started, 1),

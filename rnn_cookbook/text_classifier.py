@@ -36,7 +36,10 @@ from rnn_cookbook import baselines, plots, pretraining
 from rnn_cookbook.config import RecipeConfig, check_choice, check_fraction, check_positive
 from rnn_cookbook.data.pipeline import array_dataset
 from rnn_cookbook.data.splits import ArraySplits, stratified_holdout
-from rnn_cookbook.data.text import VOCABULARY_FILE, EncodedTexts, encode_texts, imdb_sequences, load_texts, pad, unlabeled_texts
+from rnn_cookbook.data.text.keras_imdb import imdb_sequences
+from rnn_cookbook.data.text.labelled import load_texts
+from rnn_cookbook.data.text.reading import unlabeled_texts
+from rnn_cookbook.data.text.vocabulary import EncodedTexts, VOCABULARY_FILE, encode_texts, pad
 from rnn_cookbook.errors import ConfigError, DataError
 from rnn_cookbook.training import Evaluation, TrainResult, make_optimizer, print_notes, train_recipe
 
@@ -70,6 +73,8 @@ class TextClassifierConfig(RecipeConfig):
     lm_words: int = 2000  # pretrain=lm: the language model predicts this many most frequent words, and "rare"
     lm_epochs: int = 15  # pretrain=lm: most epochs of language-model training (early stopping after 1 flat)
     freeze_epochs: int = 1  # pretrain=lm: epochs that train only the new output layer before everything trains
+    lm_sequence_length: int = 50  # pretrain=lm: words per language-model training sequence
+    lm_reads: str = "stream"  # pretrain=lm: stream (texts end to end, cut in chunks) | texts (chunks start at each text's start)
 
     def validate(self) -> None:
         super().validate()
@@ -86,6 +91,8 @@ class TextClassifierConfig(RecipeConfig):
         check_positive("lm_words", self.lm_words)
         check_positive("lm_epochs", self.lm_epochs)
         check_positive("freeze_epochs", self.freeze_epochs, allow_zero=True)
+        check_positive("lm_sequence_length", self.lm_sequence_length)
+        check_choice("lm_reads", self.lm_reads, ("stream", "texts"))
         if self.unlabeled is not None and self.pretrain == "none":
             raise ConfigError("unlabeled texts feed the language model: set pretrain=lm too, or leave unlabeled out")
 
@@ -252,12 +259,14 @@ def pretrain_then_freeze(
             lm = language_model(cfg, data.vocabulary_size)
             record = pretraining.train_language_model(
                 lm,
-                pretraining.token_stream(data.train_ids + data.encoded.vocabulary.encode(extra)),
-                pretraining.token_stream(data.validation_ids),
+                data.train_ids + data.encoded.vocabulary.encode(extra),
+                data.validation_ids,
                 lm_words=language_model_words(cfg, data.vocabulary_size),
                 epochs=cfg.lm_epochs,
                 seed=cfg.seed,
                 verbose=verbose,
+                sequence_length=cfg.lm_sequence_length,
+                reads=cfg.lm_reads,
             )
             run.save_model(lm, pretraining.LANGUAGE_MODEL_FILE)
             run.write_json(pretraining.LANGUAGE_MODEL_RECORD, record)

@@ -13,7 +13,8 @@ import pytest
 from conftest import cli
 from rnn_cookbook import baselines
 from rnn_cookbook.data.pipeline import next_token_dataset
-from rnn_cookbook.data.text import CharVocabulary, Vocabulary, load_corpus, vocabulary_from_dict
+from rnn_cookbook.data.text.corpora import load_corpus
+from rnn_cookbook.data.text.vocabulary import CharVocabulary, Vocabulary, vocabulary_from_dict
 from rnn_cookbook.errors import ConfigError, DataError, RunFolderError
 from rnn_cookbook.generation import GeneratorRun, Sampler, generate, one_step_model
 

@@ -79,7 +79,7 @@ def series_csv(tmp_path, values):
 def text_file(tmp_path, data: bytes):
     path = tmp_path / "book.txt"
     path.write_bytes(data)
-    from rnn_cookbook.data.text import load_corpus
+    from rnn_cookbook.data.text.corpora import load_corpus
 
     return load_corpus(str(path))
 

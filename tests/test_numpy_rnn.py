@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from conftest import run_command
-from rnn_cookbook.data.text import FOX_SENTENCE, CharVocabulary
+from rnn_cookbook.data.text.corpora import FOX_SENTENCE
+from rnn_cookbook.data.text.vocabulary import CharVocabulary
 from rnn_cookbook.errors import ConfigError, DataError
 from rnn_cookbook.numpy_rnn import (
     PARAMETER_NAMES,

@@ -118,9 +118,9 @@ def test_no_test_text_reaches_the_language_model(recipes, corpus, tmp_path, monk
     seen = {}
     original = pretraining.train_language_model
 
-    def spy(model, train_stream, validation_stream, **kwargs):
-        seen["train"], seen["validation"] = train_stream, validation_stream
-        return original(model, train_stream, validation_stream, **kwargs)
+    def spy(model, train_ids, validation_ids, **kwargs):
+        seen["train"], seen["validation"] = pretraining.token_stream(train_ids), pretraining.token_stream(validation_ids)
+        return original(model, train_ids, validation_ids, **kwargs)
 
     monkeypatch.setattr(pretraining, "train_language_model", spy)
     result = sentiment.train(cfg.replace(unlabeled=str(unlabeled)), output=tmp_path / "run", verbose=0)

@@ -8,16 +8,9 @@ import json
 import numpy as np
 import pytest
 
-from rnn_cookbook.data.text import (
-    Vocabulary,
-    acl_imdb,
-    check_texts,
-    encode_texts,
-    imdb_sequences,
-    load_texts,
-    pad,
-    toy_sentences,
-)
+from rnn_cookbook.data.text.keras_imdb import imdb_sequences
+from rnn_cookbook.data.text.labelled import acl_imdb, load_texts, toy_sentences
+from rnn_cookbook.data.text.vocabulary import Vocabulary, check_texts, encode_texts, pad
 from rnn_cookbook.errors import DataError
 from synthetic_text import synthetic_reviews, write_acl_imdb, write_csv
 
@@ -33,7 +26,7 @@ def test_acl_imdb_folder(tmp_path):
     for text, label in zip(texts.test_texts, texts.test_labels, strict=True):
         assert (text, label) in reviews[30:]
     (root / "test" / "neg").rename(root / "test" / "negative")
-    with pytest.raises(DataError, match="not an aclImdb folder: .*neg is missing"):
+    with pytest.raises(DataError, match="not an aclImdb folder or archive: it holds no test/neg"):
         acl_imdb(root)
 
 
@@ -59,9 +52,13 @@ def test_one_file_per_class_like_rt_polarity(tmp_path):
     texts = load_texts(str(folder), test_fraction=0.1)
     assert texts.class_names == ("neg", "pos")
     assert len(texts.train_texts) + len(texts.test_texts) == 100  # blank lines skipped
-    (folder / "rt-polarity.neg").write_bytes(b"caf\xe9 au lait\n")
-    with pytest.raises(DataError, match=r"rt-polarity.neg is not UTF-8 text \(byte 3\)"):
-        load_texts(str(folder))
+    # A Latin-1 file is read as such and said in a note, never mangled; a wrong given encoding is an error.
+    (folder / "rt-polarity.neg").write_bytes("caf\u00e9 au lait\nun th\u00e9 froid\n".encode("latin-1"))
+    texts = load_texts(str(folder), test_fraction=0.1)
+    assert "caf\u00e9 au lait" in texts.train_texts + texts.test_texts
+    assert any("rt-polarity.neg" in note and "read as cp1252" in note for note in texts.notes)
+    with pytest.raises(DataError, match=r"rt-polarity.neg is not utf-8 text \(byte 3\)"):
+        load_texts(str(folder), encoding="utf-8")
 
 
 def test_pairs_and_toy_and_bad_sources():
@@ -73,7 +70,7 @@ def test_pairs_and_toy_and_bad_sources():
         load_texts([("good", 1), ("fine", 1), ("nice", 1)])
     with pytest.raises(DataError, match="item 1 is not a .text, label. pair"):
         load_texts([("good", 1), (3, 0)])
-    with pytest.raises(DataError, match="example 1 has empty text"):
+    with pytest.raises(DataError, match="example 1: the text is empty"):
         load_texts([("good", 1), ("  ", 0), ("bad", 0), ("fine", 1)])
     with pytest.raises(DataError, match="no text data at 'nowhere'"):
         load_texts("nowhere")

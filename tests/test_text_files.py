@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from rnn_cookbook.data.delimited import separator_of
-from rnn_cookbook.data.text import load_texts, pang_lee_fold, table_column, unlabeled_texts
+from rnn_cookbook.data.text.labelled import load_texts, pang_lee_fold
+from rnn_cookbook.data.text.reading import table_column, unlabeled_texts
 from rnn_cookbook.errors import DataError
 from rnn_cookbook.pretraining import language_model_texts
 from synthetic_text import synthetic_reviews

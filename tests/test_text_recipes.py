@@ -96,7 +96,7 @@ def test_predict_texts_in_process_matches_the_trained_model(sentiment_run, senti
     assert probabilities.shape == (2,) and probabilities[0] > 0.5 > probabilities[1]
     data = sentiment.load_data(sentiment_run.config)
     ids = np.asarray(data.encoded.vocabulary.encode(texts), dtype=object)
-    from rnn_cookbook.data.text import pad
+    from rnn_cookbook.data.text.vocabulary import pad
 
     direct = sentiment_run.model.predict(pad(list(ids), data.maxlen, data.padding), verbose=0).ravel()
     np.testing.assert_allclose(probabilities, direct, rtol=1e-5)
@@ -193,7 +193,8 @@ def test_imdb_run_predicts_new_text_with_imdb_ids(sentiment, tmp_path, monkeypat
     import functools
 
     from rnn_cookbook import text_classifier
-    from rnn_cookbook.data.text import imdb_sequences, pad
+    from rnn_cookbook.data.text.keras_imdb import imdb_sequences
+    from rnn_cookbook.data.text.vocabulary import pad
     from rnn_cookbook.predict import TextClassifierRun
     from test_text_data import tiny_imdb
 
