@@ -86,16 +86,16 @@ def load_data(cfg: Config) -> TextClassificationData:
     return text_classifier.load_data(cfg, padding="pre")
 
 
-def build_model(cfg: Config, vocabulary_size: int | None = None) -> keras.Model:
-    """Embedding → Conv1D → MaxPooling1D → SimpleRNN → SimpleRNN → Dense(1, sigmoid)."""
+def build_model(cfg: Config, vocabulary_size: int | None = None, num_classes: int = 2) -> keras.Model:
+    """Embedding → Conv1D → MaxPooling1D → SimpleRNN → SimpleRNN → Dense(1, sigmoid) (a softmax over more classes)."""
     inputs = text_classifier.input_layer(cfg)
     hidden = text_classifier.embedded_words(cfg, inputs, vocabulary_size or cfg.num_words, mask_zero=False)
     hidden = _ngrams(cfg)(hidden)
     hidden = keras.layers.MaxPooling1D(cfg.pool_size, name="pool")(hidden)
     hidden = _simple_rnn(cfg, 1, sequences=True)(hidden)
     hidden = _simple_rnn(cfg, 2)(hidden)
-    outputs = text_classifier.positive_probability(cfg, hidden)
-    return text_classifier.compile_binary(keras.Model(inputs, outputs, name="conv1d_rnn"), cfg)
+    outputs = text_classifier.class_output(cfg, hidden, num_classes)
+    return text_classifier.compile_classifier(keras.Model(inputs, outputs, name="conv1d_rnn"), cfg)
 
 
 def language_model(cfg: Config, vocabulary_size: int | None = None) -> keras.Model:

@@ -91,8 +91,8 @@ def load_data(cfg: Config) -> TextClassificationData:
     return text_classifier.load_data(cfg, padding="post" if cfg.masked else "pre")
 
 
-def build_model(cfg: Config, vocabulary_size: int | None = None) -> keras.Model:
-    """Embedding → recurrent layer → Dense(1, sigmoid), compiled as in seed 003."""
+def build_model(cfg: Config, vocabulary_size: int | None = None, num_classes: int = 2) -> keras.Model:
+    """Embedding → recurrent layer → Dense(1, sigmoid) (a softmax over more classes), compiled as in seed 003."""
     inputs = text_classifier.input_layer(cfg)
     words = text_classifier.embedded_words(cfg, inputs, vocabulary_size or cfg.num_words, mask_zero=cfg.masked)
     every_step = cfg.pooling != "last"
@@ -102,8 +102,8 @@ def build_model(cfg: Config, vocabulary_size: int | None = None) -> keras.Model:
         features = _recurrent(cfg, sequences=every_step)(words)
     if every_step:
         features = pool_over_time(features, cfg.pooling)
-    outputs = text_classifier.positive_probability(cfg, features)
-    return text_classifier.compile_binary(keras.Model(inputs, outputs, name=f"sentiment_{cfg.cell}"), cfg)
+    outputs = text_classifier.class_output(cfg, features, num_classes)
+    return text_classifier.compile_classifier(keras.Model(inputs, outputs, name=f"sentiment_{cfg.cell}"), cfg)
 
 
 def language_model(cfg: Config, vocabulary_size: int | None = None) -> keras.Model:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from sklearn.dummy import DummyClassifier
@@ -129,14 +130,18 @@ def tfidf_logistic_regression(
     test_texts: Sequence[str],
     *,
     validation: tuple[Sequence[str], np.ndarray] | None = None,
+    num_classes: int | None = None,
+    class_weight: str | None = None,
 ) -> np.ndarray:
-    """Probability of class 1 for each test text from TF-IDF word and bigram features + logistic regression.
+    """Each test text's probability of every class, `(n, classes)`, from TF-IDF word and bigram
+    features + logistic regression (multinomial over more than two classes).
 
     The classic linear text classifier, fitted on the same training texts as the network; what
     the recurrent model adds is measured against it. It is made as strong as it fairly can be:
     word 1-2-grams with sublinear term frequency, and, given `validation` texts and labels, the
     regularisation strength `C` with the best validation log loss among `TFIDF_C_GRID` (chosen on
-    the validation split, as the network's early stopping is, never on test).
+    the validation split, as the network's early stopping is, never on test). `class_weight=
+    "balanced"` weighs the classes as the network does under the same setting.
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -144,29 +149,105 @@ def tfidf_logistic_regression(
     vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_features=200_000)
     features = vectorizer.fit_transform(list(train_texts))
     labels = np.asarray(train_labels)
+    classes = np.arange(num_classes if num_classes is not None else int(labels.max()) + 1)
     strengths = [1.0]
     if validation is not None and len(validation[0]) and len(np.unique(validation[1])) > 1:
         strengths = list(TFIDF_C_GRID)
     best, best_loss = None, math.inf
     for c in strengths:
-        model = LogisticRegression(C=c, max_iter=1000).fit(features, labels)
+        model = LogisticRegression(C=c, max_iter=1000, class_weight=class_weight).fit(features, labels)
         if len(strengths) == 1:
             best = model
             break
-        loss = log_loss(validation[1], model.predict_proba(vectorizer.transform(list(validation[0])))[:, 1], labels=[0, 1])
+        predicted = _all_classes(model, vectorizer.transform(list(validation[0])), classes)
+        loss = log_loss(validation[1], np.clip(predicted, KERAS_EPSILON, 1.0), labels=classes)
         if loss < best_loss:
             best, best_loss = model, loss
-    return best.predict_proba(vectorizer.transform(list(test_texts)))[:, 1]
+    return _all_classes(best, vectorizer.transform(list(test_texts)), classes)
 
 
-def classification_scores(labels: np.ndarray, probabilities: np.ndarray) -> dict[str, float]:
-    """Accuracy at a 0.5 threshold and binary cross-entropy (`loss`) of class-1 probabilities."""
+def _all_classes(model: Any, features: Any, classes: np.ndarray) -> np.ndarray:
+    """`predict_proba` with a column for every class, 0 for a class the training labels lacked."""
+    probabilities = np.zeros((features.shape[0], len(classes)))
+    probabilities[:, model.classes_] = model.predict_proba(features)
+    return probabilities
+
+
+SKEWED_SHARE = 0.2  # a class under this share of the rows (under half a uniform share, with many classes) is reported alone
+
+
+def class_probabilities(probabilities: np.ndarray) -> np.ndarray:
+    """`(n, classes)` probabilities from a softmax's `(n, k)` or a sigmoid's `(n,)` / `(n, 1)` class-1 probability."""
+    probabilities = np.asarray(probabilities, dtype=float)
+    if probabilities.ndim == 1 or probabilities.shape[-1] == 1:
+        positive = probabilities.reshape(-1)
+        return np.stack([1.0 - positive, positive], axis=1)
+    return probabilities
+
+
+def predicted_classes(probabilities: np.ndarray) -> np.ndarray:
+    """The most probable class of each row; with two classes, class 1 from a probability of 0.5 up."""
+    probabilities = class_probabilities(probabilities)
+    if probabilities.shape[1] == 2:
+        return (probabilities[:, 1] >= 0.5).astype(int)
+    return probabilities.argmax(axis=1)
+
+
+def skewed_classes(labels: np.ndarray, num_classes: int) -> list[int]:
+    """Classes that hold under `SKEWED_SHARE` of the rows (with many classes, under half a uniform share)."""
     labels = np.asarray(labels).ravel()
-    probabilities = np.clip(np.asarray(probabilities, dtype=float).ravel(), KERAS_EPSILON, 1 - KERAS_EPSILON)
-    return {
-        "accuracy": float(accuracy_score(labels, (probabilities >= 0.5).astype(int))),
-        "loss": float(log_loss(labels, probabilities, labels=[0, 1])),
+    shares = np.bincount(labels, minlength=num_classes) / max(len(labels), 1)
+    limit = min(SKEWED_SHARE, 0.5 / num_classes)
+    return [c for c in range(num_classes) if shares[c] < limit]
+
+
+def classification_scores(
+    labels: np.ndarray, probabilities: np.ndarray, class_names: Sequence[str] | None = None
+) -> dict[str, float]:
+    """Accuracy, cross-entropy (`loss`) and macro-averaged F1 of class probabilities.
+
+    `probabilities` are `(n, classes)`, or a sigmoid's class-1 probability (`class_probabilities`);
+    they are floored at `KERAS_EPSILON`, so a certain mistake costs -log(1e-7) as in Keras. When a
+    class is rare (`skewed_classes`), accuracy alone hides a classifier that never predicts it, so
+    the scores add `balanced_accuracy` (the mean of the per-class recalls) and that class's F1
+    (`f1_<class name>`, given `class_names`).
+    """
+    from sklearn.metrics import balanced_accuracy_score, f1_score
+
+    labels = np.asarray(labels).ravel()
+    probabilities = class_probabilities(probabilities)
+    classes = np.arange(probabilities.shape[1])
+    predicted = predicted_classes(probabilities)
+    floored = np.clip(probabilities, KERAS_EPSILON, 1.0)
+    floored /= floored.sum(axis=1, keepdims=True)
+    scores = {
+        "accuracy": float(accuracy_score(labels, predicted)),
+        "loss": float(log_loss(labels, floored, labels=classes)),
+        "macro_f1": float(f1_score(labels, predicted, labels=classes, average="macro", zero_division=0)),
     }
+    rare = skewed_classes(labels, len(classes))
+    if rare:
+        scores["balanced_accuracy"] = float(balanced_accuracy_score(labels, predicted))
+        for c in rare:
+            name = class_names[c] if class_names is not None else str(c)
+            scores[f"f1_{name}"] = float(f1_score(labels == c, predicted == c, zero_division=0))
+    return scores
+
+
+def per_class_report(labels: np.ndarray, probabilities: np.ndarray, class_names: Sequence[str]) -> dict[str, dict[str, float]]:
+    """Precision, recall, F1 and support of each class (scikit-learn's `classification_report`)."""
+    from sklearn.metrics import classification_report
+
+    names = [str(c) for c in class_names]
+    report = classification_report(
+        np.asarray(labels).ravel(),
+        predicted_classes(probabilities),
+        labels=np.arange(len(names)),
+        target_names=names,
+        output_dict=True,
+        zero_division=0,
+    )
+    return {name: {k.replace("-score", ""): round(float(v), 4) for k, v in report[name].items()} for name in names}
 
 
 def ngram_loss(

@@ -74,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     predict.add_argument("run_dir", metavar="RUN_DIR", help="a finished sentiment_rnn or conv1d_rnn_classifier run")
     predict.add_argument("texts", metavar="TEXT", nargs="+", help="texts to classify")
+    predict.add_argument("--top", type=int, default=1, metavar="K", help="print the K most probable classes of each text (default 1)")
     add_verbose(predict)
     forecast = commands.add_parser(
         "forecast",
@@ -191,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.verbose:
         os.environ["RNN_COOKBOOK_VERBOSE"] = "1"
     if args.command == "predict":
-        return predict_command(args.run_dir, args.texts)
+        return predict_command(args.run_dir, args.texts, args.top)
     if args.command == "forecast":
         return forecast_command(args.run_dir, args.series, args.output)
     if args.command == "generate":
@@ -220,18 +221,21 @@ def notebook_command(name: str, destination: str, *, overwrite: bool) -> int:
     return 0
 
 
-def predict_command(run_dir: str, texts: list[str]) -> int:
-    """`rnn-cookbook predict`: one line per text, `label<TAB>probability<TAB>text`."""
+def predict_command(run_dir: str, texts: list[str], top: int = 1) -> int:
+    """`rnn-cookbook predict`: one line per text, `class<TAB>probability<TAB>text`.
+
+    With `--top K`, the K most probable classes, `class probability` pairs separated by tabs, then the text.
+    """
     import rnn_cookbook.quiet  # noqa: F401
 
     from rnn_cookbook.predict import TextClassifierRun
 
     try:
-        results = TextClassifierRun(run_dir).predict(texts)
+        results = TextClassifierRun(run_dir).top(texts, top)
     except CookbookError as exc:
         return script.fail(exc)
-    for text, (label, probability) in zip(texts, results, strict=True):
-        print(f"{label}\t{probability:.3f}\t{text}")
+    for text, ranked in zip(texts, results, strict=True):
+        print("\t".join(f"{label}\t{probability:.3f}" for label, probability in ranked) + f"\t{text}")
     return 0
 
 

@@ -3,6 +3,8 @@
     from rnn_cookbook import predict_texts
     predict_texts("runs/sentiment_rnn/20261123-120000", ["I love this movie.", "This is terrible."])
     # array([0.93, 0.04])  -- probability of the second class ("positive", "pos", ...)
+    TextClassifierRun(run_dir).top(["How far is the moon ?"], k=3)
+    # [[("NUM", 0.91), ("LOC", 0.05), ("ENTY", 0.02)]]  -- a many-class run's three most probable classes
 
 The run folder holds everything needed: `model.keras` (loaded with `safe_mode=True`) and
 `vocabulary.json` (the words, the unknown-word id, the padded length and side, the class names),
@@ -16,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rnn_cookbook.data.text.vocabulary import VOCABULARY_FILE, Vocabulary, check_texts, pad
-from rnn_cookbook.errors import RunFolderError
+from rnn_cookbook.errors import DataError, RunFolderError
 from rnn_cookbook.runs import RunFolder
 
 if TYPE_CHECKING:
@@ -65,20 +67,37 @@ class TextClassifierRun:
                 "the vocabulary belongs to another model"
             )
 
-    def predict_proba(self, texts: Any) -> np.ndarray:
-        """Probability of the second class (`class_names[1]`) for each text."""
+    def class_probabilities(self, texts: Any) -> np.ndarray:
+        """Each text's probability of every class, `(texts, classes)`, in the order of `class_names`."""
+        from rnn_cookbook.baselines import class_probabilities
+
         texts = check_texts(texts)
         ids = pad(self.vocabulary.encode(texts), self.maxlen, self.padding)
-        return self.model.predict(ids, verbose=0).ravel()
+        return class_probabilities(self.model.predict(ids, verbose=0))
+
+    def predict_proba(self, texts: Any) -> np.ndarray:
+        """Two classes: each text's probability of the second (`class_names[1]`); more: `class_probabilities`."""
+        probabilities = self.class_probabilities(texts)
+        return probabilities[:, 1] if probabilities.shape[1] == 2 else probabilities
+
+    def top(self, texts: Any, k: int = 1) -> list[list[tuple[str, float]]]:
+        """For each text, its `k` most probable classes with their probabilities, most probable first."""
+        from rnn_cookbook.baselines import predicted_classes
+
+        if not isinstance(k, int) or isinstance(k, bool) or k < 1:
+            raise DataError(f"top must be a whole number >= 1, got {k!r}")
+        probabilities = self.class_probabilities(texts)
+        ranked = []
+        for row, first in zip(probabilities, predicted_classes(probabilities), strict=True):
+            order = [int(first)] + [int(c) for c in row.argsort()[::-1] if c != first]
+            ranked.append([(self.class_names[c], float(row[c])) for c in order[:k]])
+        return ranked
 
     def predict(self, texts: Any) -> list[tuple[str, float]]:
         """For each text, the predicted class name and the model's probability of that class."""
-        probabilities = self.predict_proba(texts)
-        return [
-            (self.class_names[1], float(p)) if p >= 0.5 else (self.class_names[0], float(1 - p)) for p in probabilities
-        ]
+        return [ranked[0] for ranked in self.top(texts, 1)]
 
 
 def predict_texts(run_dir: str | Path, texts: Any) -> np.ndarray:
-    """Probability of the second class for each text, from the model saved in `run_dir`."""
+    """Two classes: each text's probability of the second class; more: `(texts, classes)` probabilities."""
     return TextClassifierRun(run_dir).predict_proba(texts)

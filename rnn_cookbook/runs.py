@@ -327,7 +327,8 @@ def metrics_record(
 def metrics_table(metrics: Mapping[str, Any]) -> str:
     """A small text table of the model beside its baselines, one row each.
 
-    A forecast of several columns adds a second table: each forecaster's MAE per target column.
+    A forecast of several columns adds a second table: each forecaster's MAE per target column; a
+    classifier's `per_class` record adds the model's precision, recall and F1 for each class.
     """
     rows = {"model": metrics["model"], **metrics.get("baselines", {})}
     text = _table(f"{metrics['split']} metrics on {metrics['data']}", rows)
@@ -335,6 +336,11 @@ def metrics_table(metrics: Mapping[str, Any]) -> str:
     if per_target:
         by_column = {name: {column: errors["mae"] for column, errors in columns.items()} for name, columns in per_target.items()}
         text += "\n\n" + _table("mae per target column, in its own unit", by_column)
+    per_class = metrics.get("per_class")
+    if per_class and "model" in per_class:
+        text += "\n\n" + _table("model per class", {
+            name: {k: scores[k] for k in ("precision", "recall", "f1", "support")} for name, scores in per_class["model"].items()
+        })
     return text
 
 

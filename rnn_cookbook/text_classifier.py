@@ -12,8 +12,9 @@ A text recipe (`sentiment_rnn`, `conv1d_rnn_classifier`) only defines its model.
   turn new text into the same ids in another process; with `pretrain=lm` it first trains the
   recipe's language model and hands its layers on (`pretrain_then_freeze`,
   `rnn_cookbook.pretraining`);
-- `embedded_words` and `positive_probability`: the first and last layers every text recipe
-  shares, with the `embedding_dropout` and `output_dropout` settings.
+- `embedded_words` and `class_output`: the first and last layers every text recipe shares, with the
+  `embedding_dropout` and `output_dropout` settings; two classes end in a sigmoid, more in a
+  softmax (`compile_classifier` picks the loss to match).
 
 Padding: a SimpleRNN, or a convolution, has no mask and reads padding like words, so its
 sequences are padded at the front (`pre`) and the review's end stays next to the output. Gated
@@ -40,8 +41,8 @@ from rnn_cookbook.data.text.keras_imdb import imdb_sequences
 from rnn_cookbook.data.text.labelled import load_texts
 from rnn_cookbook.data.text.reading import unlabeled_texts
 from rnn_cookbook.data.text.vocabulary import EncodedTexts, VOCABULARY_FILE, encode_texts, pad
-from rnn_cookbook.errors import ConfigError, DataError
-from rnn_cookbook.training import Evaluation, TrainResult, make_optimizer, print_notes, train_recipe
+from rnn_cookbook.errors import ConfigError
+from rnn_cookbook.training import Evaluation, TrainResult, compile_for_classes, make_optimizer, print_notes, train_recipe
 
 if TYPE_CHECKING:
     import tensorflow as tf
@@ -57,6 +58,10 @@ class TextClassifierConfig(RecipeConfig):
     sep: str | None = None  # delimited files: the separator (a character, or tab|comma|semicolon|pipe); default: read off the file
     header: str = "first_line"  # first_line | none (the file starts with data; columns are positions)
     split_column: str | None = None  # a column that places each row: train|valid|test, or True/False for validation
+    test_data: str | None = None  # a second file or folder of the same kind whose examples are the test set
+    encoding: str | None = None  # the files' text encoding; default: UTF-8, else cp1252/Latin-1, said in a note
+    label_level: str = "coarse"  # `COARSE:fine text` lines (TREC): coarse | fine classes
+    class_weight: str = "none"  # none | balanced: weigh each class by the inverse of its training share (skewed labels)
     num_words: int = 10000  # vocabulary size, the most frequent words of the training texts
     maxlen: int = 200  # ids per text: longer texts keep their end, shorter ones are padded
     embedding_dim: int = 64
@@ -85,6 +90,8 @@ class TextClassifierConfig(RecipeConfig):
         check_fraction("validation_fraction", self.validation_fraction)
         check_fraction("test_fraction", self.test_fraction)
         check_choice("header", self.header, ("first_line", "none"))
+        check_choice("label_level", self.label_level, ("coarse", "fine"))
+        check_choice("class_weight", self.class_weight, ("none", "balanced"))
         check_fraction("embedding_dropout", self.embedding_dropout, allow_zero=True)
         check_fraction("output_dropout", self.output_dropout, allow_zero=True)
         check_choice("pretrain", self.pretrain, ("none", "lm"))
@@ -113,10 +120,25 @@ class TextClassificationData(ArraySplits):
     def vocabulary_size(self) -> int:
         return len(self.encoded.vocabulary)
 
+    @property
+    def num_classes(self) -> int:
+        return len(self.encoded.class_names)
+
     def dataset(self, split: str, batch_size: int, *, shuffle: bool = False, seed: int = 0) -> tf.data.Dataset:
-        """A batched, prefetched `tf.data` pipeline over one split."""
+        """A batched, prefetched `tf.data` pipeline over one split (float labels for a sigmoid, integers for a softmax)."""
         x, y = getattr(self, split)
-        return array_dataset(x, y.astype("float32"), batch_size, shuffle=shuffle, seed=seed)
+        return array_dataset(x, y.astype("float32" if self.num_classes == 2 else "int32"), batch_size, shuffle=shuffle, seed=seed)
+
+    def class_weights(self, how: str) -> dict[int, float] | None:
+        """`balanced`: each class weighs `n / (classes * count)` of the training labels (scikit-learn's rule); `none`: None."""
+        if how == "none":
+            return None
+        from sklearn.utils.class_weight import compute_class_weight
+
+        labels = self.train[1]
+        present = np.unique(labels)
+        weights = compute_class_weight("balanced", classes=present, y=labels)
+        return {int(c): float(w) for c, w in zip(present, weights, strict=True)}
 
     def settings(self) -> dict[str, Any]:
         """What `vocabulary.json` stores to encode new text the same way."""
@@ -141,15 +163,13 @@ def load_data(cfg: TextClassifierConfig, padding: str = "pre") -> TextClassifica
             sep=cfg.sep,
             header=cfg.header != "none",
             split_column=cfg.split_column,
+            test_source=cfg.test_data,
             test_fraction=cfg.test_fraction,
             seed=cfg.split_seed,
+            encoding=cfg.encoding,
+            label_level=cfg.label_level,
         )
         encoded = encode_texts(texts, cfg.num_words)
-    if len(encoded.class_names) != 2:
-        raise DataError(
-            f"{encoded.name} has {len(encoded.class_names)} classes ({', '.join(encoded.class_names)}); "
-            "these recipes classify two"
-        )
     if encoded.validation_ids is not None:  # the source's own validation rows, as given
         train_ids, train_labels, train_texts = encoded.train_ids, np.asarray(encoded.train_labels), encoded.train_texts
         validation_ids, validation_labels = encoded.validation_ids, np.asarray(encoded.validation_labels)
@@ -176,30 +196,44 @@ def load_data(cfg: TextClassifierConfig, padding: str = "pre") -> TextClassifica
 
 
 def evaluate(model: keras.Model, data: TextClassificationData, cfg: TextClassifierConfig) -> Evaluation:
-    """Test accuracy and loss of the model and of TF-IDF + logistic regression; a confusion matrix."""
+    """Test scores of the model and of TF-IDF + logistic regression, per-class figures, a confusion matrix.
+
+    Both get accuracy, loss and macro-F1 (and, with a rare class, balanced accuracy and its F1:
+    `baselines.classification_scores`); `metrics.json` adds each class's precision, recall and F1
+    under `per_class`.
+    """
     encoded = data.encoded
     _, y_test = data.test
-    probabilities = model.predict(data.dataset("test", cfg.batch_size), verbose=0).ravel()
+    probabilities = baselines.class_probabilities(model.predict(data.dataset("test", cfg.batch_size), verbose=0))
     baseline = baselines.tfidf_logistic_regression(
-        data.train_texts, data.train[1], encoded.test_texts, validation=(data.validation_texts, data.validation[1])
+        data.train_texts,
+        data.train[1],
+        encoded.test_texts,
+        validation=(data.validation_texts, data.validation[1]),
+        num_classes=data.num_classes,
+        class_weight=None if cfg.class_weight == "none" else cfg.class_weight,
     )
+    names = encoded.class_names
     figure = plots.confusion_matrix(
-        y_test,
-        (probabilities >= 0.5).astype(int),
-        encoded.class_names,
-        title=f"{cfg.recipe} on {encoded.name}: test confusion matrix",
+        y_test, baselines.predicted_classes(probabilities), names, title=f"{cfg.recipe} on {encoded.name}: test confusion matrix"
     )
     return Evaluation(
         data=encoded.name,
-        model=baselines.classification_scores(y_test, probabilities),
-        baselines={"tfidf_logreg": baselines.classification_scores(y_test, baseline)},
+        model=baselines.classification_scores(y_test, probabilities, names),
+        baselines={"tfidf_logreg": baselines.classification_scores(y_test, baseline, names)},
         figures={"confusion_matrix.png": figure},
+        details={
+            "per_class": {
+                "model": baselines.per_class_report(y_test, probabilities, names),
+                "tfidf_logreg": baselines.per_class_report(y_test, baseline, names),
+            }
+        },
     )
 
 
 def train(
     cfg: TextClassifierConfig,
-    build_model: Callable[[TextClassifierConfig, int], keras.Model],
+    build_model: Callable[[TextClassifierConfig, int, int], keras.Model],
     data: TextClassificationData,
     *,
     language_model: Callable[[TextClassifierConfig, int], keras.Model] | None = None,
@@ -207,7 +241,7 @@ def train(
     verbose: int | None = None,
     resume: bool = False,
 ) -> TrainResult:
-    """A text recipe's whole run on `data`; `build_model(cfg, vocabulary_size)` is the recipe's own part.
+    """A text recipe's whole run on `data`; `build_model(cfg, vocabulary_size, num_classes)` is the recipe's own part.
 
     With `pretrain=lm`, `language_model(cfg, vocabulary_size)` builds the recipe's language model,
     which is trained first and handed on (`pretrain_then_freeze`).
@@ -219,13 +253,14 @@ def train(
         before_fit = pretrain_then_freeze(cfg, language_model, data)
     return train_recipe(
         cfg,
-        build_model=lambda: build_model(cfg, data.vocabulary_size),
+        build_model=lambda: build_model(cfg, data.vocabulary_size, data.num_classes),
         datasets=lambda: (
             data.dataset("train", cfg.batch_size, shuffle=True, seed=cfg.seed),
             data.dataset("validation", cfg.batch_size),
         ),
         evaluate=lambda model: evaluate(model, data, cfg),
         examples_per_epoch=len(data.train[1]),
+        class_weight=data.class_weights(cfg.class_weight),
         before_fit=before_fit,
         json_files={VOCABULARY_FILE: data.settings()},
         notes=data.encoded.notes,
@@ -274,10 +309,17 @@ def pretrain_then_freeze(
         record = {**record, "transferred_layers": body, "freeze_epochs": cfg.freeze_epochs}
         if cfg.freeze_epochs:
             pretraining.set_trainable(model, body, False)
-            compile_binary(model, cfg)
-            model.fit(train_data, validation_data=validation_data, epochs=cfg.freeze_epochs, shuffle=False, verbose=verbose)
+            compile_classifier(model, cfg)
+            model.fit(
+                train_data,
+                validation_data=validation_data,
+                epochs=cfg.freeze_epochs,
+                class_weight=data.class_weights(cfg.class_weight),
+                shuffle=False,
+                verbose=verbose,
+            )
             pretraining.set_trainable(model, body, True)
-        compile_binary(model, cfg)
+        compile_classifier(model, cfg)
         return {"language_model": record}
 
     return before_fit
@@ -300,7 +342,7 @@ def search_data(
         "splits": [data.train, data.validation],
         "task": "classification",
         "label": data.encoded.name,
-        "model_kwargs": {"vocabulary_size": data.vocabulary_size},
+        "model_kwargs": {"vocabulary_size": data.vocabulary_size, "num_classes": data.num_classes},
         "data_keys": data_keys,
     }
 
@@ -323,18 +365,25 @@ def embedded_words(cfg: TextClassifierConfig, ids: keras.KerasTensor, vocabulary
     return vectors
 
 
-def positive_probability(cfg: TextClassifierConfig, features: keras.KerasTensor) -> keras.KerasTensor:
-    """The output layer every text recipe ends with: `Dense(1, sigmoid)`, after `output_dropout` when set."""
+def class_output(cfg: TextClassifierConfig, features: keras.KerasTensor, num_classes: int = 2) -> keras.KerasTensor:
+    """The output layer every text recipe ends with, after `output_dropout` when set.
+
+    Two classes: `Dense(1, sigmoid)`, the probability of the second class (seed 003). More:
+    `Dense(classes, softmax)`, a probability for each.
+    """
     if cfg.output_dropout:
         features = keras.layers.Dropout(cfg.output_dropout, name="output_dropout")(features)
-    return keras.layers.Dense(1, activation="sigmoid", name="positive")(features)
+    if num_classes == 2:
+        return keras.layers.Dense(1, activation="sigmoid", name="positive")(features)
+    return keras.layers.Dense(num_classes, activation="softmax", name="classes")(features)
 
 
-def compile_binary(model: keras.Model, cfg: TextClassifierConfig) -> keras.Model:
-    """Seed 003's compile step: Adam, binary cross-entropy, accuracy."""
-    model.compile(
-        optimizer=make_optimizer(cfg), loss="binary_crossentropy", metrics=["accuracy"]
-    )
+def compile_classifier(model: keras.Model, cfg: TextClassifierConfig) -> keras.Model:
+    """Seed 003's compile step for a sigmoid output (Adam, binary cross-entropy, accuracy); a softmax
+    output gets sparse categorical cross-entropy on integer labels (`training.compile_for_classes`)."""
+    if model.output_shape[-1] != 1:
+        return compile_for_classes(model, cfg)
+    model.compile(optimizer=make_optimizer(cfg), loss="binary_crossentropy", metrics=["accuracy"])
     return model
 
 

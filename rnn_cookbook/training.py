@@ -142,6 +142,7 @@ def train_recipe(
     datasets: Callable[[], tuple[Any, Any]],
     evaluate: Callable[[keras.Model], Evaluation],
     examples_per_epoch: int,
+    class_weight: Mapping[int, float] | None = None,
     extra_callbacks: Sequence[keras.callbacks.Callback] = (),
     before_fit: Callable[..., Mapping[str, Any]] | None = None,
     json_files: Mapping[str, Any] | None = None,
@@ -165,6 +166,8 @@ def train_recipe(
     `before_fit(model, run=, train_data=, validation_data=, verbose=)` prepares the built model
     before the main fit (a text classifier's language-model pretraining) and returns what it
     measured, which joins `metrics.json`.
+
+    `class_weight` (class -> weight) scales each example's loss by its class, as Keras' `fit` does.
 
     `examples_per_epoch` is how many training examples (windows, texts, sequences) one epoch of
     the training dataset holds, as the recipe's arrays know it: `metrics.json` records the training
@@ -207,6 +210,7 @@ def train_recipe(
         validation_data=validation_data,
         epochs=config.epochs,
         callbacks=chosen,
+        class_weight=dict(class_weight) if class_weight else None,
         shuffle=False,  # datasets arrive shuffled by their own seeded pipeline
         verbose=verbose,
     )

@@ -47,3 +47,33 @@ def write_acl_imdb(root: Path, train: list[tuple[str, int]], test: list[tuple[st
             polarity, rating = ("pos", 9) if label else ("neg", 2)
             (root / split / polarity / f"{i}_{rating}.txt").write_text(text, encoding="utf-8")
     return root
+
+
+QUESTION_TEMPLATES = {  # SYNTHETIC: six TREC-like coarse classes, each with two fine ones and its own words
+    "ABBR:exp": "what does {x} stand for ?",
+    "ABBR:abb": "what is the abbreviation of {x} ?",
+    "DESC:manner": "how did {x} develop ?",
+    "DESC:reason": "why did {x} happen ?",
+    "ENTY:animal": "which animal is {x} ?",
+    "ENTY:food": "what food is {x} ?",
+    "HUM:ind": "who invented {x} ?",
+    "HUM:gr": "which team won {x} ?",
+    "LOC:city": "where is the caf\u00e9 {x} ?",
+    "LOC:country": "in which country is Z\u00fcrich {x} ?",
+    "NUM:count": "how many {x} are there ?",
+    "NUM:date": "when was {x} built ?",
+}
+TOPICS = ["the telescope", "nasa", "the bridge", "radio", "the canal", "the museum", "penicillin", "the railway"]
+
+
+def synthetic_questions(count: int = 600, seed: int = 0) -> list[tuple[str, str]]:
+    """SYNTHETIC: `count` questions as (text, `COARSE:fine` label), the twelve fine classes in turn."""
+    rng = random.Random(seed)
+    labels = list(QUESTION_TEMPLATES)
+    return [(QUESTION_TEMPLATES[labels[i % len(labels)]].format(x=rng.choice(TOPICS)), labels[i % len(labels)]) for i in range(count)]
+
+
+def write_labelled_lines(path: Path, pairs: list[tuple[str, str]], *, prefix: str = "", encoding: str = "utf-8") -> Path:
+    """Lines `LABEL text` (TREC), or `__label__LABEL text` (fastText) with prefix="__label__"."""
+    path.write_bytes("".join(f"{prefix}{label} {text}\n" for text, label in pairs).encode(encoding))
+    return path

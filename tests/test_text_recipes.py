@@ -163,9 +163,11 @@ def test_vocabulary_that_does_not_match_the_model_is_refused(sentiment_run, tmp_
 
 
 def test_bad_text_data_and_settings(sentiment, tmp_path):
-    three = write_csv(tmp_path / "three.csv", [("good", "pos"), ("bad", "neg"), ("meh", "mid")] * 10)
-    with pytest.raises(DataError, match=r"has 3 classes \(mid, neg, pos\); these recipes classify two"):
-        sentiment.load_data(sentiment.Config.quick().replace(data=str(three)))
+    one_alone = write_csv(tmp_path / "one.csv", [("good", "pos"), ("bad", "neg"), ("meh", "mid")] * 10 + [("odd", "rare")])
+    with pytest.raises(DataError, match="class 'rare' has 1 example.s., fewer than the 2 a stratified split needs"):
+        sentiment.load_data(sentiment.Config.quick().replace(data=str(one_alone)))
+    with pytest.raises(ConfigError, match="class_weight must be one of none, balanced"):
+        sentiment.Config(class_weight="auto")
     with pytest.raises(ConfigError, match="cell must be one of simple_rnn, lstm, gru, bilstm"):
         sentiment.Config(cell="transformer")
     with pytest.raises(ConfigError, match="num_words must be at least 4"):
