@@ -233,6 +233,7 @@ def text_fold_rows() -> list[Row]:
         "lstm+lm": "sentiment_rnn (cell=lstm, 128 units, pooling=max, pretrain=lm)",
         "bilstm": "sentiment_rnn (cell=bilstm, 128 units, pooling=max)",
         "bilstm+lm": "sentiment_rnn (cell=bilstm, 128 units, pooling=max, pretrain=lm)",
+        "lstm+encoder": "sentiment_rnn (cell=lstm, encoder=IMDB language model, pooling=concat)",
     }
     rows = []
     for data in ("polarity", "reviews"):

@@ -1,7 +1,7 @@
-"""Benchmark: the text recipes from scratch and pretrained (`pretrain=lm`), 10-fold, beside TF-IDF.
+"""Benchmark: the text recipes from scratch and from a pretrained language model, 10-fold, beside TF-IDF.
 
     python benchmarks/text_classification.py --data polarity --folds 0 1 2 3 4 5 6 7 8 9
-    python benchmarks/text_classification.py --data reviews --models lstm lstm+lm --name text_classification_reviews
+    python benchmarks/text_classification.py --data reviews --models lstm lstm+encoder --encoder runs/language_model/<run>
     python benchmarks/text_classification.py --table                   # the table of every results file
 
 Two real sets of movie-review text (`../shared/data`, see its README):
@@ -14,13 +14,15 @@ Two real sets of movie-review text (`../shared/data`, see its README):
 Each fold is written as a CSV with a `split` column (train / test) and read by the recipe like any
 user's file (`split_column=split`), so the recipe's own loader, vocabulary, early stopping (on 10%
 of the training rows) and TF-IDF + logistic regression baseline (1-2-grams, sublinear tf, C chosen
-on those validation rows) run unchanged. For `+lm` rows the language model reads the fold's
-training texts and the other set's text as unlabelled in-domain text (sentence polarity for the
-reviews, the reviews for the sentence polarity), never the fold's test texts.
+on those validation rows) run unchanged.
 
 Models (`MODELS`): `simple_rnn` is seed 003's recipe as it stands (SimpleRNN(32), Embedding 64);
 `lstm` and `bilstm` are the gated cells with the settings chosen on validation (see
-`benchmarks/README.md`); `+lm` adds `pretrain=lm` and nothing else. Every run's metrics record and
+`benchmarks/README.md`); `lstm+encoder` starts from the `language_model` run given as
+`--encoder` (its shape replaces the LSTM's; `ENCODER_SETTINGS` are its fine-tuning settings).
+The rows `simple_rnn+lm`, `lstm+lm` and `bilstm+lm` in older results files are the per-run
+`pretrain=lm` of earlier versions (a language model of the fold's own texts), removed once
+`benchmarks/pretraining_diagnosis.py` showed why it lost. Every run's metrics record and
 config go to `results/<name>.json`; `--table` prints the mean over folds of every results file
 `results/text_classification_*.json`, with train time (language model included).
 """
@@ -43,18 +45,17 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 SETS = {
     # name: (title, data folder, unlabelled in-domain text, settings for this set's texts)
     "polarity": ("sentence polarity", SHARED / "rt-polaritydata", SHARED / "review_polarity" / "txt_sentoken", {"maxlen": 60}),
-    "reviews": ("review polarity", SHARED / "review_polarity" / "txt_sentoken", SHARED / "rt-polaritydata", {"maxlen": 400, "lm_epochs": 3}),
+    "reviews": ("review polarity", SHARED / "review_polarity" / "txt_sentoken", SHARED / "rt-polaritydata", {"maxlen": 400}),
 }
 GATED = {"embedding_dim": 128, "rnn_units": 128, "pooling": "max", "batch_size": 64, "epochs": 15}
 MODELS = {
     "simple_rnn": {"cell": "simple_rnn"},
-    "simple_rnn+lm": {"cell": "simple_rnn", "pretrain": "lm"},
     "lstm": {"cell": "lstm", **GATED},
-    "lstm+lm": {"cell": "lstm", **GATED, "pretrain": "lm"},
-    "lstm+lm+unlabeled": {"cell": "lstm", **GATED, "pretrain": "lm", "unlabeled": "other set"},
     "bilstm": {"cell": "bilstm", **GATED},
-    "bilstm+lm": {"cell": "bilstm", **GATED, "pretrain": "lm"},
+    "lstm+encoder": {"cell": "lstm", **GATED, "pooling": "concat", "lm_finetune_epochs": 2},
 }
+# Rows of older results files, kept in the table under their measured names (see the docstring).
+LEGACY_MODELS = ("simple_rnn+lm", "lstm+lm", "lstm+lm+unlabeled", "bilstm+lm")
 
 
 def labelled_examples(name: str) -> tuple[list[str], list[str], list[int]]:
@@ -89,13 +90,15 @@ def write_fold(examples: tuple[list[str], list[str], list[int]], fold: int, path
     return path
 
 
-def run_model(model: str, data_name: str, fold_file: Path, fold: int, seed: int, scratch: Path) -> dict:
+def run_model(model: str, data_name: str, fold_file: Path, fold: int, seed: int, scratch: Path, encoder: str | None = None) -> dict:
     from rnn_cookbook.recipes import sentiment_rnn
 
-    title, _, unlabeled, data_settings = SETS[data_name]
+    title, _, _, data_settings = SETS[data_name]
     settings = {**data_settings, **MODELS[model]}
-    if "unlabeled" in settings:
-        settings["unlabeled"] = str(unlabeled)
+    if model.endswith("+encoder"):
+        if encoder is None:
+            raise SystemExit(f"{model} needs --encoder RUN_DIR (a language_model run)")
+        settings["encoder"] = encoder
     cfg = sentiment_rnn.Config(
         data=str(fold_file), split_column="split", validation_fraction=0.1, seed=seed, **settings
     )
@@ -103,7 +106,7 @@ def run_model(model: str, data_name: str, fold_file: Path, fold: int, seed: int,
     result = sentiment_rnn.train(cfg, output=scratch / f"{model}-{data_name}-{fold}-{seed}", verbose=0)
     total = time.perf_counter() - started
     record = {"dataset": title, "fold": fold, "model_name": model, "config": cfg.to_dict(), "total_time_s": round(total, 1), **result.metrics}
-    lm = record.get("language_model", {})
+    lm = record.get("language_model") or (record.get("encoder") or {}).get("fine_tuned") or {}
     print(
         f"  fold {fold} {model:13s}: accuracy {record['model']['accuracy']:.4f} "
         f"(tfidf_logreg {record['baselines']['tfidf_logreg']['accuracy']:.4f}), {record['epochs_run']} epochs, "
@@ -122,7 +125,7 @@ def table() -> None:
     print("|---|---|---|---|---|---|---|---|")
     for title in dict.fromkeys(r["dataset"] for r in runs):
         common = on_common_folds([r for r in runs if r["dataset"] == title])
-        for model in MODELS:
+        for model in (*MODELS, *LEGACY_MODELS):
             chosen = [r for r in common if r["model_name"] == model]
             if not chosen:
                 continue
@@ -130,6 +133,7 @@ def table() -> None:
             tfidf = [r["baselines"]["tfidf_logreg"]["accuracy"] for r in chosen]
             spread = f" ± {statistics.stdev(accuracy):.3f}" if len(chosen) > 1 else ""
             lm = [r["language_model"]["wall_time_s"] for r in chosen if "language_model" in r]
+            lm += [r["encoder"]["fine_tuned"]["wall_time_s"] for r in chosen if "fine_tuned" in r.get("encoder", {})]
             print(
                 f"| {title} | {model} | {len(chosen)} | {statistics.mean(accuracy):.3f}{spread} | {statistics.mean(tfidf):.3f} "
                 f"| {statistics.mean(r['epochs_run'] for r in chosen):.1f} | {statistics.mean(r['total_time_s'] for r in chosen):.0f} "
@@ -142,7 +146,8 @@ def table() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", choices=list(SETS), default="polarity")
-    parser.add_argument("--models", nargs="+", choices=list(MODELS), default=["simple_rnn", "simple_rnn+lm", "lstm", "lstm+lm"])
+    parser.add_argument("--models", nargs="+", choices=list(MODELS), default=["simple_rnn", "lstm"])
+    parser.add_argument("--encoder", help="a language_model run folder, for the +encoder models")
     parser.add_argument("--folds", nargs="+", type=int, default=list(range(10)))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--name", help="results/<name>.json (default text_classification_<data>; one per parallel job)")
@@ -159,7 +164,7 @@ def main() -> None:
         for fold in args.folds:
             fold_file = write_fold(examples, fold, Path(scratch) / f"{args.data}-fold{fold}.csv")
             for model in args.models:
-                records.append(run_model(model, args.data, fold_file, fold, args.seed, Path(scratch)))
+                records.append(run_model(model, args.data, fold_file, fold, args.seed, Path(scratch), args.encoder))
                 write_results(args.name, {"runs": records})  # after every run: a long job keeps what it measured
     print(f"\nresults: {RESULTS / (args.name + '.json')}")
     table()

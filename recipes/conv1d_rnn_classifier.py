@@ -24,9 +24,8 @@ optimisation section adds `ReduceLROnPlateau(factor=0.2)`; here it comes from th
 acting after 2 flat epochs (its floor is below the starting rate, unlike the seed's, and its
 patience is below early stopping's 3, so it can act before training stops).
 
-`pretrain="lm"` trains the Embedding, the convolution and both SimpleRNNs as a language model
-first (`rnn_cookbook.pretraining`); the convolution is then causal, in the language model and in
-the classifier, so that it never sees the word the language model predicts.
+A pretrained language model (`encoder=RUN_DIR`) is an LSTM body, which this recipe does not
+have: start from one with `sentiment_rnn --set cell=lstm --set encoder=RUN_DIR`.
 
     rnn-cookbook run conv1d_rnn_classifier --set data=path/to/aclImdb
     rnn-cookbook run conv1d_rnn_classifier --quick
@@ -42,7 +41,7 @@ from typing import TYPE_CHECKING, ClassVar
 import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import keras
 
-from rnn_cookbook import pretraining, script, text_classifier
+from rnn_cookbook import script, text_classifier
 from rnn_cookbook.config import check_positive
 from rnn_cookbook.errors import ConfigError
 from rnn_cookbook.text_classifier import TextClassificationData, TextClassifierConfig
@@ -71,13 +70,18 @@ class Config(TextClassifierConfig):
             check_positive(name, getattr(self, name))
         if isinstance(self.recurrent_gain, bool) or not isinstance(self.recurrent_gain, (int, float)) or not 0 < self.recurrent_gain <= 2:
             raise ConfigError(f"recurrent_gain must be a number in (0, 2], got {self.recurrent_gain!r}")
+        if self.encoder is not None:
+            raise ConfigError(
+                "conv1d_rnn_classifier has no LSTM body for a language model's weights; "
+                "start from an encoder with sentiment_rnn --set cell=lstm --set encoder=RUN_DIR"
+            )
 
     @classmethod
     def quick(cls) -> Config:
         """Seconds on CPU: the toy sentences, a small model, three epochs."""
         return cls(
             data="toy", num_words=1000, maxlen=20, embedding_dim=16, filters=8, rnn_units=8, rnn_units_2=8,
-            epochs=3, batch_size=32, lm_epochs=2,
+            epochs=3, batch_size=32,
         )
 
 
@@ -98,25 +102,8 @@ def build_model(cfg: Config, vocabulary_size: int | None = None, num_classes: in
     return text_classifier.compile_classifier(keras.Model(inputs, outputs, name="conv1d_rnn"), cfg)
 
 
-def language_model(cfg: Config, vocabulary_size: int | None = None) -> keras.Model:
-    """The classifier's Embedding, convolution and SimpleRNNs, predicting each next word.
-
-    With `pretrain=lm` the convolution is causal (it reads a word and the two before it, never
-    after), so the language model cannot see the word it predicts; the classifier uses the same
-    causal convolution. Pooling has no weights and would mix the next word into the step that
-    predicts it, so the language model reads every step unpooled.
-    """
-    vocabulary_size = vocabulary_size or cfg.num_words
-    ids = pretraining.sequence_input()
-    hidden = text_classifier.embedding(cfg, vocabulary_size, mask_zero=False)(ids)
-    hidden = _simple_rnn(cfg, 1, sequences=True)(_ngrams(cfg)(hidden))
-    hidden = _simple_rnn(cfg, 2, sequences=True)(hidden)
-    return keras.Model(ids, pretraining.next_word_head(hidden, text_classifier.language_model_words(cfg, vocabulary_size)), name="language_model_conv1d_rnn")
-
-
 def _ngrams(cfg: Config) -> keras.layers.Conv1D:
-    padding = "causal" if cfg.pretrain == "lm" else "valid"  # seed 000: valid
-    return keras.layers.Conv1D(cfg.filters, cfg.kernel_size, activation="relu", padding=padding, name="ngrams")
+    return keras.layers.Conv1D(cfg.filters, cfg.kernel_size, activation="relu", name="ngrams")  # seed 000: valid padding
 
 
 def _simple_rnn(cfg: Config, number: int, *, sequences: bool = False) -> keras.layers.SimpleRNN:
@@ -135,7 +122,7 @@ def train(
     """The whole recipe: texts, model, fit with early stopping and LR reduction, test accuracy, run folder."""
     cfg = cfg or Config()
     return text_classifier.train(
-        cfg, build_model, load_data(cfg), language_model=language_model, output=output, verbose=verbose, resume=resume
+        cfg, build_model, load_data(cfg), output=output, verbose=verbose, resume=resume
     )
 
 

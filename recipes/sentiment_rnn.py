@@ -15,13 +15,17 @@ What this recipe adds:
   header, with or without its own split column), class folders, one file per class, or the
   toy sentences of seed 000 (which fed word ids to a SimpleRNN as numbers, without an Embedding:
   here there is always one). See `rnn_cookbook.text_classifier`.
-- `pooling="max"` reads the largest value of each state feature over the whole text instead of
-  the final state alone: a word early in a long sentence counts as much as the last one.
-- `pretrain="lm"`: the Embedding and the recurrent layer first learn to predict the next word of
-  the training texts (and of `unlabeled=PATH`), then become the classifier's (Dai & Le 2015,
-  ULMFiT; see `rnn_cookbook.pretraining`). `bilstm` gets a forward and a backward language model.
-  Measured on the texts of the fold alone it lowered accuracy (sentence polarity, 10 folds: LSTM
-  0.713 against 0.755 from scratch; `benchmarks/README.md`): it needs far more unlabelled text.
+- `pooling`: `last` (the final state, the seed's), `max` or `mean` of each state feature over the
+  whole text (a word early in a long text counts as much as the last one), or `concat` (all three,
+  ULMFiT's concat pooling).
+- `encoder=RUN_DIR`: start from a word-level language model pretrained once on unlabelled text
+  (recipe `language_model`; ULMFiT's three stages, `rnn_cookbook.language_model`): its
+  vocabulary, Embedding and LSTM layers become the classifier's, `lm_finetune_epochs` first goes
+  on training it on the training texts, `freeze_epochs` trains the new layers alone first. It
+  replaces the per-run `pretrain=lm` of earlier versions, which lowered accuracy
+  (`benchmarks/README.md` has the diagnosis).
+- More than two classes: a softmax output and sparse cross-entropy; `class_weight=balanced` for
+  skewed labels (see `rnn_cookbook.text_classifier`).
 - `embedding_dropout` (SpatialDropout1D) and `output_dropout`, both 0 by default: chosen on a
   validation split, never on test. On sentence polarity (an LSTM(128) with max pooling, 10% of
   the training sentences validating) 0.3 and 0.5 gave validation accuracy 0.770 against 0.775
@@ -32,7 +36,8 @@ What this recipe adds:
     rnn-cookbook run sentiment_rnn                                   # Keras IMDB (downloads once)
     rnn-cookbook run sentiment_rnn --set data=path/to/aclImdb --set cell=bilstm
     rnn-cookbook run sentiment_rnn --quick                           # seconds, on the toy sentences
-    rnn-cookbook run sentiment_rnn --set data=sentences.tsv --set header=none --set cell=lstm --set pretrain=lm
+    rnn-cookbook run sentiment_rnn --set data=train_5500.label --set test_data=TREC_10.label --set cell=lstm
+    rnn-cookbook run sentiment_rnn --set data=reviews.csv --set cell=lstm --set encoder=runs/language_model/<run>
 """
 
 from __future__ import annotations
@@ -45,8 +50,9 @@ from typing import TYPE_CHECKING, ClassVar
 import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import keras
 
-from rnn_cookbook import pretraining, script, text_classifier
+from rnn_cookbook import language_model, script, text_classifier
 from rnn_cookbook.config import check_choice, check_positive
+from rnn_cookbook.errors import ConfigError
 from rnn_cookbook.layers import pool_over_time
 from rnn_cookbook.text_classifier import TextClassificationData, TextClassifierConfig
 
@@ -72,12 +78,14 @@ class Config(TextClassifierConfig):
         check_choice("cell", self.cell, CELLS)
         check_choice("pooling", self.pooling, POOLINGS)
         check_positive("rnn_units", self.rnn_units)
+        if self.encoder is not None and self.cell != "lstm":
+            raise ConfigError(f"an encoder is a forward LSTM language model: set cell=lstm to start from it, not cell={self.cell}")
 
     @classmethod
     def quick(cls) -> Config:
         """Seconds on CPU: the toy sentences, a small model, three epochs."""
         return cls(
-            data="toy", num_words=1000, maxlen=20, embedding_dim=16, rnn_units=8, epochs=3, batch_size=32, lm_epochs=2
+            data="toy", num_words=1000, maxlen=20, embedding_dim=16, rnn_units=8, epochs=3, batch_size=32
         )
 
     @property
@@ -94,6 +102,11 @@ def load_data(cfg: Config) -> TextClassificationData:
 def build_model(cfg: Config, vocabulary_size: int | None = None, num_classes: int = 2) -> keras.Model:
     """Embedding → recurrent layer → Dense(1, sigmoid) (a softmax over more classes), compiled as in seed 003."""
     inputs = text_classifier.input_layer(cfg)
+    if cfg.encoder is not None:  # the body of a pretrained language model: Embedding, LSTMs, its dropout
+        states = language_model.encoder_states(text_classifier.encoder_shape(cfg), inputs, vocabulary_size, mask_zero=True)
+        features = pool_over_time(states, cfg.pooling)
+        outputs = text_classifier.class_output(cfg, features, num_classes)
+        return text_classifier.compile_classifier(keras.Model(inputs, outputs, name="sentiment_encoder_lstm"), cfg)
     words = text_classifier.embedded_words(cfg, inputs, vocabulary_size or cfg.num_words, mask_zero=cfg.masked)
     every_step = cfg.pooling != "last"
     if cfg.cell == "bilstm":
@@ -104,30 +117,6 @@ def build_model(cfg: Config, vocabulary_size: int | None = None, num_classes: in
         features = pool_over_time(features, cfg.pooling)
     outputs = text_classifier.class_output(cfg, features, num_classes)
     return text_classifier.compile_classifier(keras.Model(inputs, outputs, name=f"sentiment_{cfg.cell}"), cfg)
-
-
-def language_model(cfg: Config, vocabulary_size: int | None = None) -> keras.Model:
-    """The classifier's Embedding and recurrent layer, read word by word, predicting the next word.
-
-    `bilstm` gets two language models over one Embedding: `bilstm_forward` reads the text and
-    predicts the next word, `bilstm_backward` reads it reversed and predicts the word before; they
-    become the Bidirectional layer's two halves.
-    """
-    vocabulary_size = vocabulary_size or cfg.num_words
-    predicted = text_classifier.language_model_words(cfg, vocabulary_size)
-    embed = text_classifier.embedding(cfg, vocabulary_size, mask_zero=cfg.masked)
-    if cfg.cell != "bilstm":
-        ids = pretraining.sequence_input()
-        logits = pretraining.next_word_head(_recurrent(cfg, sequences=True)(embed(ids)), predicted)
-        return keras.Model(ids, logits, name=f"language_model_{cfg.cell}")
-    forward, backward = pretraining.sequence_input(pretraining.FORWARD), pretraining.sequence_input(pretraining.BACKWARD)
-    forward_states = _recurrent(cfg, sequences=True, name="bilstm_forward")(embed(forward))
-    backward_states = _recurrent(cfg, sequences=True, name="bilstm_backward")(embed(backward))
-    outputs = [
-        pretraining.next_word_head(forward_states, predicted, "next_word"),
-        pretraining.next_word_head(backward_states, predicted, "previous_word"),
-    ]
-    return keras.Model([forward, backward], outputs, name="language_model_bilstm")
 
 
 def _recurrent(cfg: Config, *, sequences: bool = False, name: str | None = None) -> keras.layers.Layer:
@@ -145,7 +134,7 @@ def train(
     """The whole recipe: texts, model, fit with early stopping, test accuracy beside TF-IDF, run folder."""
     cfg = cfg or Config()
     return text_classifier.train(
-        cfg, build_model, load_data(cfg), language_model=language_model, output=output, verbose=verbose, resume=resume
+        cfg, build_model, load_data(cfg), output=output, verbose=verbose, resume=resume
     )
 
 

@@ -16,7 +16,8 @@ greedy choice soon repeats itself. Here:
 
 Models it understands: `Embedding` → one or more `LSTM` / `GRU` / `SimpleRNN` (with or without
 `return_sequences`, `Dropout` in between is skipped) → `Dense` over the vocabulary, which is what
-`char_lstm_generator` and `word_generator` build.
+`char_lstm_generator`, `word_generator` and `language_model` build (the last one's capped head
+predicts the frequent words and one "rare word" class, which is never sampled).
 """
 
 from __future__ import annotations
@@ -385,11 +386,16 @@ class GeneratorRun:
             )
         self.vocabulary = vocabulary_from_dict(settings)
         self.model = self.run.load_model()
-        if self.model.output_shape[-1] != len(self.vocabulary):
-            raise RunFolderError(
-                f"{VOCABULARY_FILE} has {len(self.vocabulary)} tokens but the model predicts {self.model.output_shape[-1]}"
-            )
-        self.sampler = Sampler(self.model, forbidden=forbidden_ids(self.vocabulary))
+        outputs = self.model.output_shape[-1]
+        forbidden = forbidden_ids(self.vocabulary)
+        capped = self.run.read_json("config.json").get("config", {}).get("output_words")
+        if isinstance(self.vocabulary, Vocabulary) and capped is not None and outputs == capped + 1 <= len(self.vocabulary):
+            # A language model's capped head: words 0..capped-1 one by one, then one class for every rarer
+            # word. Neither that class nor the unknown word is a word to write.
+            forbidden = (*forbidden, self.vocabulary.oov_id, capped)
+        elif outputs != len(self.vocabulary):
+            raise RunFolderError(f"{VOCABULARY_FILE} has {len(self.vocabulary)} tokens but the model predicts {outputs}")
+        self.sampler = Sampler(self.model, forbidden=forbidden)
 
     @property
     def level(self) -> str:
@@ -406,9 +412,8 @@ class GeneratorRun:
 
 def _parts(model: keras.Model) -> tuple[keras.layers.Embedding, list[keras.layers.Layer], keras.layers.Dense]:
     """The embedding, recurrent layers and output layer of a next-token model, or a clear error."""
-    layers = [
-        layer for layer in model.layers if not isinstance(layer, (keras.layers.InputLayer, keras.layers.Dropout))
-    ]
+    skipped = (keras.layers.InputLayer, keras.layers.Dropout, keras.layers.SpatialDropout1D)  # no-ops at inference
+    layers = [layer for layer in model.layers if not isinstance(layer, skipped)]
     problem = None
     if len(layers) < 3 or not isinstance(layers[0], keras.layers.Embedding):
         problem = "it does not start with an Embedding"

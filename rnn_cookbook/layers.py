@@ -162,9 +162,12 @@ class MaskedLastStep(MaskedMaxPooling):
 def pool_over_time(states: keras.KerasTensor, pooling: str) -> keras.KerasTensor:
     """A text's recurrent states (batch, steps, features) read as one vector, padding left out.
 
-    `max` and `mean` of each feature over the text, or `concat`: the last state, the max and the mean
-    side by side (ULMFiT's concat pooling), so the classifier sees the end of the text and all of it.
+    `last`: the state at each text's last word; `max` and `mean` of each feature over the text;
+    `concat`: the last state, the max and the mean side by side (ULMFiT's concat pooling), so the
+    classifier sees the end of the text and all of it.
     """
+    if pooling == "last":
+        return MaskedLastStep(name="last_step")(states)
     if pooling == "max":
         return MaskedMaxPooling(name="max_over_time")(states)
     if pooling == "mean":
@@ -176,4 +179,4 @@ def pool_over_time(states: keras.KerasTensor, pooling: str) -> keras.KerasTensor
             MaskedMeanPooling(name="mean_over_time")(states),
         ]
         return keras.layers.Concatenate(name="concat_pooling")(pooled)
-    raise ValueError(f"pooling must be max, mean or concat, got {pooling!r}")
+    raise ValueError(f"pooling must be last, max, mean or concat, got {pooling!r}")

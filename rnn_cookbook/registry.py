@@ -45,6 +45,12 @@ RECIPES: tuple[Recipe, ...] = (
         description="Convolution for local n-grams, recurrent layers for their order (seed 000's hybrid).",
     ),
     Recipe(
+        name="language_model",
+        model="Embedding + LSTM(256), next word (capped softmax)",
+        data="seed 000's sentences (toy, default), text files, folders, CSV columns, .tar.gz archives",
+        description="Pretrain a word-level language model on unlabelled text once; text classifiers start from it (encoder=RUN).",
+    ),
+    Recipe(
         name="char_lstm_generator",
         model="Embedding + LSTM(256), next char at every step",
         data="Shakespeare (default), any text file or folder",

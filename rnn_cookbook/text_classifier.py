@@ -9,9 +9,9 @@ A text recipe (`sentiment_rnn`, `conv1d_rnn_classifier`) only defines its model.
 - `evaluate(...)`: test accuracy and loss beside a TF-IDF + logistic-regression baseline fitted on
   the same training texts, and a confusion matrix;
 - `train(...)`: the recipe run, which also saves `vocabulary.json` so `rnn-cookbook predict` can
-  turn new text into the same ids in another process; with `pretrain=lm` it first trains the
-  recipe's language model and hands its layers on (`pretrain_then_freeze`,
-  `rnn_cookbook.pretraining`);
+  turn new text into the same ids in another process; with `encoder=RUN_DIR` the classifier
+  starts from a pretrained language model's vocabulary and weights (`start_from_encoder`,
+  `rnn_cookbook.language_model`), fine-tuned first on the task's training texts on request;
 - `embedded_words` and `class_output`: the first and last layers every text recipe shares, with the
   `embedding_dropout` and `output_dropout` settings; two classes end in a sigmoid, more in a
   softmax (`compile_classifier` picks the loss to match).
@@ -33,16 +33,15 @@ import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start
 import keras
 import numpy as np
 
-from rnn_cookbook import baselines, plots, pretraining
+from rnn_cookbook import baselines, language_model, plots
 from rnn_cookbook.config import RecipeConfig, check_choice, check_fraction, check_positive
 from rnn_cookbook.data.pipeline import array_dataset
 from rnn_cookbook.data.splits import ArraySplits, stratified_holdout
 from rnn_cookbook.data.text.keras_imdb import imdb_sequences
 from rnn_cookbook.data.text.labelled import load_texts
-from rnn_cookbook.data.text.reading import unlabeled_texts
 from rnn_cookbook.data.text.vocabulary import EncodedTexts, VOCABULARY_FILE, encode_texts, pad
 from rnn_cookbook.errors import ConfigError
-from rnn_cookbook.training import Evaluation, TrainResult, compile_for_classes, make_optimizer, print_notes, train_recipe
+from rnn_cookbook.training import Evaluation, TrainResult, compile_for_classes, make_optimizer, train_recipe
 
 if TYPE_CHECKING:
     import tensorflow as tf
@@ -73,13 +72,9 @@ class TextClassifierConfig(RecipeConfig):
     patience: int = 3  # seed 003: EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)
     embedding_dropout: float = 0.0  # SpatialDropout1D after the Embedding: drops whole word-vector channels
     output_dropout: float = 0.0  # Dropout before the output layer
-    pretrain: str = "none"  # none (seed 003) | lm: first a language model on the training texts (rnn_cookbook.pretraining)
-    unlabeled: str | None = None  # pretrain=lm: more text for the language model (a text file, a folder, or a CSV's text_column)
-    lm_words: int = 2000  # pretrain=lm: the language model predicts this many most frequent words, and "rare"
-    lm_epochs: int = 15  # pretrain=lm: most epochs of language-model training (early stopping after 1 flat)
-    freeze_epochs: int = 1  # pretrain=lm: epochs that train only the new output layer before everything trains
-    lm_sequence_length: int = 50  # pretrain=lm: words per language-model training sequence
-    lm_reads: str = "stream"  # pretrain=lm: stream (texts end to end, cut in chunks) | texts (chunks start at each text's start)
+    encoder: str | None = None  # a language_model run folder: its vocabulary and weights start the classifier (cell=lstm)
+    lm_finetune_epochs: int = 0  # encoder: first fine-tune the language model on the training texts, at most this many epochs
+    freeze_epochs: int = 0  # encoder: epochs that train only the new layers on top before everything trains
 
     def validate(self) -> None:
         super().validate()
@@ -94,14 +89,15 @@ class TextClassifierConfig(RecipeConfig):
         check_choice("class_weight", self.class_weight, ("none", "balanced"))
         check_fraction("embedding_dropout", self.embedding_dropout, allow_zero=True)
         check_fraction("output_dropout", self.output_dropout, allow_zero=True)
-        check_choice("pretrain", self.pretrain, ("none", "lm"))
-        check_positive("lm_words", self.lm_words)
-        check_positive("lm_epochs", self.lm_epochs)
+        check_positive("lm_finetune_epochs", self.lm_finetune_epochs, allow_zero=True)
         check_positive("freeze_epochs", self.freeze_epochs, allow_zero=True)
-        check_positive("lm_sequence_length", self.lm_sequence_length)
-        check_choice("lm_reads", self.lm_reads, ("stream", "texts"))
-        if self.unlabeled is not None and self.pretrain == "none":
-            raise ConfigError("unlabeled texts feed the language model: set pretrain=lm too, or leave unlabeled out")
+        if self.encoder is None and (self.lm_finetune_epochs or self.freeze_epochs):
+            raise ConfigError("lm_finetune_epochs and freeze_epochs act on an encoder: set encoder=RUN_DIR too, or leave them at 0")
+        if self.encoder is not None and self.data == "imdb":
+            raise ConfigError(
+                "data=imdb is Keras' word ids, numbered by its own vocabulary; an encoder reads raw text: "
+                "use the aclImdb folder or its .tar.gz (data=path/to/aclImdb_labeled.tar.gz)"
+            )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -169,7 +165,8 @@ def load_data(cfg: TextClassifierConfig, padding: str = "pre") -> TextClassifica
             encoding=cfg.encoding,
             label_level=cfg.label_level,
         )
-        encoded = encode_texts(texts, cfg.num_words)
+        vocabulary = None if cfg.encoder is None else language_model.LanguageModelRun(cfg.encoder).vocabulary
+        encoded = encode_texts(texts, cfg.num_words, vocabulary=vocabulary)
     if encoded.validation_ids is not None:  # the source's own validation rows, as given
         train_ids, train_labels, train_texts = encoded.train_ids, np.asarray(encoded.train_labels), encoded.train_texts
         validation_ids, validation_labels = encoded.validation_ids, np.asarray(encoded.validation_labels)
@@ -236,21 +233,16 @@ def train(
     build_model: Callable[[TextClassifierConfig, int, int], keras.Model],
     data: TextClassificationData,
     *,
-    language_model: Callable[[TextClassifierConfig, int], keras.Model] | None = None,
     output: str | Path | None = None,
     verbose: int | None = None,
     resume: bool = False,
 ) -> TrainResult:
     """A text recipe's whole run on `data`; `build_model(cfg, vocabulary_size, num_classes)` is the recipe's own part.
 
-    With `pretrain=lm`, `language_model(cfg, vocabulary_size)` builds the recipe's language model,
-    which is trained first and handed on (`pretrain_then_freeze`).
+    With `encoder=RUN_DIR` the built model's encoder layers start from that language model
+    (`start_from_encoder`).
     """
-    before_fit = None
-    if cfg.pretrain == "lm":
-        if language_model is None:
-            raise ConfigError(f"{cfg.recipe} has no language model to pretrain; use pretrain=none")
-        before_fit = pretrain_then_freeze(cfg, language_model, data)
+    before_fit = None if cfg.encoder is None else start_from_encoder(cfg, data)
     return train_recipe(
         cfg,
         build_model=lambda: build_model(cfg, data.vocabulary_size, data.num_classes),
@@ -270,45 +262,47 @@ def train(
     )
 
 
-def pretrain_then_freeze(
-    cfg: TextClassifierConfig, language_model: Callable[[TextClassifierConfig, int], keras.Model], data: TextClassificationData
-) -> Callable[..., dict[str, Any]]:
-    """The `before_fit` step of `pretrain=lm` (see `rnn_cookbook.pretraining`).
+def start_from_encoder(cfg: TextClassifierConfig, data: TextClassificationData) -> Callable[..., dict[str, Any]]:
+    """The `before_fit` step of `encoder=RUN_DIR`: ULMFiT's stages 2 and 3 (`rnn_cookbook.language_model`).
 
-    It trains the language model on the training texts (and `unlabeled`, less any test text),
-    saves it as `language_model.keras` in the run folder, copies its layers into the classifier,
-    trains the classifier's new output layer alone for `freeze_epochs`, then unfreezes all and
-    recompiles, so the recipe's fit fine-tunes everything. A resumed run reloads the saved
-    language model instead of training it again.
+    1. With `lm_finetune_epochs`, the encoder's language model first goes on learning the next
+       word of this task's training texts (never its validation or test texts, which measure it),
+       and is saved as `language_model.keras` in the run folder (a resumed run reloads it).
+    2. The classifier's Embedding and LSTMs take the language model's weights, by name.
+    3. With `freeze_epochs`, only the new layers on top train for that many epochs; then
+       everything trains in the recipe's normal fit.
     """
 
     def before_fit(model: keras.Model, *, run: Any, train_data: Any, validation_data: Any, verbose: int) -> dict[str, Any]:
-        saved = run.file(pretraining.LANGUAGE_MODEL_FILE)
-        if saved.exists() and run.file(pretraining.LANGUAGE_MODEL_RECORD).exists():
-            lm = run.load_model(pretraining.LANGUAGE_MODEL_FILE)
-            record = run.read_json(pretraining.LANGUAGE_MODEL_RECORD)
+        encoder = language_model.LanguageModelRun(cfg.encoder)
+        record: dict[str, Any] = {"run": str(encoder.run.path)}
+        if encoder.run.file("metrics.json").is_file():
+            record["validation_perplexity"] = encoder.run.load_metrics()["model"].get("perplexity")
+        if not cfg.lm_finetune_epochs:
+            lm = encoder.load_model()
+        elif run.file(language_model.FINE_TUNED_FILE).exists() and run.file(language_model.FINE_TUNED_RECORD).exists():
+            lm = run.load_model(language_model.FINE_TUNED_FILE)
+            record["fine_tuned"] = run.read_json(language_model.FINE_TUNED_RECORD)
         else:
-            unlabeled = [] if cfg.unlabeled is None else unlabeled_texts(cfg.unlabeled, text_column=cfg.text_column, sep=cfg.sep)
-            extra, notes = pretraining.language_model_texts(unlabeled, data.encoded.test_texts)
-            print_notes(notes, verbose)
-            lm = language_model(cfg, data.vocabulary_size)
-            record = pretraining.train_language_model(
+            lm = encoder.load_model()
+            record["fine_tuned"] = language_model.fine_tune_language_model(
                 lm,
-                data.train_ids + data.encoded.vocabulary.encode(extra),
+                data.train_ids,
                 data.validation_ids,
-                lm_words=language_model_words(cfg, data.vocabulary_size),
-                epochs=cfg.lm_epochs,
+                output_words=encoder.shape.output_words,
+                sequence_length=encoder.sequence_length,
+                batch_size=cfg.batch_size,
+                learning_rate=cfg.learning_rate,
+                epochs=cfg.lm_finetune_epochs,
                 seed=cfg.seed,
                 verbose=verbose,
-                sequence_length=cfg.lm_sequence_length,
-                reads=cfg.lm_reads,
             )
-            run.save_model(lm, pretraining.LANGUAGE_MODEL_FILE)
-            run.write_json(pretraining.LANGUAGE_MODEL_RECORD, record)
-        body = pretraining.transfer(lm, model)
-        record = {**record, "transferred_layers": body, "freeze_epochs": cfg.freeze_epochs}
+            run.save_model(lm, language_model.FINE_TUNED_FILE)
+            run.write_json(language_model.FINE_TUNED_RECORD, record["fine_tuned"])
+        body = language_model.transfer(lm, model, encoder.shape.layer_names())
+        record["transferred_layers"] = body
         if cfg.freeze_epochs:
-            pretraining.set_trainable(model, body, False)
+            set_trainable(model, body, False)
             compile_classifier(model, cfg)
             model.fit(
                 train_data,
@@ -318,14 +312,28 @@ def pretrain_then_freeze(
                 shuffle=False,
                 verbose=verbose,
             )
-            pretraining.set_trainable(model, body, True)
+            set_trainable(model, body, True)
         compile_classifier(model, cfg)
-        return {"language_model": record}
+        return {"encoder": record}
 
     return before_fit
 
 
-DATA_KEYS = ("data", "text_column", "label_column", "sep", "header", "split_column", "num_words", "maxlen", "validation_fraction", "test_fraction", "split_seed")
+def set_trainable(model: keras.Model, names: list[str], trainable: bool) -> None:
+    """Freeze or unfreeze the named layers (recompile afterwards)."""
+    for name in names:
+        model.get_layer(name).trainable = trainable
+
+
+def encoder_shape(cfg: TextClassifierConfig) -> language_model.EncoderShape:
+    """The shape of `cfg.encoder`'s language model, which a classifier's body copies."""
+    return language_model.LanguageModelRun(cfg.encoder).shape
+
+
+DATA_KEYS = (
+    "data", "text_column", "label_column", "sep", "header", "split_column", "test_data", "encoding", "label_level",
+    "num_words", "maxlen", "validation_fraction", "test_fraction", "split_seed", "encoder",
+)
 
 
 def search_data(
@@ -334,10 +342,11 @@ def search_data(
     """What `rnn-cookbook search` cross-validates on: training + validation texts as padded ids.
 
     The test texts stay unseen. `data_keys` are the config fields that change the data itself,
-    which a single search cannot vary. A search fits `build_model` alone, so it cannot pretrain.
+    which a single search cannot vary. A search fits `build_model` alone, from scratch: an encoder's
+    weights are handed on in `run` only.
     """
-    if cfg.pretrain != "none":
-        raise ConfigError("a search fits the recipe's model from scratch: leave pretrain at none (pretrain=lm runs in `run`)")
+    if cfg.encoder is not None:
+        raise ConfigError("a search fits the recipe's model from scratch: leave encoder out (encoder=RUN_DIR works in `run`)")
     return {
         "splits": [data.train, data.validation],
         "task": "classification",
@@ -350,11 +359,6 @@ def search_data(
 def embedding(cfg: TextClassifierConfig, vocabulary_size: int, *, mask_zero: bool) -> keras.layers.Embedding:
     """The word-embedding layer every text recipe starts with (seed 000 had none: see the errata)."""
     return keras.layers.Embedding(vocabulary_size, cfg.embedding_dim, mask_zero=mask_zero, name="embedding")
-
-
-def language_model_words(cfg: TextClassifierConfig, vocabulary_size: int) -> int:
-    """The words a language model predicts one by one (`lm_words`, at most the vocabulary); rarer ones share a class."""
-    return min(cfg.lm_words, vocabulary_size - 1)
 
 
 def embedded_words(cfg: TextClassifierConfig, ids: keras.KerasTensor, vocabulary_size: int, *, mask_zero: bool) -> keras.KerasTensor:

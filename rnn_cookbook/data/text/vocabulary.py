@@ -143,9 +143,16 @@ class EncodedTexts:
 
 
 
-def encode_texts(texts: LabelledTexts, num_words: int) -> EncodedTexts:
-    """Adapt a vocabulary of `num_words` on the training texts only, then encode both splits."""
-    vocabulary = Vocabulary.adapt(texts.train_texts, max_tokens=num_words)
+def encode_texts(texts: LabelledTexts, num_words: int, *, vocabulary: Vocabulary | None = None) -> EncodedTexts:
+    """Adapt a vocabulary of `num_words` on the training texts only, then encode every split.
+
+    A given `vocabulary` (a pretrained language model's) is used as it is instead, and said in a note.
+    """
+    notes = texts.notes
+    if vocabulary is None:
+        vocabulary = Vocabulary.adapt(texts.train_texts, max_tokens=num_words)
+    else:
+        notes = (*notes, f"the encoder's vocabulary of {len(vocabulary):,} words (num_words is not used)")
     return EncodedTexts(
         name=texts.label,
         vocabulary=vocabulary,
@@ -156,7 +163,7 @@ def encode_texts(texts: LabelledTexts, num_words: int) -> EncodedTexts:
         train_texts=texts.train_texts,
         test_texts=texts.test_texts,
         class_names=texts.class_names,
-        notes=texts.notes,
+        notes=notes,
         validation_ids=None if texts.validation_texts is None else vocabulary.encode(texts.validation_texts),
         validation_labels=texts.validation_labels,
         validation_texts=texts.validation_texts,
