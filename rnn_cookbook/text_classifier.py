@@ -60,7 +60,7 @@ class TextClassifierConfig(RecipeConfig):
     test_data: str | None = None  # a second file or folder of the same kind whose examples are the test set
     encoding: str | None = None  # the files' text encoding; default: UTF-8, else cp1252/Latin-1, said in a note
     label_level: str = "coarse"  # `COARSE:fine text` lines (TREC): coarse | fine classes
-    class_weight: str = "none"  # none | balanced: weigh each class by the inverse of its training share (skewed labels)
+    class_weight: str | None = None  # none | balanced: weigh each class by the inverse of its training share (skewed labels)
     num_words: int = 10000  # vocabulary size, the most frequent words of the training texts
     maxlen: int = 200  # ids per text: longer texts keep their end, shorter ones are padded
     embedding_dim: int = 64
@@ -86,7 +86,8 @@ class TextClassifierConfig(RecipeConfig):
         check_fraction("test_fraction", self.test_fraction)
         check_choice("header", self.header, ("first_line", "none"))
         check_choice("label_level", self.label_level, ("coarse", "fine"))
-        check_choice("class_weight", self.class_weight, ("none", "balanced"))
+        if self.class_weight is not None and self.class_weight != "balanced":
+            raise ConfigError(f"class_weight must be balanced or none, got {self.class_weight!r}")
         check_fraction("embedding_dropout", self.embedding_dropout, allow_zero=True)
         check_fraction("output_dropout", self.output_dropout, allow_zero=True)
         check_positive("lm_finetune_epochs", self.lm_finetune_epochs, allow_zero=True)
@@ -125,9 +126,12 @@ class TextClassificationData(ArraySplits):
         x, y = getattr(self, split)
         return array_dataset(x, y.astype("float32" if self.num_classes == 2 else "int32"), batch_size, shuffle=shuffle, seed=seed)
 
-    def class_weights(self, how: str) -> dict[int, float] | None:
-        """`balanced`: each class weighs `n / (classes * count)` of the training labels (scikit-learn's rule); `none`: None."""
-        if how == "none":
+    def class_weights(self, how: str | None) -> dict[int, float] | None:
+        """`balanced`: each class weighs `n / (classes * count)` of the training labels (scikit-learn's rule); None: None.
+
+        A search passes the same setting to scikeras' `class_weight`, which applies the same rule.
+        """
+        if how is None:
             return None
         from sklearn.utils.class_weight import compute_class_weight
 
@@ -208,7 +212,7 @@ def evaluate(model: keras.Model, data: TextClassificationData, cfg: TextClassifi
         encoded.test_texts,
         validation=(data.validation_texts, data.validation[1]),
         num_classes=data.num_classes,
-        class_weight=None if cfg.class_weight == "none" else cfg.class_weight,
+        class_weight=cfg.class_weight,
     )
     names = encoded.class_names
     figure = plots.confusion_matrix(

@@ -98,7 +98,6 @@ def test_fox_corpus_is_a_named_toy():
     ("make", "message"),
     [
         (lambda p: p / "missing.txt", "no text at"),
-        (lambda p: (p / "latin1.txt").write_bytes("caf\xe9".encode("latin-1")) and p / "latin1.txt", "not UTF-8"),
         (lambda p: (p / "blank.txt").write_text("  \n") and p / "blank.txt", "holds no text"),
         (lambda p: (p / "empty").mkdir() or p / "empty", "holds no \\*.txt files"),
     ],
@@ -106,6 +105,14 @@ def test_fox_corpus_is_a_named_toy():
 def test_bad_corpora_are_clear_errors(tmp_path, make, message):
     with pytest.raises(DataError, match=message):
         load_corpus(str(make(tmp_path)))
+
+
+def test_a_latin_1_corpus_is_read_as_such_with_a_note(tmp_path):
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("un caf\u00e9 cr\u00e8me, s'il vous pla\u00eet\n".encode("latin-1") * 5)
+    corpus = load_corpus(str(path))
+    assert "caf\u00e9 cr\u00e8me" in corpus.text
+    assert any("latin1.txt: not UTF-8, read as cp1252" in note for note in corpus.notes)
 
 
 def test_shakespeare_download_from_a_local_file_url_is_cached_and_checked(tmp_path):

@@ -76,12 +76,12 @@ def series_csv(tmp_path, values):
     return load_series(str(path))
 
 
-def text_file(tmp_path, data: bytes):
+def text_file(tmp_path, data: bytes, **settings):
     path = tmp_path / "book.txt"
     path.write_bytes(data)
     from rnn_cookbook.data.text.corpora import load_corpus
 
-    return load_corpus(str(path))
+    return load_corpus(str(path), **settings)
 
 
 API_CASES = [
@@ -104,7 +104,8 @@ API_CASES = [
     ("config: unknown key", lambda r, t: forecaster_config().replace(unitz=3), ConfigError, "valid keys"),
     ("series: NaN everywhere", lambda r, t: series_csv(t, ["nan"] * 50), DataError, "no numeric values|all NaN|empty"),
     ("series: infinity", lambda r, t: series_csv(t, [1.0, 2.0, "inf", 3.0] * 30), DataError, "infinite"),
-    ("text file: not UTF-8", lambda r, t: text_file(t, b"caf\xe9 au lait\n" * 20), DataError, "UTF-8"),
+    ("text file: not the encoding given", lambda r, t: text_file(t, b"caf\xe9 au lait\n" * 20, encoding="utf-8"), DataError, "is not utf-8 text .byte 3"),
+    ("text file: unknown encoding", lambda r, t: text_file(t, b"cafe\n" * 20, encoding="klingon"), DataError, "not an encoding Python knows"),
     ("text file: empty", lambda r, t: text_file(t, b"   \n"), DataError, "empty|no text"),
 ]
 

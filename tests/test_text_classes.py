@@ -164,3 +164,16 @@ def test_aclimdb_archive_is_read_without_unpacking(tmp_path):
     assert not set(texts.test_texts) & {t.replace(" The end.", "") for t in unlabelled}
     with pytest.raises(DataError, match="holds no text in files matching"):
         unlabeled_texts(archive, include="*/nothing/*")
+
+
+def test_search_cross_validates_a_six_class_file_with_balanced_weights(questions):
+    from rnn_cookbook import search
+    from rnn_cookbook.recipes import sentiment_rnn
+
+    train, test = questions
+    cfg = sentiment_rnn.Config.quick().replace(data=str(train), test_data=str(test), epochs=2, class_weight="balanced")
+    result = search.grid_search("sentiment_rnn", {"rnn_units": [4, 8]}, config=cfg, cv=2, refit=False)
+    assert type(result.folds).__name__ == "StratifiedKFold" and result.scoring == "accuracy"
+    assert set(np.unique(result.data.y)) == set(range(6))
+    assert list(result.table["rank"]) == [1, 2]
+    assert result.best_config.class_weight == "balanced"

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from rnn_cookbook.data.download import download
-from rnn_cookbook.data.text.reading import read_text_file
+from rnn_cookbook.data.text.reading import EncodingLog, read_text_file
 from rnn_cookbook.data.text.vocabulary import CharVocabulary
 from rnn_cookbook.errors import DataError
 
@@ -54,13 +54,16 @@ def load_corpus(
     origin: str = SHAKESPEARE_URL,
     file_hash: str | None = SHAKESPEARE_SHA256,
     cache_dir: str | Path | None = None,
+    encoding: str | None = None,
 ) -> Corpus:
     """A text to learn to generate (see the module docstring for `source`).
 
     The split is by position, not at random: the validation text is the last part of the corpus,
     which the model never reads while training (random windows would leak neighbouring text).
     A corpus too short to split (seed 000's sentence) validates on its training text, and says so.
+    Files are decoded as `reading.decode` says (`encoding`, else detected, and noted when not UTF-8).
     """
+    log = EncodingLog()
     if source == "fox":
         return Corpus(
             name="seed000_fox", text=FOX_SENTENCE, validation_start=len(FOX_SENTENCE), synthetic=True,
@@ -75,9 +78,9 @@ def load_corpus(
             files = sorted(p for p in path.rglob("*.txt") if p.is_file())
             if not files:
                 raise DataError(f"{path} holds no *.txt files")
-            text = "\n\n".join(read_text_file(p) for p in files)
+            text = "\n\n".join(read_text_file(p, encoding, log) for p in files)
         elif path.is_file():
-            text = read_text_file(path)
+            text = read_text_file(path, encoding, log)
         else:
             raise DataError(f"no text at {source!r}: use 'shakespeare', 'fox', a UTF-8 text file or a folder of *.txt files")
         name = path.stem if path.is_file() else path.name
@@ -88,7 +91,7 @@ def load_corpus(
         name=name,
         text=text,
         validation_start=validation_start,
-        notes=(f"{name}: {len(text):,} characters; the last {len(text) - validation_start:,} validate",),
+        notes=(f"{name}: {len(text):,} characters; the last {len(text) - validation_start:,} validate", *log.notes()),
     )
 
 

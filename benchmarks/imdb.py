@@ -1,0 +1,171 @@
+"""Benchmark: seed 003's own data, IMDB at full size (aclImdb, 25,000 train / 25,000 test reviews).
+
+    python benchmarks/imdb.py lm                  # the language model of the 75,000 train + unlabelled reviews (hours)
+    python benchmarks/imdb.py tfidf simple_rnn lstm lstm+encoder
+    python benchmarks/imdb.py --table
+
+Reads `../shared/data/aclImdb/` by path, straight from its two `.tar.gz` archives (nothing is
+unpacked). Every row trains on the 25,000 training reviews (the recipe holds 20% of them out for
+early stopping) and is scored on the 25,000 test reviews, which no model, language model or
+vocabulary ever reads:
+
+- `tfidf`: TF-IDF word 1-2-grams + logistic regression, as every text run prints it (here alone,
+  with its C chosen on the same validation reviews);
+- `simple_rnn`: seed 003's recipe at the seed's settings (SimpleRNN(32, relu), 10,000 words,
+  200 ids, 10 epochs of batch 128);
+- `simple_rnn_500`: the same SimpleRNN on the last 500 words (Chollet's setting, 0.85 in his book);
+- `lstm`: the best from-scratch gated model measured on the small sets (LSTM(128), max pooling),
+  on 400 words;
+- `lm`: the `language_model` recipe on the training and unlabelled reviews (`include=*/train/*`:
+  75,000 reviews, about 17 million words); its run folder lives in the cache below and resumes;
+- `lstm+encoder`: `sentiment_rnn` started from that language model, fine-tuned on the training
+  reviews (`ENCODED`).
+
+Each row's test accuracy, train time and samples/s go to `results/imdb.json` as it finishes;
+run folders and logs stay in `~/.cache/rnn-cookbook-benchmarks/imdb/`, and a killed row resumes
+from its last finished epoch when the same command runs again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import time
+from pathlib import Path
+
+from _results import RESULTS, write_results  # benchmarks/_results.py
+
+import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "aclImdb"
+LABELLED = SHARED / "aclImdb_labeled.tar.gz"
+UNLABELLED = SHARED / "aclImdb_unsup.tar.gz"
+CACHE = Path.home() / ".cache" / "rnn-cookbook-benchmarks" / "imdb"
+NAME = "imdb"
+
+LANGUAGE_MODEL = {  # the `language_model` recipe's defaults, on the 75,000 reviews
+    "data": f"{LABELLED},{UNLABELLED}",
+    "include": "*/train/*",
+    "epochs": 2,
+}
+ROWS = {
+    # name: (recipe settings, what the row is)
+    "simple_rnn": ({}, "seed 003: SimpleRNN(32, relu), 10,000 words, 200 ids"),
+    "simple_rnn_500": ({"maxlen": 500}, "SimpleRNN(32, relu) on the last 500 words (Chollet)"),
+    "lstm": ({"cell": "lstm", "embedding_dim": 128, "rnn_units": 128, "pooling": "max", "batch_size": 64, "epochs": 15, "maxlen": 400},
+             "LSTM(128), max pooling, 400 words, from scratch"),
+    "lstm+encoder": ({"cell": "lstm", "pooling": "concat", "maxlen": 400, "batch_size": 64, "epochs": 6, "lm_finetune_epochs": 1},
+                     "the language model's Embedding + LSTM, concat pooling, 400 words"),
+}
+
+
+def language_model_folder() -> Path:
+    return CACHE / "language_model"
+
+
+def run_language_model() -> dict:
+    from rnn_cookbook.recipes import language_model
+
+    cfg = language_model.Config(**LANGUAGE_MODEL)
+    folder = language_model_folder()
+    resume = (folder / "config.json").exists() and not (folder / "metrics.json").exists()
+    if (folder / "metrics.json").exists():
+        metrics = json.loads((folder / "metrics.json").read_text())
+    else:
+        metrics = language_model.train(cfg, output=folder, verbose=2, resume=resume).metrics
+    return {
+        "row": "language model",
+        "what": f"LSTM({cfg.units}), {cfg.output_words}-word capped head, {cfg.sequence_length}-word sequences",
+        "validation_perplexity": metrics["model"]["perplexity"],
+        "unigram_perplexity": metrics["baselines"]["unigram"]["perplexity"],
+        "training_words": metrics["training_words"],
+        "words_per_s": metrics["samples_per_s"],
+        "train_time_s": metrics["wall_time_s"],
+        "epochs_run": metrics["epochs_run"],
+        "run": str(folder),
+    }
+
+
+def run_tfidf() -> dict:
+    from rnn_cookbook import baselines
+    from rnn_cookbook.recipes import sentiment_rnn
+
+    data = sentiment_rnn.load_data(sentiment_rnn.Config(data=str(LABELLED)))
+    started = time.perf_counter()
+    probabilities = baselines.tfidf_logistic_regression(
+        data.train_texts, data.train[1], data.encoded.test_texts, validation=(data.validation_texts, data.validation[1])
+    )
+    seconds = time.perf_counter() - started
+    scores = baselines.classification_scores(data.test[1], probabilities)
+    return {"row": "tfidf", "what": "TF-IDF 1-2-grams + logistic regression", "test_accuracy": scores["accuracy"], "train_time_s": round(seconds, 1)}
+
+
+def run_classifier(name: str) -> dict:
+    from rnn_cookbook.recipes import sentiment_rnn
+
+    settings, what = ROWS[name]
+    if name.endswith("+encoder"):
+        if not (language_model_folder() / "metrics.json").exists():
+            raise SystemExit("train the language model first: python benchmarks/imdb.py lm")
+        settings = {**settings, "encoder": str(language_model_folder())}
+    cfg = sentiment_rnn.Config(data=str(LABELLED), **settings)
+    folder = CACHE / name
+    resume = (folder / "config.json").exists() and not (folder / "metrics.json").exists()
+    if (folder / "metrics.json").exists():
+        metrics = json.loads((folder / "metrics.json").read_text())
+    else:
+        if folder.exists() and not resume:
+            shutil.rmtree(folder)
+        metrics = sentiment_rnn.train(cfg, output=folder, verbose=2, resume=resume).metrics
+    encoder = metrics.get("encoder", {}).get("fine_tuned", {})
+    return {
+        "row": name,
+        "what": what,
+        "test_accuracy": metrics["model"]["accuracy"],
+        "tfidf_same_split": metrics["baselines"]["tfidf_logreg"]["accuracy"],
+        "epochs_run": metrics["epochs_run"],
+        "train_time_s": round(metrics["wall_time_s"] + encoder.get("wall_time_s", 0.0), 1),
+        "samples_per_s": metrics.get("samples_per_s"),
+        "config": cfg.to_dict(),
+        "run": str(folder),
+    }
+
+
+def table() -> None:
+    path = RESULTS / f"{NAME}.json"
+    rows = json.loads(path.read_text())["rows"] if path.exists() else {}
+    print("| row | what | test accuracy | train time | samples/s |")
+    print("|---|---|---|---|---|")
+    for name, r in rows.items():
+        accuracy = r.get("test_accuracy")
+        cell = f"{accuracy:.3f}" if accuracy is not None else f"perplexity {r['validation_perplexity']:.1f} (unigram {r['unigram_perplexity']:.0f})"
+        speed = r.get("samples_per_s") or r.get("words_per_s")
+        unit = " words/s" if "words_per_s" in r else ""
+        print(f"| {name} | {r['what']} | {cell} | {r['train_time_s'] / 60:.0f} min | {speed:,.0f}{unit} |" if speed else
+              f"| {name} | {r['what']} | {cell} | {r['train_time_s'] / 60:.1f} min | - |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("rows", nargs="*", choices=["lm", "tfidf", *ROWS], help="what to run, in order")
+    parser.add_argument("--table", action="store_true", help="only print the table of the recorded results")
+    args = parser.parse_args()
+    if args.table or not args.rows:
+        table()
+        return
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{NAME}.json"
+    rows = json.loads(path.read_text())["rows"] if path.exists() else {}
+    for row in args.rows:
+        started = time.perf_counter()
+        print(f"== {row} ({time.strftime('%H:%M')})", flush=True)
+        record = run_language_model() if row == "lm" else run_tfidf() if row == "tfidf" else run_classifier(row)
+        rows[record["row"]] = record
+        write_results(NAME, {"rows": rows})
+        print(f"== {row}: {json.dumps({k: v for k, v in record.items() if k != 'config'})} ({(time.perf_counter() - started) / 60:.0f} min)", flush=True)
+    table()
+
+
+if __name__ == "__main__":
+    main()
