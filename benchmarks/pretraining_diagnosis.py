@@ -1,5 +1,10 @@
 """Why did `pretrain=lm` lower accuracy? One fold, one change at a time (issue 21, point 1).
 
+This drives the per-run `pretrain=lm` that the diagnosis led to remove: it runs against the package
+as of commit b530366 (`git worktree add ../diagnosis b530366`, copy this file into its
+`benchmarks/`, run it there; `--table` and `--inspect` run anywhere). Its results are in `results/pretraining_diagnosis_*.json` and
+`benchmarks/README.md`.
+
     python benchmarks/pretraining_diagnosis.py --data reviews --fold 0
     python benchmarks/pretraining_diagnosis.py --data polarity --fold 0
     python benchmarks/pretraining_diagnosis.py --table
@@ -79,7 +84,7 @@ def shared_language_model(cfg, folder: Path, runs: Path) -> Path | None:
     for run in sorted(runs.iterdir()) if runs.exists() else []:
         if run == folder or not all((run / f).exists() for f in LM_FILES):
             continue
-        other = json.loads((run / "config.json").read_text())
+        other = json.loads((run / "config.json").read_text())["config"]
         if all(other.get(k) == getattr(cfg, k) for k in ("lm_reads", "lm_sequence_length", "lm_words", "lm_epochs", "embedding_dim", "rnn_units", "num_words", "seed")):
             return run
     return None
@@ -174,7 +179,9 @@ def run_variant(name: str, data_name: str, fold_file: Path, fold: int, seed: int
 
 def table() -> None:
     for path in sorted(RESULTS.glob("pretraining_diagnosis_*.json")):
-        runs = json.loads(path.read_text())["runs"]
+        runs = json.loads(path.read_text()).get("runs")
+        if not runs:  # the --inspect records
+            continue
         print(f"\n{runs[0]['dataset']}, fold {runs[0]['fold']} (TF-IDF + LR {runs[0]['tfidf_logreg']:.3f})\n")
         print("| variant | test accuracy | train accuracy (best epoch) | epochs | linear probe on the transferred features (random init) | feature spread (random init) |")
         print("|---|---|---|---|---|---|")
@@ -192,9 +199,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--variants", nargs="+", choices=list(VARIANTS), default=list(VARIANTS))
     parser.add_argument("--table", action="store_true", help="only print the tables of the recorded results")
+    parser.add_argument("--inspect", action="store_true", help="only measure how the fold's language model reads its texts")
     args = parser.parse_args()
     if args.table:
         table()
+        return
+    if args.inspect:
+        record = inspect_states(args.data, args.fold, args.seed)
+        print(json.dumps(record, indent=1))
+        write_results(f"pretraining_diagnosis_{args.data}_states", {"fold": args.fold, "seed": args.seed, "states": record})
         return
     name = f"pretraining_diagnosis_{args.data}"
     path = RESULTS / f"{name}.json"
@@ -211,6 +224,55 @@ def main() -> None:
         elapsed = time.perf_counter() - started
         print(f"  [{i + 1}/{len(todo)} variants, {elapsed / 60:.0f} min, ETA {elapsed / (i + 1) * (len(todo) - i - 1) / 60:.0f} min]", flush=True)
     table()
+
+
+
+def inspect_states(data_name: str, fold: int, seed: int, texts: int = 300) -> dict:
+    """How the language model's LSTM reads a classifier's texts, against the same LSTM freshly initialised.
+
+    On `texts` training texts, post-padded to the classifier's `maxlen` and masked as it reads them:
+    the share of hidden-state values beyond 0.9 in size (saturated tanh units), how much each unit
+    moves over a text (its standard deviation over time, averaged), and the spread across texts of
+    the max-pooled and mean-pooled states (as `feature_spread`). Uses only the run folders'
+    `language_model.keras` and `vocabulary.json`.
+    """
+    import keras
+    import numpy as np
+
+    from rnn_cookbook.data.text.vocabulary import Vocabulary, pad
+    from rnn_cookbook.runs import RunFolder
+
+    run = RunFolder.open(CACHE / f"{data_name}-fold{fold}-seed{seed}" / "lm")
+    config = run.read_json("config.json")["config"]
+    vocabulary = Vocabulary.from_dict(run.read_json("vocabulary.json"))
+    examples = labelled_examples(data_name)
+    chosen = [t for t, f in zip(examples[0], examples[2], strict=True) if f != fold][:texts]
+    ids = pad(vocabulary.encode(chosen), config["maxlen"], "post")
+    mask = ids > 0
+    lm = run.load_model("language_model.keras")
+    record = {}
+    for start in ("language_model", "random_init"):
+        keras.utils.set_random_seed(seed)
+        inputs = keras.Input(shape=(None,), dtype="int32")
+        embedding = keras.layers.Embedding(len(vocabulary), config["embedding_dim"], mask_zero=True)
+        lstm = keras.layers.LSTM(config["rnn_units"], return_sequences=True)
+        model = keras.Model(inputs, lstm(embedding(inputs)))
+        if start == "language_model":
+            embedding.set_weights(lm.get_layer("embedding").get_weights())
+            lstm.set_weights(lm.get_layer("lstm").get_weights())
+        states = model.predict(ids, batch_size=64, verbose=0)
+        kept = states[mask]  # (kept steps, units)
+        per_text_std = [states[i][mask[i]].std(axis=0).mean() for i in range(len(ids))]
+        max_pooled = np.stack([states[i][mask[i]].max(axis=0) for i in range(len(ids))])
+        mean_pooled = np.stack([states[i][mask[i]].mean(axis=0) for i in range(len(ids))])
+        record[start] = {
+            "saturated_share": round(float(np.mean(np.abs(kept) > 0.9)), 4),
+            "state_std_over_time": round(float(np.mean(per_text_std)), 4),
+            "max_pooled_spread": round(float(max_pooled.std(axis=0).mean()), 4),
+            "mean_pooled_spread": round(float(mean_pooled.std(axis=0).mean()), 4),
+            "recurrent_kernel_norm": round(float(np.linalg.norm(lstm.get_weights()[1], 2)), 3),
+        }
+    return record
 
 
 if __name__ == "__main__":

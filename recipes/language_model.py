@@ -19,7 +19,9 @@ generator (`rnn-cookbook generate RUN_DIR --prompt "this movie"`).
   gradients clipped to norm 1, `sequence_length` words per training sequence (the texts end to
   end, cut at a new random offset each epoch), dropout on the embeddings and after each LSTM.
 - **Report**: the validation perplexity beside a unigram model of the same words; words/s and
-  the time left after every epoch; `loss.png`; `vocabulary.json`.
+  the time left after every epoch; `loss.png`; `vocabulary.json`; `training_texts.json`, a
+  fingerprint of each training text (not the text), so that a classifier started from this run
+  names any of its test texts the language model read.
 
     rnn-cookbook run language_model --set data=reviews/ --set epochs=5
     rnn-cookbook run language_model --set data=aclImdb_labeled.tar.gz,aclImdb_unsup.tar.gz --set include='*/train/*'
@@ -115,6 +117,7 @@ class LanguageModelData:
     validation_stream: np.ndarray
     notes: tuple[str, ...]
     texts: int
+    train_texts: list[str]
 
 
 def read_texts(cfg: Config) -> tuple[str, list[str], list[str]]:
@@ -155,7 +158,7 @@ def load_data(cfg: Config) -> LanguageModelData:
     language_model.check_stream("training", train_stream, cfg.sequence_length)
     language_model.check_stream("validation", validation_stream, cfg.sequence_length)
     notes.append(f"{name}: {len(train_stream):,} training and {len(validation_stream):,} validation words, vocabulary {len(vocabulary):,}")
-    return LanguageModelData(name, vocabulary, train_stream, validation_stream, tuple(notes), len(texts))
+    return LanguageModelData(name, vocabulary, train_stream, validation_stream, tuple(notes), len(texts), train_texts)
 
 
 def build_model(cfg: Config, vocabulary_size: int | None = None) -> keras.Model:
@@ -198,7 +201,10 @@ def train(
         evaluate=lambda model: evaluate(model, data, cfg),
         examples_per_epoch=len(data.train_stream),
         extra_callbacks=[] if verbose == 0 else [language_model.WordsPerSecond(len(data.train_stream), cfg.epochs)],
-        json_files={VOCABULARY_FILE: data.vocabulary.to_dict()},
+        json_files={
+            VOCABULARY_FILE: data.vocabulary.to_dict(),
+            language_model.TRAINING_TEXTS_FILE: language_model.fingerprint_record(data.train_texts),
+        },
         notes=data.notes,
         output=output,
         verbose=verbose,

@@ -133,6 +133,11 @@ def train(
 ) -> TrainResult:
     """The whole recipe: texts, model, fit with early stopping, test accuracy beside TF-IDF, run folder."""
     cfg = cfg or Config()
+    if cfg.encoder is not None and cfg.pooling in ("last", "max") and verbose != 0:
+        print(
+            f"note: pooling={cfg.pooling} with an encoder: on both text sets of benchmarks/README.md a pretrained "
+            "LSTM did better with pooling=mean or concat (its states saturate, and their max is alike for every text)"
+        )
     return text_classifier.train(
         cfg, build_model, load_data(cfg), output=output, verbose=verbose, resume=resume
     )

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 RECIPE = "language_model"  # the recipe whose runs are encoders
 FINE_TUNED_FILE = "language_model.keras"  # a classifier run's copy of its encoder, fine-tuned on its texts (stage 2)
 FINE_TUNED_RECORD = "language_model.json"
+TRAINING_TEXTS_FILE = "training_texts.json"  # fingerprints of the texts it trained on, to catch a classifier's test texts
 
 
 @dataclasses.dataclass(frozen=True)
@@ -227,6 +228,18 @@ def fine_tune_language_model(
     }
 
 
+def text_fingerprints(texts: Sequence[str]) -> list[int]:
+    """A 64-bit fingerprint of each text (BLAKE2b of its stripped UTF-8 form): the same text, the same number."""
+    import hashlib
+
+    return [int.from_bytes(hashlib.blake2b(t.strip().encode("utf-8"), digest_size=8).digest(), "big") for t in texts]
+
+
+def fingerprint_record(texts: Sequence[str]) -> dict[str, Any]:
+    """What a language model run keeps of its training texts: their fingerprints, not the texts."""
+    return {"how": "blake2b, 8 bytes, of each stripped text", "fingerprints": sorted(set(text_fingerprints(texts)))}
+
+
 class LanguageModelRun:
     """A finished `language_model` run reopened as an encoder: its shape, vocabulary and model."""
 
@@ -249,6 +262,13 @@ class LanguageModelRun:
     def load_model(self) -> keras.Model:
         """The trained language model (`safe_mode=True`)."""
         return self.run.load_model()
+
+    def trained_on(self, texts: Sequence[str]) -> int:
+        """How many of `texts` the language model trained on (0 when its run keeps no fingerprints)."""
+        if not self.run.file(TRAINING_TEXTS_FILE).is_file():
+            return 0
+        seen = set(self.run.read_json(TRAINING_TEXTS_FILE).get("fingerprints", []))
+        return sum(f in seen for f in text_fingerprints(texts))
 
 
 def transfer(language_model: keras.Model, classifier: keras.Model, names: Sequence[str]) -> list[str]:

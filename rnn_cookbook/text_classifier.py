@@ -33,7 +33,7 @@ import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start
 import keras
 import numpy as np
 
-from rnn_cookbook import baselines, language_model, plots
+from rnn_cookbook import baselines, fine_tuning, language_model, plots
 from rnn_cookbook.config import RecipeConfig, check_choice, check_fraction, check_positive
 from rnn_cookbook.data.pipeline import array_dataset
 from rnn_cookbook.data.splits import ArraySplits, stratified_holdout
@@ -75,6 +75,9 @@ class TextClassifierConfig(RecipeConfig):
     encoder: str | None = None  # a language_model run folder: its vocabulary and weights start the classifier (cell=lstm)
     lm_finetune_epochs: int = 0  # encoder: first fine-tune the language model on the training texts, at most this many epochs
     freeze_epochs: int = 0  # encoder: epochs that train only the new layers on top before everything trains
+    unfreeze: str = "all"  # encoder: all (at once) | gradual (ULMFiT: the new layers one epoch, then one more layer each epoch)
+    layer_lr_decay: float = 1.0  # encoder: each layer below the new ones trains at this fraction of the rate above (ULMFiT: 1/2.6)
+    schedule: str = "constant"  # encoder: constant | slanted_triangular (ULMFiT's warm-up then linear decay)
 
     def validate(self) -> None:
         super().validate()
@@ -92,8 +95,18 @@ class TextClassifierConfig(RecipeConfig):
         check_fraction("output_dropout", self.output_dropout, allow_zero=True)
         check_positive("lm_finetune_epochs", self.lm_finetune_epochs, allow_zero=True)
         check_positive("freeze_epochs", self.freeze_epochs, allow_zero=True)
-        if self.encoder is None and (self.lm_finetune_epochs or self.freeze_epochs):
-            raise ConfigError("lm_finetune_epochs and freeze_epochs act on an encoder: set encoder=RUN_DIR too, or leave them at 0")
+        check_choice("unfreeze", self.unfreeze, ("all", "gradual"))
+        check_choice("schedule", self.schedule, ("constant", "slanted_triangular"))
+        if isinstance(self.layer_lr_decay, bool) or not isinstance(self.layer_lr_decay, (int, float)) or not 0 < self.layer_lr_decay <= 1:
+            raise ConfigError(f"layer_lr_decay must be a number in (0, 1], got {self.layer_lr_decay!r}")
+        fine_tuning = (self.lm_finetune_epochs, self.freeze_epochs, self.unfreeze != "all", self.layer_lr_decay != 1.0, self.schedule != "constant")
+        if self.encoder is None and any(fine_tuning):
+            raise ConfigError(
+                "lm_finetune_epochs, freeze_epochs, unfreeze, layer_lr_decay and schedule act on an encoder: "
+                "set encoder=RUN_DIR too, or leave them at their defaults"
+            )
+        if self.freeze_epochs and self.unfreeze == "gradual":
+            raise ConfigError("freeze_epochs and unfreeze=gradual both train the new layers alone first: choose one")
         if self.encoder is not None and self.data == "imdb":
             raise ConfigError(
                 "data=imdb is Keras' word ids, numbered by its own vocabulary; an encoder reads raw text: "
@@ -169,7 +182,16 @@ def load_data(cfg: TextClassifierConfig, padding: str = "pre") -> TextClassifica
             encoding=cfg.encoding,
             label_level=cfg.label_level,
         )
-        vocabulary = None if cfg.encoder is None else language_model.LanguageModelRun(cfg.encoder).vocabulary
+        vocabulary = None
+        if cfg.encoder is not None:
+            encoder = language_model.LanguageModelRun(cfg.encoder)
+            vocabulary = encoder.vocabulary
+            leaked = encoder.trained_on(texts.test_texts)
+            if leaked:
+                texts = dataclasses.replace(texts, notes=(*texts.notes, (
+                    f"{leaked:,} of the {len(texts.test_texts):,} test texts are among the texts the encoder's language "
+                    "model trained on: the test score flatters the model; pretrain without them"
+                )))
         encoded = encode_texts(texts, cfg.num_words, vocabulary=vocabulary)
     if encoded.validation_ids is not None:  # the source's own validation rows, as given
         train_ids, train_labels, train_texts = encoded.train_ids, np.asarray(encoded.train_labels), encoded.train_texts
@@ -273,8 +295,10 @@ def start_from_encoder(cfg: TextClassifierConfig, data: TextClassificationData) 
        word of this task's training texts (never its validation or test texts, which measure it),
        and is saved as `language_model.keras` in the run folder (a resumed run reloads it).
     2. The classifier's Embedding and LSTMs take the language model's weights, by name.
-    3. With `freeze_epochs`, only the new layers on top train for that many epochs; then
-       everything trains in the recipe's normal fit.
+    3. With `freeze_epochs`, only the new layers on top train for that many epochs; with
+       `unfreeze=gradual`, they train alone for one epoch, then with one more encoder layer each
+       epoch (`fine_tuning.layer_groups`); then everything trains in the recipe's normal fit, with
+       `layer_lr_decay` and `schedule` (`fine_tuning.optimizer`).
     """
 
     def before_fit(model: keras.Model, *, run: Any, train_data: Any, validation_data: Any, verbose: int) -> dict[str, Any]:
@@ -305,19 +329,23 @@ def start_from_encoder(cfg: TextClassifierConfig, data: TextClassificationData) 
             run.write_json(language_model.FINE_TUNED_RECORD, record["fine_tuned"])
         body = language_model.transfer(lm, model, encoder.shape.layer_names())
         record["transferred_layers"] = body
-        if cfg.freeze_epochs:
-            set_trainable(model, body, False)
+        groups = fine_tuning.layer_groups(model, body)
+        steps = [len(groups) - 1] if cfg.freeze_epochs else list(range(len(groups) - 1, 0, -1)) if cfg.unfreeze == "gradual" else []
+        for frozen in steps:  # how many groups, from the bottom, stay frozen for this stage
+            set_trainable(model, [name for group in groups[len(groups) - frozen :] for name in group], False)
             compile_classifier(model, cfg)
             model.fit(
                 train_data,
                 validation_data=validation_data,
-                epochs=cfg.freeze_epochs,
+                epochs=cfg.freeze_epochs or 1,
                 class_weight=data.class_weights(cfg.class_weight),
                 shuffle=False,
                 verbose=verbose,
             )
             set_trainable(model, body, True)
-        compile_classifier(model, cfg)
+        total_steps = cfg.epochs * -(-len(data.train[1]) // cfg.batch_size)
+        factors = fine_tuning.layer_factors(groups, cfg.layer_lr_decay)
+        compile_classifier(model, cfg, fine_tuning.optimizer(cfg.learning_rate, factors=factors, schedule=cfg.schedule, total_steps=total_steps))
         return {"encoder": record}
 
     return before_fit
@@ -386,12 +414,13 @@ def class_output(cfg: TextClassifierConfig, features: keras.KerasTensor, num_cla
     return keras.layers.Dense(num_classes, activation="softmax", name="classes")(features)
 
 
-def compile_classifier(model: keras.Model, cfg: TextClassifierConfig) -> keras.Model:
-    """Seed 003's compile step for a sigmoid output (Adam, binary cross-entropy, accuracy); a softmax
-    output gets sparse categorical cross-entropy on integer labels (`training.compile_for_classes`)."""
+def compile_classifier(model: keras.Model, cfg: TextClassifierConfig, optimizer: keras.optimizers.Optimizer | None = None) -> keras.Model:
+    """Seed 003's compile step for a sigmoid output (binary cross-entropy, accuracy); a softmax output
+    gets sparse categorical cross-entropy on integer labels. The optimizer is the Config's
+    (`make_optimizer`) unless one is given (an encoder's fine-tuning: `fine_tuning.optimizer`)."""
     if model.output_shape[-1] != 1:
-        return compile_for_classes(model, cfg)
-    model.compile(optimizer=make_optimizer(cfg), loss="binary_crossentropy", metrics=["accuracy"])
+        return compile_for_classes(model, cfg, optimizer)
+    model.compile(optimizer=optimizer or make_optimizer(cfg), loss="binary_crossentropy", metrics=["accuracy"])
     return model
 
 

@@ -86,14 +86,14 @@ def make_optimizer(config: Any) -> keras.optimizers.Optimizer:
     return keras.optimizers.get({"class_name": config.optimizer, "config": {"learning_rate": config.learning_rate}})
 
 
-def compile_for_classes(model: keras.Model, config: Any) -> keras.Model:
+def compile_for_classes(model: keras.Model, config: Any, optimizer: keras.optimizers.Optimizer | None = None) -> keras.Model:
     """Compile a softmax model for integer class labels: sparse categorical cross-entropy and accuracy.
 
     Integer labels, not one-hot: the seeds one-hot encoded theirs, which costs memory and changes no
-    gradient. The optimizer is the Config's (`make_optimizer`). Returns `model`.
+    gradient. The optimizer is the Config's (`make_optimizer`) unless one is given. Returns `model`.
     """
     model.compile(
-        optimizer=make_optimizer(config),
+        optimizer=optimizer or make_optimizer(config),
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )

@@ -192,3 +192,66 @@ def test_a_budget_that_ends_while_validation_improves_is_noted():
     assert "try a larger --epochs" in budget_notes(falling, epochs=3)[0]
     assert budget_notes(falling, epochs=5) == []  # early stopping ended it
     assert budget_notes({"val_loss": [0.9, 0.6, 0.7]}, epochs=3) == []  # best epoch not the last
+
+
+def test_ulmfit_fine_tuning_gradual_unfreezing_discriminative_rates_and_a_slanted_schedule(sentiment, encoder_run, tmp_path):
+    from rnn_cookbook import fine_tuning
+    from rnn_cookbook.runs import RunFolder
+
+    labelled = write_csv(tmp_path / "labelled.csv", synthetic_reviews(200, seed=5))
+    cfg = sentiment.Config.quick().replace(
+        data=str(labelled), cell="lstm", encoder=str(encoder_run.run.path), pooling="mean",
+        unfreeze="gradual", layer_lr_decay=0.4, schedule="slanted_triangular", epochs=2,
+    )
+    result = sentiment.train(cfg, output=tmp_path / "run", verbose=0)
+    optimizer = result.model.optimizer
+    assert isinstance(optimizer, fine_tuning.LayerwiseAdam)
+    assert optimizer.factors["classes" if "classes" in optimizer.factors else "positive"] == 1.0
+    assert optimizer.factors["lstm_1"] == pytest.approx(0.4) and optimizer.factors["embedding"] == pytest.approx(0.16)
+    assert isinstance(optimizer.learning_rate if not callable(optimizer._learning_rate) else optimizer._learning_rate, fine_tuning.SlantedTriangular)
+    # The model, optimizer and schedule included, loads with safe_mode in this process.
+    reloaded = RunFolder.open(result.run.path).load_model()
+    assert reloaded.count_params() == result.model.count_params()
+
+
+def test_slanted_triangular_rises_then_falls_and_layer_groups_run_top_down():
+    from rnn_cookbook import fine_tuning
+
+    schedule = fine_tuning.SlantedTriangular(0.01, total_steps=100, cut_fraction=0.1, ratio=32)
+    rates = [float(schedule(step)) for step in (0, 5, 10, 55, 100)]
+    assert rates[0] == pytest.approx(0.01 / 32) and rates[2] == pytest.approx(0.01)
+    assert rates[0] < rates[1] < rates[2] > rates[3] > rates[4] and rates[4] == pytest.approx(0.01 / 32)
+    assert fine_tuning.layer_factors([["out"], ["lstm_2"], ["lstm_1"], ["embedding"]], 0.5) == {
+        "out": 1.0, "lstm_2": 0.5, "lstm_1": 0.25, "embedding": 0.125,
+    }
+
+
+def test_layerwise_adam_scales_each_layers_step():
+    import keras
+
+    from rnn_cookbook import fine_tuning
+
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input(shape=(3,))
+    model = keras.Model(inputs, keras.layers.Dense(1, name="b")(keras.layers.Dense(4, name="a")(inputs)))
+    model.compile(optimizer=fine_tuning.LayerwiseAdam({"a": 0.0}, learning_rate=0.1), loss="mse")
+    before = {name: [w.copy() for w in model.get_layer(name).get_weights()] for name in ("a", "b")}
+    model.fit(np.ones((8, 3)), np.ones((8, 1)), epochs=2, verbose=0)
+    for w, old in zip(model.get_layer("a").get_weights(), before["a"], strict=True):
+        np.testing.assert_array_equal(w, old)  # factor 0: frozen by its rate alone
+    assert not np.allclose(model.get_layer("b").get_weights()[0], before["b"][0])
+
+
+def test_a_classifier_names_test_texts_its_encoder_trained_on(lm_recipe, sentiment, tmp_path):
+    reviews = synthetic_reviews(400, seed=6)  # SYNTHETIC
+    labelled = write_csv(tmp_path / "labelled.csv", reviews)
+    split = sentiment.load_data(sentiment.Config.quick().replace(data=str(labelled)))
+    unlabelled = tmp_path / "unlabelled.txt"  # the classifier's test texts and nothing else: a leak
+    unlabelled.write_text("\n".join(split.encoded.test_texts * 3) + "\n")
+    encoder = lm_recipe.train(lm_recipe.Config(data=str(unlabelled), **{**SMALL, "validation_fraction": 0.02}), output=tmp_path / "lm", verbose=0)
+    opened = language_model.LanguageModelRun(encoder.run.path)
+    assert opened.trained_on(split.encoded.test_texts) > 0.9 * len(split.encoded.test_texts)
+    fresh = [t for t in split.encoded.train_texts if t not in set(split.encoded.test_texts)]  # templates repeat
+    assert opened.trained_on(fresh) == 0
+    data = sentiment.load_data(sentiment.Config.quick().replace(data=str(labelled), cell="lstm", encoder=str(encoder.run.path)))
+    assert any("test texts are among the texts the encoder's language model trained on" in n for n in data.encoded.notes)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import csv
 
-import numpy as np
 import pytest
 
 from rnn_cookbook.data.delimited import separator_of
 from rnn_cookbook.data.text.labelled import load_texts, pang_lee_fold
 from rnn_cookbook.data.text.reading import table_column, unlabeled_texts
 from rnn_cookbook.errors import DataError
-from rnn_cookbook.pretraining import language_model_texts
 from synthetic_text import synthetic_reviews
 
 REVIEWS = synthetic_reviews(60)  # SYNTHETIC
@@ -156,11 +154,3 @@ def test_unlabeled_texts_from_a_file_a_folder_or_a_csv(tmp_path):
     assert unlabeled_texts(tmp_path / "more.csv", text_column="body") == ["a long, quoted review", "another"]
     with pytest.raises(DataError, match="no such file or folder"):
         unlabeled_texts(tmp_path / "missing")
-
-
-def test_unlabeled_copies_of_test_texts_never_reach_the_language_model():
-    test_texts = ["the held out review", "another test text"]
-    kept, notes = language_model_texts(["an unlabelled text", " the held out review ", "more text"], test_texts)
-    assert kept == ["an unlabelled text", "more text"]
-    assert any("1 unlabelled texts are test texts" in note for note in notes)
-    assert not set(kept) & set(test_texts) and np.all([t.strip() not in test_texts for t in kept])
