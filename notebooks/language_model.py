@@ -115,7 +115,7 @@ for text in generator.generate("this movie", length=20, temperature=0.8, top_k=2
 # ## Where to go next
 #
 # - Start a classifier from it: `rnn-cookbook run sentiment_rnn --set data=labelled.csv --set cell=lstm
-#   --set pooling=concat --set encoder=RUN_DIR --set lm_finetune_epochs=1`
+#   --set pooling=mean --set encoder=RUN_DIR --set lm_finetune_epochs=1`
 #   (`notebooks/sentiment_rnn.ipynb` shows the steps).
 # - IMDB's 75,000 training and unlabelled reviews, straight from their archives:
 #   `DATA = "aclImdb_labeled.tar.gz,aclImdb_unsup.tar.gz"`, `INCLUDE = "*/train/*"`.
