@@ -2,6 +2,7 @@
 
     python benchmarks/text_classification.py --data polarity --folds 0 1 2 3 4 5 6 7 8 9
     python benchmarks/text_classification.py --data reviews --models lstm lstm+encoder --encoder runs/language_model/<run>
+    python benchmarks/text_classification.py --data trec --models lstm lstm+encoder --encoder runs/language_model/<run>
     python benchmarks/text_classification.py --table                   # the table of every results file
 
 Two real sets of movie-review text (`../shared/data`, see its README):
@@ -10,6 +11,8 @@ Two real sets of movie-review text (`../shared/data`, see its README):
   cross-validation (Kim 2014's protocol; `StratifiedKFold(10, shuffle=True, random_state=0)`).
 - `reviews`: Pang & Lee's 2,000 whole reviews, on the ten folds the authors' file names give
   (`cv000`-`cv099` is fold 0, ...), as their 2004 paper and later work report them.
+- `trec`: Li & Roth's 5,452 training questions in 6 coarse classes, scored on their own 500 test
+  questions (one run, no folds), read from the `LABEL text` files as they come.
 
 Each fold is written as a CSV with a `split` column (train / test) and read by the recipe like any
 user's file (`split_column=split`), so the recipe's own loader, vocabulary, early stopping (on 10%
@@ -46,13 +49,15 @@ SETS = {
     # name: (title, data folder, unlabelled in-domain text, settings for this set's texts)
     "polarity": ("sentence polarity", SHARED / "rt-polaritydata", SHARED / "review_polarity" / "txt_sentoken", {"maxlen": 60}),
     "reviews": ("review polarity", SHARED / "review_polarity" / "txt_sentoken", SHARED / "rt-polaritydata", {"maxlen": 400}),
+    # TREC's own split: 5,452 training questions (Latin-1), its 500 test questions; one "fold"
+    "trec": ("TREC (6 classes)", SHARED / "TREC" / "train_5500.label", SHARED / "TREC" / "TREC_10.label", {"maxlen": 40}),
 }
 GATED = {"embedding_dim": 128, "rnn_units": 128, "pooling": "max", "batch_size": 64, "epochs": 15}
 MODELS = {
     "simple_rnn": {"cell": "simple_rnn"},
     "lstm": {"cell": "lstm", **GATED},
     "bilstm": {"cell": "bilstm", **GATED},
-    "lstm+encoder": {"cell": "lstm", **GATED, "pooling": "concat", "lm_finetune_epochs": 2},
+    "lstm+encoder": {"cell": "lstm", **GATED, "pooling": "mean", "lm_finetune_epochs": 1},
 }
 # Rows of older results files, kept in the table under their measured names (see the docstring).
 LEGACY_MODELS = ("simple_rnn+lm", "lstm+lm", "lstm+lm+unlabeled", "bilstm+lm")
@@ -90,7 +95,7 @@ def write_fold(examples: tuple[list[str], list[str], list[int]], fold: int, path
     return path
 
 
-def run_model(model: str, data_name: str, fold_file: Path, fold: int, seed: int, scratch: Path, encoder: str | None = None) -> dict:
+def run_model(model: str, data_name: str, fold_file: Path | None, fold: int, seed: int, scratch: Path, encoder: str | None = None) -> dict:
     from rnn_cookbook.recipes import sentiment_rnn
 
     title, _, _, data_settings = SETS[data_name]
@@ -99,9 +104,10 @@ def run_model(model: str, data_name: str, fold_file: Path, fold: int, seed: int,
         if encoder is None:
             raise SystemExit(f"{model} needs --encoder RUN_DIR (a language_model run)")
         settings["encoder"] = encoder
-    cfg = sentiment_rnn.Config(
-        data=str(fold_file), split_column="split", validation_fraction=0.1, seed=seed, **settings
-    )
+    if data_name == "trec":  # its own test file, read as any user's pair of `LABEL text` files
+        cfg = sentiment_rnn.Config(data=str(SETS["trec"][1]), test_data=str(SETS["trec"][2]), validation_fraction=0.1, seed=seed, **settings)
+    else:
+        cfg = sentiment_rnn.Config(data=str(fold_file), split_column="split", validation_fraction=0.1, seed=seed, **settings)
     started = time.perf_counter()
     result = sentiment_rnn.train(cfg, output=scratch / f"{model}-{data_name}-{fold}-{seed}", verbose=0)
     total = time.perf_counter() - started
@@ -158,9 +164,15 @@ def main() -> None:
         return
 
     args.name = args.name or f"text_classification_{args.data}"
-    examples = labelled_examples(args.data)
     records = []
     with tempfile.TemporaryDirectory() as scratch:
+        if args.data == "trec":
+            for model in args.models:
+                records.append(run_model(model, args.data, None, 0, args.seed, Path(scratch), args.encoder))
+                write_results(args.name, {"runs": records})
+            table()
+            return
+        examples = labelled_examples(args.data)
         for fold in args.folds:
             fold_file = write_fold(examples, fold, Path(scratch) / f"{args.data}-fold{fold}.csv")
             for model in args.models:
