@@ -185,24 +185,36 @@ def _time_axis(axis, time: np.ndarray) -> None:
         axis.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
+CONFUSION_TEXT_CLASSES = 12  # up to this many classes each cell shows its count and share; more, only the shading
+
+
 def confusion_matrix(labels: Sequence[int], predictions: Sequence[int], class_names: Sequence[str], *, title: str) -> Figure:
-    """Counts of true class (rows) against predicted class (columns), shaded by share of the row."""
+    """Counts of true class (rows) against predicted class (columns), shaded by share of the row.
+
+    Readable at any number of classes: the figure grows with the classes up to a page; past
+    `CONFUSION_TEXT_CLASSES` the cells keep their shading without numbers, the class names get
+    smaller and the column names turn upright, and each row's recall stands beside it.
+    """
     labels = np.asarray(labels).ravel()
     predictions = np.asarray(predictions).ravel()
     size = len(class_names)
     counts = metrics.confusion_matrix(labels, predictions, labels=np.arange(size))  # a row for every class, even unseen
     shares = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
-    figure, (axis,) = new_figure(1.6 + 1.1 * size, 1.2 + 1.0 * size)
+    many = size > CONFUSION_TEXT_CLASSES
+    side = min(1.2 + (0.35 if many else 1.0) * size, 16.0)
+    figure, (axis,) = new_figure(side + 1.6, side)
     image = axis.imshow(shares, cmap="Blues", vmin=0.0, vmax=1.0)
-    for row in range(size):
-        for column in range(size):
-            colour = "white" if shares[row, column] > 0.6 else "black"
-            text = f"{counts[row, column]}\n{shares[row, column]:.0%}"
-            axis.text(column, row, text, ha="center", va="center", color=colour)
-    axis.set_xticks(range(size), labels=class_names)
-    axis.set_yticks(range(size), labels=class_names)
+    if not many:
+        for row in range(size):
+            for column in range(size):
+                colour = "white" if shares[row, column] > 0.6 else "black"
+                axis.text(column, row, f"{counts[row, column]}\n{shares[row, column]:.0%}", ha="center", va="center", color=colour)
+    font = 10 if not many else max(5, 10 - size // 10)
+    axis.set_xticks(range(size), labels=class_names, fontsize=font, rotation=90 if many else 0)
+    names = [f"{name} ({shares[i, i]:.0%})" for i, name in enumerate(class_names)] if many else list(class_names)
+    axis.set_yticks(range(size), labels=names, fontsize=font)
     accuracy = metrics.accuracy_score(labels, predictions)
-    axis.set(title=f"{title}\naccuracy {accuracy:.3f}", xlabel="predicted class", ylabel="true class")
+    axis.set(title=f"{title}\naccuracy {accuracy:.3f}", xlabel="predicted class", ylabel="true class" + (" (its recall)" if many else ""))
     figure.colorbar(image, ax=axis, label="share of the true class")
     return figure
 

@@ -177,3 +177,17 @@ def test_search_cross_validates_a_six_class_file_with_balanced_weights(questions
     assert set(np.unique(result.data.y)) == set(range(6))
     assert list(result.table["rank"]) == [1, 2]
     assert result.best_config.class_weight == "balanced"
+
+
+def test_the_confusion_matrix_stays_readable_with_fifty_classes():
+    from rnn_cookbook import plots
+
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 50, 500)
+    figure = plots.confusion_matrix(labels, labels, [f"C{i}:fine{i}" for i in range(50)], title="fifty")
+    axis = figure.axes[0]
+    assert max(figure.get_size_inches()) <= 18  # a page, not 56 inches
+    assert not axis.texts  # no numbers crammed into 2,500 cells
+    assert axis.get_yticklabels()[0].get_text() == "C0:fine0 (100%)"  # each row's recall beside its name
+    small = plots.confusion_matrix([0, 1, 2], [0, 1, 1], ["a", "b", "c"], title="three")
+    assert len(small.axes[0].texts) == 9  # every cell's count and share
