@@ -275,6 +275,7 @@ def imdb_rows() -> list[Row]:
     anchors = {
         "simple_rnn": "0.85 (Chollet, SimpleRNN, 500 words)", "simple_rnn_500": "0.85 (Chollet, SimpleRNN, 500 words)",
         "lstm": "0.865 (Dai & Le 2015, LSTM from scratch)", "lstm+encoder": "0.924 (Dai & Le 2015, LM-pretrained LSTM)",
+        "lstm+encoder+ulmfit": "0.924 (Dai & Le 2015); 0.944 (ULMFiT, IMDB-only language model)",
     }
     rows = []
     tfidf = record["rows"].get("tfidf", {}).get("test_accuracy")
@@ -285,7 +286,7 @@ def imdb_rows() -> list[Row]:
             "recipe": f"sentiment_rnn ({row['what']})", "data": "IMDB (aclImdb), 25,000 / 25,000", "metric": "test accuracy",
             "ours": f"{row['test_accuracy']:.3f} (1 run)",
             "baseline": f"TF-IDF + logistic regression {row.get('tfidf_same_split', tfidf):.3f}",
-            "anchor": anchors.get(name, "-"), "time": round(row["train_time_s"], 1),
+            "anchor": anchors.get(name, "-"), "time": f"{row['train_time_s']:,.0f}",
             "speed": f"{row['samples_per_s']:,.0f}" if row.get("samples_per_s") else "-", "machine": machine(record),
         })
     lm = record["rows"].get("language model")
@@ -295,7 +296,7 @@ def imdb_rows() -> list[Row]:
         rows.append({
             "recipe": f"language_model ({lm['what']})", "data": f"IMDB train + unlabelled reviews, {lm['training_words']:,} words",
             "metric": "validation perplexity, lower is better", "ours": f"{lm['validation_perplexity']:.1f}",
-            "baseline": f"unigram {lm['unigram_perplexity']:.1f}", "anchor": "-", "time": round(lm["train_time_s"], 1),
+            "baseline": f"unigram {lm['unigram_perplexity']:.1f}", "anchor": "-", "time": f"{lm['train_time_s']:,.0f}",
             "speed": f"{lm['words_per_s']:,.0f} words/s", "machine": machine(record),
         })
     return rows

@@ -59,6 +59,9 @@ ROWS = {
     # mean pooling, as the pretraining diagnosis found for long texts.
     "lstm+encoder": ({"cell": "lstm", "pooling": "mean", "maxlen": 400, "batch_size": 64, "epochs": 4},
                      "the language model's Embedding + LSTM(256), mean pooling, 400 words"),
+    "lstm+encoder+ulmfit": ({"cell": "lstm", "pooling": "mean", "maxlen": 400, "batch_size": 64, "epochs": 2,
+                             "unfreeze": "gradual", "layer_lr_decay": 0.385, "schedule": "slanted_triangular", "learning_rate": 2e-3},
+                            "the same, with ULMFiT's gradual unfreezing, per-layer rates (1/2.6) and slanted triangular rate (peak 2e-3)"),
 }
 
 
@@ -107,7 +110,7 @@ def run_classifier(name: str) -> dict:
     from rnn_cookbook.recipes import sentiment_rnn
 
     settings, what = ROWS[name]
-    if name.endswith("+encoder"):
+    if "+encoder" in name:
         if not (language_model_folder() / "metrics.json").exists():
             raise SystemExit("train the language model first: python benchmarks/imdb.py lm")
         settings = {**settings, "encoder": str(language_model_folder())}
@@ -150,19 +153,22 @@ def table() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("rows", nargs="*", choices=["lm", "tfidf", *ROWS], help="what to run, in order")
+    parser.add_argument("rows", nargs="*", help=f"what to run, in order: {', '.join(['lm', 'tfidf', *ROWS])}")
     parser.add_argument("--table", action="store_true", help="only print the table of the recorded results")
     args = parser.parse_args()
+    unknown = [row for row in args.rows if row not in ("lm", "tfidf", *ROWS)]
+    if unknown:  # argparse's `choices` refuses an empty list of rows, which --table needs
+        parser.error(f"unknown row {unknown[0]!r}; choose from {', '.join(['lm', 'tfidf', *ROWS])}")
     if args.table or not args.rows:
         table()
         return
     CACHE.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{NAME}.json"
-    rows = json.loads(path.read_text())["rows"] if path.exists() else {}
     for row in args.rows:
         started = time.perf_counter()
         print(f"== {row} ({time.strftime('%H:%M')})", flush=True)
         record = run_language_model() if row == "lm" else run_tfidf() if row == "tfidf" else run_classifier(row)
+        rows = json.loads(path.read_text())["rows"] if path.exists() else {}  # rows another job wrote meanwhile stay
         rows[record["row"]] = record
         write_results(NAME, {"rows": rows})
         print(f"== {row}: {json.dumps({k: v for k, v in record.items() if k != 'config'})} ({(time.perf_counter() - started) / 60:.0f} min)", flush=True)
