@@ -59,6 +59,16 @@ MODELS = {
     "bilstm": {"cell": "bilstm", **GATED},
     "lstm+encoder": {"cell": "lstm", **GATED, "pooling": "mean", "lm_finetune_epochs": 1},
 }
+ENCODER = MODELS["lstm+encoder"]
+# ULMFiT's parts, each alone on top of `lstm+encoder` (issue 21: keep a part only where it helps).
+ABLATIONS = {
+    "lstm+encoder-lm_finetune": {**ENCODER, "lm_finetune_epochs": 0},
+    "lstm+encoder+concat": {**ENCODER, "pooling": "concat"},
+    "lstm+encoder+gradual": {**ENCODER, "unfreeze": "gradual"},
+    "lstm+encoder+discriminative": {**ENCODER, "layer_lr_decay": 1 / 2.6},
+    "lstm+encoder+slanted": {**ENCODER, "schedule": "slanted_triangular"},
+}
+MODELS.update(ABLATIONS)
 # Rows of older results files, kept in the table under their measured names (see the docstring).
 LEGACY_MODELS = ("simple_rnn+lm", "lstm+lm", "lstm+lm+unlabeled", "bilstm+lm")
 
@@ -100,7 +110,7 @@ def run_model(model: str, data_name: str, fold_file: Path | None, fold: int, see
 
     title, _, _, data_settings = SETS[data_name]
     settings = {**data_settings, **MODELS[model]}
-    if model.endswith("+encoder"):
+    if "+encoder" in model:
         if encoder is None:
             raise SystemExit(f"{model} needs --encoder RUN_DIR (a language_model run)")
         settings["encoder"] = encoder

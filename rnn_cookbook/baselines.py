@@ -218,7 +218,7 @@ def classification_scores(
     probabilities = class_probabilities(probabilities)
     classes = np.arange(probabilities.shape[1])
     predicted = predicted_classes(probabilities)
-    floored = np.clip(probabilities, KERAS_EPSILON, 1.0)
+    floored = np.clip(probabilities.astype(np.float64), KERAS_EPSILON, 1.0)  # float32 sums miss 1 by more than log_loss allows
     floored /= floored.sum(axis=1, keepdims=True)
     scores = {
         "accuracy": float(accuracy_score(labels, predicted)),
@@ -324,7 +324,7 @@ def multiclass_scores(labels: np.ndarray, probabilities: np.ndarray) -> dict[str
     """
     labels = np.asarray(labels).reshape(-1)
     probabilities = np.asarray(probabilities, dtype=float).reshape(len(labels), -1)
-    floored = np.clip(probabilities, KERAS_EPSILON, 1.0)
+    floored = np.clip(probabilities.astype(np.float64), KERAS_EPSILON, 1.0)  # float32 sums miss 1 by more than log_loss allows
     floored /= floored.sum(axis=1, keepdims=True)
     return {
         "accuracy": float(accuracy_score(labels, probabilities.argmax(axis=1))),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -45,3 +47,22 @@ def run_command(*args: str, cwd: Path | None = None, env: dict | None = None, ti
 def cli(*args: str, **kwargs):
     """Run `python -m rnn_cookbook ARGS` in a subprocess."""
     return run_command(sys.executable, "-m", "rnn_cookbook", *args, **kwargs)
+
+
+def cli_here(*args: str) -> subprocess.CompletedProcess:
+    """`rnn-cookbook ARGS` through `rnn_cookbook.cli.main` in this process, its output captured.
+
+    For tests of what a command answers (its message and exit code): the same parser and error
+    handling as `cli`, without the seconds a new interpreter spends importing TensorFlow. What only
+    a new process shows (TensorFlow's own log lines on stderr, loading a run elsewhere, the entry
+    points) stays with `cli`.
+    """
+    from rnn_cookbook.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse's own errors (exit 2) and --help (exit 0)
+            code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    return subprocess.CompletedProcess(["rnn-cookbook", *args], code, out.getvalue(), err.getvalue())

@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import REPO, cli, run_command
+from conftest import REPO, cli, cli_here, run_command
 from rnn_cookbook import cli as cli_module
 
 NOISE = ("I0000", "E0000", "cuInit", "oneDNN", "Traceback")
@@ -79,7 +79,7 @@ def test_unknown_recipe_is_one_line_exit_2():
 
 
 def test_unknown_set_key_is_one_line_exit_2():
-    result = cli("run", "timeseries_forecaster", "--quick", "--set", "hidden_size=10")
+    result = cli_here("run", "timeseries_forecaster", "--quick", "--set", "hidden_size=10")
     assert result.returncode == 2
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: unknown config key 'hidden_size'")
@@ -150,6 +150,6 @@ def test_show_config_and_config_file(tmp_path, capsys):
 
 
 def test_bad_flag_is_one_line_usage_error():
-    result = cli("run", "timeseries_forecaster", "--epochs", "many")
+    result = cli_here("run", "timeseries_forecaster", "--epochs", "many")
     assert result.returncode == 2
     assert len(result.stderr.splitlines()) == 1 and "invalid int value: 'many'" in result.stderr

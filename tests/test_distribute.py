@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import run_command
+from conftest import cli_here, run_command
 from rnn_cookbook.errors import ConfigError
 
 TRAIN_ON_TWO_LOGICAL_CPUS = """
@@ -56,9 +56,7 @@ def test_strategy_is_a_checked_config_field():
 
 
 def test_cli_strategy_option_sets_the_field():
-    from conftest import cli
-
-    shown = cli("run", "timeseries_forecaster", "--strategy", "mirrored", "--show-config")
+    shown = cli_here("run", "timeseries_forecaster", "--strategy", "mirrored", "--show-config")
     assert shown.returncode == 0 and json.loads(shown.stdout)["config"]["strategy"] == "mirrored"
-    refused = cli("run", "timeseries_forecaster", "--strategy", "tpu", "--show-config")
+    refused = cli_here("run", "timeseries_forecaster", "--strategy", "tpu", "--show-config")
     assert refused.returncode == 2 and "strategy must be one of" in refused.stderr

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import cli
+from conftest import cli, cli_here
 from rnn_cookbook.errors import ConfigError, DataError
 
 
@@ -284,7 +284,7 @@ def test_forecast_mistakes_are_one_line_on_the_command_line(air_run, tmp_path):
     folder, _ = air_run
     path = tmp_path / "bad.csv"
     FORECAST_MISTAKES[0][0](pd.read_csv(folder / "air.tsv", sep="\t")).to_csv(path, index=False)
-    done = cli("forecast", str(folder / "run"), "--series", str(path))
+    done = cli_here("forecast", str(folder / "run"), "--series", str(path))
     assert done.returncode == 1
     assert done.stderr.splitlines() == ["error: bad.csv has no column 'TEMP'; the model reads pm2.5, TEMP, cbwd"]
 

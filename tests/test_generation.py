@@ -10,7 +10,7 @@ import keras
 import numpy as np
 import pytest
 
-from conftest import cli
+from conftest import cli, cli_here
 from rnn_cookbook import baselines
 from rnn_cookbook.data.pipeline import next_token_dataset
 from rnn_cookbook.data.text.corpora import load_corpus
@@ -341,11 +341,11 @@ def test_generate_cli_with_words_notes_unknown_words(word_run):
 
 
 def test_generate_cli_errors_are_one_line(char_run, tmp_path):
-    unknown = cli("generate", str(char_run.run.path), "--prompt", "QQ")
+    unknown = cli_here("generate", str(char_run.run.path), "--prompt", "QQ")
     assert unknown.returncode == 1 and unknown.stderr.startswith("error: 1 character(s) not in the model's vocabulary")
-    missing = cli("generate", str(tmp_path), "--prompt", "the")
+    missing = cli_here("generate", str(tmp_path), "--prompt", "the")
     assert missing.returncode == 1 and "not a finished run folder" in missing.stderr
-    assert cli("generate", str(char_run.run.path)).returncode == 2  # --prompt is required
+    assert cli_here("generate", str(char_run.run.path)).returncode == 2  # --prompt is required
 
 
 def test_generate_and_predict_refuse_each_others_runs(char_run, tmp_path):
@@ -354,5 +354,5 @@ def test_generate_and_predict_refuse_each_others_runs(char_run, tmp_path):
     classifier = sentiment_rnn.train(sentiment_rnn.Config.quick(), output=tmp_path / "classifier", verbose=0)
     with pytest.raises(RunFolderError, match="a text classifier; generate needs"):
         GeneratorRun(classifier.run.path)
-    result = cli("predict", str(char_run.run.path), "some text")
+    result = cli_here("predict", str(char_run.run.path), "some text")
     assert result.returncode == 1 and "which does not classify text" in result.stderr

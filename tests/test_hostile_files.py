@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from conftest import cli
+from conftest import cli_here
 from rnn_cookbook.errors import RunFolderError
 from rnn_cookbook.runs import RunFolder
 
@@ -80,7 +80,7 @@ def test_cli_refuses_a_model_with_code(tmp_path, text_run, char_run, command):
     lambda_model_that_writes(marker).save(run_dir / "model.keras")
     marker.unlink()
     args = ["predict", str(run_dir), "fine"] if command == "predict" else ["generate", str(run_dir), "--prompt", "T"]
-    done = cli(*args)
+    done = cli_here(*args)
     assert done.returncode != 0 and done.stderr.startswith("error: cannot load") and done.stderr.count("\n") == 1
     assert "carries Python code" in done.stderr and not marker.exists()
 
@@ -94,9 +94,9 @@ def test_a_truncated_model_file_is_a_clear_error(tmp_path, quick_run):
 
 
 def test_a_run_folder_of_another_recipe_is_refused(quick_run, text_run, char_run):
-    done = cli("predict", str(quick_run.run.path), "some text")  # a forecaster run
+    done = cli_here("predict", str(quick_run.run.path), "some text")  # a forecaster run
     assert done.returncode != 0 and "timeseries_forecaster" in done.stderr and "does not classify text" in done.stderr
-    done = cli("generate", str(text_run.run.path), "--prompt", "a")
+    done = cli_here("generate", str(text_run.run.path), "--prompt", "a")
     assert done.returncode != 0 and "sentiment_rnn" in done.stderr and done.stderr.count("\n") == 1
     from rnn_cookbook.recipes import char_lstm_generator
 

@@ -15,7 +15,7 @@ import re
 import numpy as np
 import pytest
 
-from conftest import cli
+from conftest import cli_here
 from rnn_cookbook.errors import ConfigError, CookbookError, DataError
 
 LONG_TEXT = "a fine film, " * 7700  # 100,100 characters
@@ -167,7 +167,7 @@ CLI_CASES = [
 @pytest.mark.parametrize(("what", "arguments", "code", "pattern"), CLI_CASES, ids=[case[0] for case in CLI_CASES])
 def test_cli_refuses_with_one_line_and_its_exit_code(runs, what, arguments, code, pattern):
     paths = {"{text}": str(runs["text"].run.path), "{char}": str(runs["char"].run.path)}
-    done = cli(*[paths.get(a, a) for a in arguments], timeout=120)
+    done = cli_here(*[paths.get(a, a) for a in arguments])
     assert done.returncode == code, done.stderr
     assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1, done.stderr
     assert re.search(pattern, done.stderr), done.stderr

@@ -9,7 +9,7 @@ import tarfile
 import numpy as np
 import pytest
 
-from conftest import cli
+from conftest import cli, cli_here
 from rnn_cookbook import baselines
 from rnn_cookbook.data.text.labelled import load_texts
 from rnn_cookbook.data.text.reading import unlabeled_texts
@@ -103,7 +103,7 @@ def test_predict_prints_the_top_classes_of_a_many_class_run(six_class_run):
     assert result.returncode == 0, result.stderr
     fields = result.stdout.strip().split("\t")
     assert fields[0] == "HUM" and len(fields) == 5 and fields[-1] == "who invented radio ?"
-    bad = cli("predict", str(six_class_run.run.path), "who ?", "--top", "0")
+    bad = cli_here("predict", str(six_class_run.run.path), "who ?", "--top", "0")
     assert bad.returncode != 0 and "top must be a whole number >= 1" in bad.stderr
 
 

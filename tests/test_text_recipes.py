@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from conftest import cli
+from conftest import cli, cli_here
 from rnn_cookbook.errors import ConfigError, DataError, RunFolderError
 from synthetic_text import synthetic_reviews, write_csv
 
@@ -144,7 +144,7 @@ def test_predict_on_a_run_of_another_recipe(quick_run):
 
     with pytest.raises(RunFolderError, match="made by timeseries_forecaster, which does not classify text"):
         predict_texts(quick_run.run.path, ["hello"])
-    result = cli("predict", str(quick_run.run.path), "hello")
+    result = cli_here("predict", str(quick_run.run.path), "hello")
     assert result.returncode == 1 and result.stderr.startswith("error: ") and len(result.stderr.splitlines()) == 1
 
 
