@@ -38,7 +38,7 @@ def test_recipe_trains_on_jax(recipe, tmp_path):
 
 
 def test_generation_says_it_needs_tensorflow(tmp_path):
-    trained = cli("run", "char_lstm_generator", "--quick", "--output", str(tmp_path / "run"), "--quiet",
+    trained = cli("run", "char_lstm_generator", "--quick", "--epochs", "1", "--output", str(tmp_path / "run"), "--quiet",
                   env={"KERAS_BACKEND": "jax"})
     assert trained.returncode == 0, trained.stderr[-2000:]
     on_jax = cli("generate", str(tmp_path / "run"), "--prompt", "The", env={"KERAS_BACKEND": "jax"})

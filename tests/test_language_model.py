@@ -12,7 +12,7 @@ import tarfile
 import numpy as np
 import pytest
 
-from conftest import cli
+from conftest import cli, cli_here
 from rnn_cookbook import baselines, language_model
 from rnn_cookbook.errors import ConfigError, DataError, RunFolderError
 from rnn_cookbook.training import budget_notes
@@ -69,7 +69,7 @@ def test_the_language_model_run_holds_what_an_encoder_needs(encoder_run):
 def test_a_classifier_starts_from_the_encoder_and_predicts_in_a_new_process(sentiment, encoder_run, tmp_path):
     labelled = write_csv(tmp_path / "labelled.csv", synthetic_reviews(300, seed=2))
     run = tmp_path / "classifier"
-    result = cli(
+    result = cli_here(  # trains here; `predict` below opens the run in a new process
         "run", "sentiment_rnn", "--quick", "--set", f"data={labelled}", "--set", "cell=lstm",
         "--set", f"encoder={encoder_run.run.path}", "--set", "lm_finetune_epochs=1", "--set", "freeze_epochs=1",
         "--set", "pooling=concat", "--set", "epochs=8", "--set", "learning_rate=5e-3", "--output", str(run),
@@ -122,7 +122,7 @@ def test_fine_tuning_the_language_model_reads_training_texts_only(sentiment, enc
 
 
 def test_generate_writes_words_from_a_language_model_run(encoder_run):
-    result = cli("generate", str(encoder_run.run.path), "--prompt", "the acting was", "--length", "6", "--seed", "1")
+    result = cli_here("generate", str(encoder_run.run.path), "--prompt", "the acting was", "--length", "6", "--seed", "1")
     assert result.returncode == 0, result.stderr
     words = result.stdout.strip().split()
     assert len(words) >= 6
@@ -145,10 +145,10 @@ def test_the_language_model_reads_archives_and_csv_columns_and_resumes(lm_recipe
     run = tmp_path / "run"
     cfg_file = tmp_path / "config.json"
     cfg.save_json(cfg_file)
-    done = cli("run", "language_model", "--config", str(cfg_file), "--output", str(run))
+    done = cli_here("run", "language_model", "--config", str(cfg_file), "--output", str(run))
     assert done.returncode == 0, done.stderr
     assert "words/s" in done.stdout and "left for" in done.stdout
-    again = cli("run", "language_model", "--config", str(cfg_file), "--output", str(run), "--resume")
+    again = cli_here("run", "language_model", "--config", str(cfg_file), "--output", str(run), "--resume")
     assert again.returncode != 0 and "holds a finished run: nothing to resume" in again.stderr
 
 

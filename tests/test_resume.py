@@ -13,12 +13,14 @@ import time
 import numpy as np
 import pytest
 
-from conftest import REPO, cli
+from conftest import REPO, cli, cli_here
 from rnn_cookbook.errors import RunFolderError
 from rnn_cookbook.runs import EPOCH_LOG, RunFolder
 
-# Quick forecaster epochs take a fraction of a second: 60 of them leave time to kill the run midway.
-LONG_QUICK = ["--quick", "--epochs", "60", "--set", "patience=60", "--set", "reduce_lr_patience=none"]
+# Quick forecaster epochs take a fraction of a second: 15 of them leave time to kill the run midway
+# (it is killed within 20 ms of its third epoch), and few enough that the resumed run is short.
+EPOCHS = 15
+LONG_QUICK = ["--quick", "--epochs", str(EPOCHS), "--set", f"patience={EPOCHS}", "--set", "reduce_lr_patience=none"]
 
 
 def logged_epochs(run_dir) -> int:
@@ -63,11 +65,11 @@ def test_sigkill_then_resume_continues_from_the_saved_epoch(tmp_path):
         first.kill()
         first.wait()
     killed_at = saved_epoch(run_dir)
-    assert 2 <= killed_at < 60 and not (run_dir / "model.keras").exists()
+    assert 2 <= killed_at < EPOCHS and not (run_dir / "model.keras").exists()
     assert logged_epochs(run_dir) >= killed_at  # no backed-up epoch is missing from the log
 
     # A plain rerun into the same folder must not silently resume or overwrite it.
-    refused = cli("run", "timeseries_forecaster", *LONG_QUICK, "--output", str(run_dir))
+    refused = cli_here("run", "timeseries_forecaster", *LONG_QUICK, "--output", str(run_dir))
     assert refused.returncode != 0 and "add --resume" in refused.stderr
 
     resumed = cli("run", "timeseries_forecaster", "--output", str(run_dir), "--resume", env={"PYTHONUNBUFFERED": "1"})

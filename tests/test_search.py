@@ -242,7 +242,7 @@ def test_text_classifier_searches_on_a_synthetic_csv(search, tmp_path):
     from rnn_cookbook.recipes import sentiment_rnn as recipe
 
     path = write_csv(tmp_path / "reviews.csv", synthetic_reviews(240))  # SYNTHETIC reviews
-    cfg = recipe.Config.quick().replace(data=str(path), epochs=2)
+    cfg = recipe.Config.quick().replace(data=str(path), epochs=1)
     result = search.grid_search("sentiment_rnn", {"rnn_units": [4, 8]}, config=cfg, cv=2, refit=False)
     assert type(result.folds).__name__ == "StratifiedKFold" and result.scoring == "accuracy"
     assert result.data.x.shape[1] == cfg.maxlen and set(np.unique(result.data.y)) == {0, 1}
@@ -286,7 +286,7 @@ def test_language_models_search_on_contiguous_folds(search, recipe):
     from rnn_cookbook import registry
 
     module = registry.load(recipe)
-    cfg = module.Config.quick().replace(epochs=2, sample_every=0)
+    cfg = module.Config.quick().replace(epochs=1, sample_every=0)
     result = search.grid_search(recipe, {"units": [4, 8]}, config=cfg, cv=2, refit=False)
     folds = result.folds
     assert type(folds).__name__ == "KFold" and not folds.shuffle  # stretches of the text, in order
