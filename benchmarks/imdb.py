@@ -2,6 +2,7 @@
 
     python benchmarks/imdb.py lm                  # the language model of the 75,000 train + unlabelled reviews (hours)
     python benchmarks/imdb.py tfidf simple_rnn lstm lstm+encoder
+    python benchmarks/imdb.py simple_rnn --seeds 1 2           # more seeds of a row (seed 0 is the first run)
     python benchmarks/imdb.py --table
 
 Reads `../shared/data/aclImdb/` by path, straight from its two `.tar.gz` archives (nothing is
@@ -21,9 +22,11 @@ vocabulary ever reads:
 - `lstm+encoder`: `sentiment_rnn` started from that language model, fine-tuned on the training
   reviews (`ENCODED`).
 
-Each row's test accuracy, train time and samples/s go to `results/imdb.json` as it finishes;
-run folders and logs stay in `~/.cache/rnn-cookbook-benchmarks/imdb/`, and a killed row resumes
-from its last finished epoch when the same command runs again.
+Each row's test accuracy, train time and samples/s go to `results/imdb.json` as it finishes, one
+entry per seed under the row's `runs`, and the row's figures are their mean (`test_accuracy_sd`
+their standard deviation); run folders (`<row>` for seed 0, `<row>-seed<N>` for the others) and
+logs stay in `~/.cache/rnn-cookbook-benchmarks/imdb/`, and a killed row resumes from its last
+finished epoch when the same command runs again.
 """
 
 from __future__ import annotations
@@ -106,7 +109,7 @@ def run_tfidf() -> dict:
     return {"row": "tfidf", "what": "TF-IDF 1-2-grams + logistic regression", "test_accuracy": scores["accuracy"], "train_time_s": round(seconds, 1)}
 
 
-def run_classifier(name: str) -> dict:
+def run_classifier(name: str, seed: int = 0) -> dict:
     from rnn_cookbook.recipes import sentiment_rnn
 
     settings, what = ROWS[name]
@@ -114,8 +117,8 @@ def run_classifier(name: str) -> dict:
         if not (language_model_folder() / "metrics.json").exists():
             raise SystemExit("train the language model first: python benchmarks/imdb.py lm")
         settings = {**settings, "encoder": str(language_model_folder())}
-    cfg = sentiment_rnn.Config(data=str(LABELLED), **settings)
-    folder = CACHE / name
+    cfg = sentiment_rnn.Config(data=str(LABELLED), seed=seed, **settings)
+    folder = CACHE / (name if seed == 0 else f"{name}-seed{seed}")
     resume = (folder / "config.json").exists() and not (folder / "metrics.json").exists()
     if (folder / "metrics.json").exists():
         metrics = json.loads((folder / "metrics.json").read_text())
@@ -127,6 +130,7 @@ def run_classifier(name: str) -> dict:
     return {
         "row": name,
         "what": what,
+        "seed": seed,
         "test_accuracy": metrics["model"]["accuracy"],
         "tfidf_same_split": metrics["baselines"]["tfidf_logreg"]["accuracy"],
         "epochs_run": metrics["epochs_run"],
@@ -154,6 +158,7 @@ def table() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("rows", nargs="*", help=f"what to run, in order: {', '.join(['lm', 'tfidf', *ROWS])}")
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0], help="seeds of the classifier rows (default: 0)")
     parser.add_argument("--table", action="store_true", help="only print the table of the recorded results")
     args = parser.parse_args()
     unknown = [row for row in args.rows if row not in ("lm", "tfidf", *ROWS)]
@@ -165,14 +170,34 @@ def main() -> None:
     CACHE.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{NAME}.json"
     for row in args.rows:
-        started = time.perf_counter()
-        print(f"== {row} ({time.strftime('%H:%M')})", flush=True)
-        record = run_language_model() if row == "lm" else run_tfidf() if row == "tfidf" else run_classifier(row)
-        rows = json.loads(path.read_text())["rows"] if path.exists() else {}  # rows another job wrote meanwhile stay
-        rows[record["row"]] = record
-        write_results(NAME, {"rows": rows})
-        print(f"== {row}: {json.dumps({k: v for k, v in record.items() if k != 'config'})} ({(time.perf_counter() - started) / 60:.0f} min)", flush=True)
+        for seed in [0] if row in ("lm", "tfidf") else args.seeds:
+            started = time.perf_counter()
+            print(f"== {row} seed {seed} ({time.strftime('%H:%M')})", flush=True)
+            record = run_language_model() if row == "lm" else run_tfidf() if row == "tfidf" else run_classifier(row, seed)
+            rows = json.loads(path.read_text())["rows"] if path.exists() else {}  # rows another job wrote meanwhile stay
+            rows[record["row"]] = record if row in ("lm", "tfidf") else with_seed(rows.get(record["row"]), record)
+            write_results(NAME, {"rows": rows})
+            print(f"== {row}: {json.dumps({k: v for k, v in record.items() if k != 'config'})} ({(time.perf_counter() - started) / 60:.0f} min)", flush=True)
     table()
+
+
+def with_seed(row: dict | None, run: dict) -> dict:
+    """A classifier row with one more seed: every seed's run under `runs`, their mean on the row."""
+    runs = dict((row or {}).get("runs") or ({"0": {**row, "seed": 0}} if row else {}))  # rows of one run predate `runs`
+    runs[str(run["seed"])] = {k: v for k, v in run.items() if k != "runs"}
+    accuracy = [r["test_accuracy"] for r in runs.values()]
+    mean = sum(accuracy) / len(accuracy)
+    summary = {
+        **run,
+        "test_accuracy": mean,
+        "test_accuracy_sd": (sum((a - mean) ** 2 for a in accuracy) / (len(accuracy) - 1)) ** 0.5 if len(accuracy) > 1 else 0.0,
+        "train_time_s": round(sum(r["train_time_s"] for r in runs.values()) / len(runs), 1),
+        "samples_per_s": round(sum(r["samples_per_s"] or 0 for r in runs.values()) / len(runs), 1),
+        "seeds": sorted(int(seed) for seed in runs),
+        "runs": runs,
+    }
+    summary.pop("seed")
+    return summary
 
 
 if __name__ == "__main__":

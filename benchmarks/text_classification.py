@@ -63,6 +63,7 @@ ENCODER = MODELS["lstm+encoder"]
 # ULMFiT's parts, each alone on top of `lstm+encoder` (issue 21: keep a part only where it helps).
 ABLATIONS = {
     "lstm+encoder-lm_finetune": {**ENCODER, "lm_finetune_epochs": 0},
+    "lstm+encoder+lm_finetune5": {**ENCODER, "lm_finetune_epochs": 5},  # stage 2 longer: one epoch of short texts is seconds
     "lstm+encoder+concat": {**ENCODER, "pooling": "concat"},
     "lstm+encoder+gradual": {**ENCODER, "unfreeze": "gradual"},
     "lstm+encoder+discriminative": {**ENCODER, "layer_lr_decay": 1 / 2.6},
