@@ -246,6 +246,7 @@ def text_fold_rows() -> list[Row]:
         "lstm+encoder": f"sentiment_rnn ({encoder})",
         "lstm+encoder+concat": f"sentiment_rnn ({encoder}, pooling=concat)",
         "lstm+encoder+lm_finetune5": f"sentiment_rnn ({encoder}, lm_finetune_epochs=5)",
+        "lstm+encoder+lm_finetune20": f"sentiment_rnn ({encoder}, lm_finetune_epochs=20 with early stopping)",
     }
     rows = []
     for data in ("polarity", "reviews", "trec"):

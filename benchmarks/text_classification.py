@@ -64,6 +64,8 @@ ENCODER = MODELS["lstm+encoder"]
 ABLATIONS = {
     "lstm+encoder-lm_finetune": {**ENCODER, "lm_finetune_epochs": 0},
     "lstm+encoder+lm_finetune5": {**ENCODER, "lm_finetune_epochs": 5},  # stage 2 longer: one epoch of short texts is seconds
+    # Stage 2 until the language model's validation loss stops falling (early stopping, patience 1), as ULMFiT does.
+    "lstm+encoder+lm_finetune20": {**ENCODER, "lm_finetune_epochs": 20},
     "lstm+encoder+concat": {**ENCODER, "pooling": "concat"},
     "lstm+encoder+gradual": {**ENCODER, "unfreeze": "gradual"},
     "lstm+encoder+discriminative": {**ENCODER, "layer_lr_decay": 1 / 2.6},

@@ -75,6 +75,7 @@ class TextClassifierConfig(RecipeConfig):
     encoder: str | None = None  # a language_model run folder: its vocabulary and weights start the classifier (cell=lstm)
     lm_finetune_epochs: int = 0  # encoder: first fine-tune the language model on the training texts, at most this many epochs
     freeze_epochs: int = 0  # encoder: epochs that train only the new layers on top before everything trains
+    # ULMFiT's fine-tuning parts below measured worse than leaving them off (TREC, IMDB: benchmarks/README.md); off by default.
     unfreeze: str = "all"  # encoder: all (at once) | gradual (ULMFiT: the new layers one epoch, then one more layer each epoch)
     layer_lr_decay: float = 1.0  # encoder: each layer below the new ones trains at this fraction of the rate above (ULMFiT: 1/2.6)
     schedule: str = "constant"  # encoder: constant | slanted_triangular (ULMFiT's warm-up then linear decay)
