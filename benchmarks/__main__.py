@@ -236,17 +236,17 @@ def text_fold_rows() -> list[Row]:
         "review polarity": "0.864-0.872 (Pang & Lee 2004, NB and SVM)",
         "TREC (6 classes)": "0.912 (Kim 2014, CNN, random embeddings); 0.928 (with word2vec)",
     }
-    encoder = "cell=lstm, encoder=IMDB language model, pooling=mean, lm_finetune_epochs=1"
+    encoder = "cell=lstm, encoder=IMDB language model, pooling="
     recipes = {
         "simple_rnn": "sentiment_rnn (seed 003)", "simple_rnn+lm": "sentiment_rnn (seed 003, pretrain=lm, since removed)",
         "lstm": "sentiment_rnn (cell=lstm, 128 units, pooling=max)",
         "lstm+lm": "sentiment_rnn (cell=lstm, 128 units, pooling=max, pretrain=lm, since removed)",
         "bilstm": "sentiment_rnn (cell=bilstm, 128 units, pooling=max)",
         "bilstm+lm": "sentiment_rnn (cell=bilstm, 128 units, pooling=max, pretrain=lm, since removed)",
-        "lstm+encoder": f"sentiment_rnn ({encoder})",
-        "lstm+encoder+concat": f"sentiment_rnn ({encoder}, pooling=concat)",
-        "lstm+encoder+lm_finetune5": f"sentiment_rnn ({encoder}, lm_finetune_epochs=5)",
-        "lstm+encoder+lm_finetune20": f"sentiment_rnn ({encoder}, lm_finetune_epochs=20 with early stopping)",
+        "lstm+encoder": f"sentiment_rnn ({encoder}mean, lm_finetune_epochs=1)",
+        "lstm+encoder+concat": f"sentiment_rnn ({encoder}concat, lm_finetune_epochs=1)",
+        "lstm+encoder+lm_finetune5": f"sentiment_rnn ({encoder}mean, lm_finetune_epochs=5)",
+        "lstm+encoder+lm_finetune20": f"sentiment_rnn ({encoder}mean, lm_finetune_epochs=20, early stopping)",
     }
     rows = []
     for data in ("polarity", "reviews", "trec"):
