@@ -3,6 +3,7 @@
     python benchmarks/text_classification.py --data polarity --folds 0 1 2 3 4 5 6 7 8 9
     python benchmarks/text_classification.py --data reviews --models lstm lstm+encoder --encoder runs/language_model/<run>
     python benchmarks/text_classification.py --data trec --models lstm lstm+encoder --encoder runs/language_model/<run>
+    python benchmarks/text_classification.py --data polarity --probe --folds 0 --encoder <run>   # a linear probe of the frozen encoder
     python benchmarks/text_classification.py --table                   # the table of every results file
 
 Two real sets of movie-review text (`../shared/data`, see its README):
@@ -136,6 +137,46 @@ def run_model(model: str, data_name: str, fold_file: Path | None, fold: int, see
     return record
 
 
+def probe_encoder(data_name: str, fold: int, encoder: str, scratch: Path) -> dict:
+    """How much the encoder's frozen states say about the labels: a linear probe, beside a random LSTM.
+
+    The classifier of `lstm+encoder` is built twice, once with the language model's Embedding and
+    LSTM transferred and once freshly initialised; a logistic regression on its mean-pooled states
+    of the training texts is scored on the test texts. No fine-tuning: this is what transfer
+    starts from.
+    """
+    import keras
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from rnn_cookbook import language_model
+    from rnn_cookbook.recipes import sentiment_rnn
+
+    settings = {**SETS[data_name][3], **MODELS["lstm+encoder"], "encoder": encoder, "lm_finetune_epochs": 0}
+    if data_name == "trec":
+        cfg = sentiment_rnn.Config(data=str(SETS["trec"][1]), test_data=str(SETS["trec"][2]), validation_fraction=0.1, **settings)
+    else:
+        fold_file = write_fold(labelled_examples(data_name), fold, scratch / f"{data_name}-fold{fold}.csv")
+        cfg = sentiment_rnn.Config(data=str(fold_file), split_column="split", validation_fraction=0.1, **settings)
+    data = sentiment_rnn.load_data(cfg)
+    opened = language_model.LanguageModelRun(encoder)
+    record = {"dataset": SETS[data_name][0], "fold": fold, "encoder": encoder}
+    for start in ("language_model", "random_init"):
+        keras.utils.set_random_seed(0)
+        classifier = sentiment_rnn.build_model(cfg, data.vocabulary_size, data.num_classes)
+        if start == "language_model":
+            language_model.transfer(opened.load_model(), classifier, opened.shape.layer_names())
+        pooled = keras.Model(classifier.inputs, classifier.layers[-2].output)
+        features = {split: pooled.predict(getattr(data, split)[0], batch_size=256, verbose=0) for split in ("train", "test")}
+        # Standardised: a fresh LSTM's states are small, and an L2-penalised probe would read that as no signal.
+        fitted = make_pipeline(StandardScaler(), LogisticRegression(max_iter=3000)).fit(features["train"], data.train[1])
+        record[start] = round(float(fitted.score(features["test"], data.test[1])), 4)
+    print(f"  {record['dataset']} fold {fold}: linear probe on mean-pooled states: language model {record['language_model']:.3f}, "
+          f"random LSTM {record['random_init']:.3f}", flush=True)
+    return record
+
+
 def table() -> None:
     """Mean over folds per data set and model, from every `results/text_classification*.json`."""
     runs = []
@@ -172,9 +213,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--name", help="results/<name>.json (default text_classification_<data>; one per parallel job)")
     parser.add_argument("--table", action="store_true", help="only print the table of the recorded results")
+    parser.add_argument("--probe", action="store_true", help="only a linear probe of the --encoder's frozen states (results/encoder_probe.json)")
     args = parser.parse_args()
     if args.table:
         table()
+        return
+    if args.probe:
+        path = RESULTS / "encoder_probe.json"
+        records = json.loads(path.read_text())["runs"] if path.exists() else []
+        with tempfile.TemporaryDirectory() as scratch:
+            for fold in args.folds[:1] if args.data == "trec" else args.folds:
+                record = probe_encoder(args.data, fold, args.encoder, Path(scratch))
+                records = [r for r in records if (r["dataset"], r["fold"]) != (record["dataset"], fold)] + [record]
+                write_results("encoder_probe", {"runs": records})
         return
 
     args.name = args.name or f"text_classification_{args.data}"
