@@ -283,7 +283,7 @@ def imdb_rows() -> list[Row]:
             return [pending]
     anchors = {
         "simple_rnn": "0.85 (Chollet, SimpleRNN, 500 words)", "simple_rnn_500": "0.85 (Chollet, SimpleRNN, 500 words)",
-        "lstm": "0.865 (Dai & Le 2015, LSTM from scratch)", "lstm+encoder": "0.924 (Dai & Le 2015, LM-pretrained LSTM)",
+        "lstm": "0.865 (Dai & Le 2015, LSTM from scratch)", "lstm_dropout": "0.865 (Dai & Le 2015, LSTM from scratch)", "lstm+encoder": "0.924 (Dai & Le 2015, LM-pretrained LSTM)",
         "lstm+encoder+ulmfit": "0.924 (Dai & Le 2015); 0.944 (ULMFiT, IMDB-only language model)",
     }
     rows = []
