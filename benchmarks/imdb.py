@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import statistics
 import time
 from pathlib import Path
 
@@ -52,15 +53,14 @@ LANGUAGE_MODEL = {  # the `language_model` recipe's defaults, on the 75,000 revi
     "include": "*/train/*",
     "epochs": 2,
 }
+LSTM = {"cell": "lstm", "embedding_dim": 128, "rnn_units": 128, "pooling": "max", "batch_size": 64, "epochs": 15, "maxlen": 400}
 ROWS = {
     # name: (recipe settings, what the row is)
     "simple_rnn": ({}, "seed 003: SimpleRNN(32, relu), 10,000 words, 200 ids"),
     "simple_rnn_500": ({"maxlen": 500}, "SimpleRNN(32, relu) on the last 500 words (Chollet)"),
-    "lstm": ({"cell": "lstm", "embedding_dim": 128, "rnn_units": 128, "pooling": "max", "batch_size": 64, "epochs": 15, "maxlen": 400},
-             "LSTM(128), max pooling, 400 words, from scratch"),
+    "lstm": (LSTM, "LSTM(128), max pooling, 400 words, from scratch"),
     # It overfit by epoch 2 (training accuracy 0.91, validation loss rising): dropout on the word vectors and the pooled states.
-    "lstm_dropout": ({"cell": "lstm", "embedding_dim": 128, "rnn_units": 128, "pooling": "max", "batch_size": 64, "epochs": 15, "maxlen": 400,
-                      "embedding_dropout": 0.3, "output_dropout": 0.5},
+    "lstm_dropout": ({**LSTM, "embedding_dropout": 0.3, "output_dropout": 0.5},
                      "the same LSTM with embedding_dropout=0.3 (whole word-vector channels) and output_dropout=0.5"),
     # The language model already read these training reviews, so ULMFiT's stage 2 (lm_finetune_epochs) is skipped;
     # mean pooling, as the pretraining diagnosis found for long texts.
@@ -190,13 +190,12 @@ def with_seed(row: dict | None, run: dict) -> dict:
     runs = dict((row or {}).get("runs") or ({"0": {**row, "seed": 0}} if row else {}))  # rows of one run predate `runs`
     runs[str(run["seed"])] = {k: v for k, v in run.items() if k != "runs"}
     accuracy = [r["test_accuracy"] for r in runs.values()]
-    mean = sum(accuracy) / len(accuracy)
     summary = {
         **run,
-        "test_accuracy": mean,
-        "test_accuracy_sd": (sum((a - mean) ** 2 for a in accuracy) / (len(accuracy) - 1)) ** 0.5 if len(accuracy) > 1 else 0.0,
-        "train_time_s": round(sum(r["train_time_s"] for r in runs.values()) / len(runs), 1),
-        "samples_per_s": round(sum(r["samples_per_s"] or 0 for r in runs.values()) / len(runs), 1),
+        "test_accuracy": statistics.mean(accuracy),
+        "test_accuracy_sd": statistics.stdev(accuracy) if len(accuracy) > 1 else 0.0,
+        "train_time_s": round(statistics.mean(r["train_time_s"] for r in runs.values()), 1),
+        "samples_per_s": round(statistics.mean(r["samples_per_s"] or 0 for r in runs.values()), 1),
         "seeds": sorted(int(seed) for seed in runs),
         "runs": runs,
     }

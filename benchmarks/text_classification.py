@@ -113,19 +113,26 @@ def write_fold(examples: tuple[list[str], list[str], list[int]], fold: int, path
     return path
 
 
+def recipe_config(data_name: str, fold_file: Path | None, settings: dict, seed: int = 0):
+    """The recipe's Config for one fold (TREC: its own test file, read as any user's pair of `LABEL text` files)."""
+    from rnn_cookbook.recipes import sentiment_rnn
+
+    settings = {**SETS[data_name][3], **settings}
+    if data_name == "trec":
+        return sentiment_rnn.Config(data=str(SETS["trec"][1]), test_data=str(SETS["trec"][2]), validation_fraction=0.1, seed=seed, **settings)
+    return sentiment_rnn.Config(data=str(fold_file), split_column="split", validation_fraction=0.1, seed=seed, **settings)
+
+
 def run_model(model: str, data_name: str, fold_file: Path | None, fold: int, seed: int, scratch: Path, encoder: str | None = None) -> dict:
     from rnn_cookbook.recipes import sentiment_rnn
 
-    title, _, _, data_settings = SETS[data_name]
-    settings = {**data_settings, **MODELS[model]}
+    title = SETS[data_name][0]
+    settings = dict(MODELS[model])
     if "+encoder" in model:
         if encoder is None:
             raise SystemExit(f"{model} needs --encoder RUN_DIR (a language_model run)")
         settings["encoder"] = encoder
-    if data_name == "trec":  # its own test file, read as any user's pair of `LABEL text` files
-        cfg = sentiment_rnn.Config(data=str(SETS["trec"][1]), test_data=str(SETS["trec"][2]), validation_fraction=0.1, seed=seed, **settings)
-    else:
-        cfg = sentiment_rnn.Config(data=str(fold_file), split_column="split", validation_fraction=0.1, seed=seed, **settings)
+    cfg = recipe_config(data_name, fold_file, settings, seed)
     started = time.perf_counter()
     result = sentiment_rnn.train(cfg, output=scratch / f"{model}-{data_name}-{fold}-{seed}", verbose=0)
     total = time.perf_counter() - started
@@ -156,12 +163,8 @@ def probe_encoder(data_name: str, fold: int, encoder: str, scratch: Path) -> dic
     from rnn_cookbook import language_model
     from rnn_cookbook.recipes import sentiment_rnn
 
-    settings = {**SETS[data_name][3], **MODELS["lstm+encoder"], "encoder": encoder, "lm_finetune_epochs": 0}
-    if data_name == "trec":
-        cfg = sentiment_rnn.Config(data=str(SETS["trec"][1]), test_data=str(SETS["trec"][2]), validation_fraction=0.1, **settings)
-    else:
-        fold_file = write_fold(labelled_examples(data_name), fold, scratch / f"{data_name}-fold{fold}.csv")
-        cfg = sentiment_rnn.Config(data=str(fold_file), split_column="split", validation_fraction=0.1, **settings)
+    fold_file = None if data_name == "trec" else write_fold(labelled_examples(data_name), fold, scratch / f"{data_name}-fold{fold}.csv")
+    cfg = recipe_config(data_name, fold_file, {**MODELS["lstm+encoder"], "encoder": encoder, "lm_finetune_epochs": 0})
     data = sentiment_rnn.load_data(cfg)
     opened = language_model.LanguageModelRun(encoder)
     record = {"dataset": SETS[data_name][0], "fold": fold, "encoder": encoder}
