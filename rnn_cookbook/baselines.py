@@ -160,7 +160,7 @@ def tfidf_logistic_regression(
             best = model
             break
         predicted = _all_classes(model, vectorizer.transform(list(validation[0])), classes)
-        loss = log_loss(validation[1], np.clip(predicted, KERAS_EPSILON, 1.0), labels=classes)
+        loss = cross_entropy(validation[1], predicted)
         if loss < best_loss:
             best, best_loss = model, loss
     return _all_classes(best, vectorizer.transform(list(test_texts)), classes)
@@ -218,11 +218,9 @@ def classification_scores(
     probabilities = class_probabilities(probabilities)
     classes = np.arange(probabilities.shape[1])
     predicted = predicted_classes(probabilities)
-    floored = np.clip(probabilities.astype(np.float64), KERAS_EPSILON, 1.0)  # float32 sums miss 1 by more than log_loss allows
-    floored /= floored.sum(axis=1, keepdims=True)
     scores = {
         "accuracy": float(accuracy_score(labels, predicted)),
-        "loss": float(log_loss(labels, floored, labels=classes)),
+        "loss": cross_entropy(labels, probabilities),
         "macro_f1": float(f1_score(labels, predicted, labels=classes, average="macro", zero_division=0)),
     }
     rare = skewed_classes(labels, len(classes))
@@ -324,12 +322,22 @@ def multiclass_scores(labels: np.ndarray, probabilities: np.ndarray) -> dict[str
     """
     labels = np.asarray(labels).reshape(-1)
     probabilities = np.asarray(probabilities, dtype=float).reshape(len(labels), -1)
-    floored = np.clip(probabilities.astype(np.float64), KERAS_EPSILON, 1.0)  # float32 sums miss 1 by more than log_loss allows
-    floored /= floored.sum(axis=1, keepdims=True)
     return {
         "accuracy": float(accuracy_score(labels, probabilities.argmax(axis=1))),
-        "loss": float(log_loss(labels, floored, labels=np.arange(probabilities.shape[1]))),
+        "loss": cross_entropy(labels, probabilities),
     }
+
+
+def cross_entropy(labels: np.ndarray, probabilities: np.ndarray) -> float:
+    """Mean cross-entropy in nats of `(n, classes)` probabilities, as Keras computes it.
+
+    Each probability is floored at `KERAS_EPSILON`, so a certain mistake costs -log(1e-7) and not
+    infinity, and each row is scaled back to sum to 1 in float64: a float32 softmax misses 1 by
+    more than scikit-learn's `log_loss` accepts.
+    """
+    floored = np.clip(np.asarray(probabilities, dtype=np.float64), KERAS_EPSILON, 1.0)
+    floored /= floored.sum(axis=1, keepdims=True)
+    return float(log_loss(labels, floored, labels=np.arange(floored.shape[1])))
 
 
 def class_frequencies(train_labels: np.ndarray, shape: Sequence[int], num_classes: int) -> np.ndarray:
