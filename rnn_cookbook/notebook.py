@@ -11,8 +11,9 @@ is generated from it, without outputs, and a test fails when the two drift apart
 The first code cell of each notebook is tagged `parameters` (papermill's convention) and holds
 `QUICK = False` and friends. `execute(..., parameters={"QUICK": True})` inserts a cell after it
 that overrides them, then runs the notebook top to bottom on a fresh kernel with nbclient; the
-tests do exactly that in quick mode. The notebooks ship inside the package
-(`rnn_cookbook.notebooks`), so `rnn-cookbook notebook RECIPE` copies one out of a wheel too.
+tests do that in quick mode, on one kernel reset between notebooks (`shared_kernel`). The
+notebooks ship inside the package (`rnn_cookbook.notebooks`), so `rnn-cookbook notebook RECIPE`
+copies one out of a wheel too.
 
 Building and executing need the `notebooks` extra (jupytext, nbformat, nbclient, ipykernel);
 listing and copying need nothing beyond the standard library, so the CLI stays fast.
@@ -21,9 +22,10 @@ listing and copying need nothing beyond the standard library, so the CLI stays f
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -131,12 +133,18 @@ def execute(
     parameters: Mapping[str, Any] | None = None,
     cwd: str | Path = ".",
     timeout: int | None = None,
+    kernel: Any = None,
 ) -> Any:
     """Run `notebook` (a node, or a path to .ipynb or .py) top to bottom on a fresh kernel; return it run.
 
     A failing cell raises nbclient's `CellExecutionError`, which names the cell and the error.
     `timeout` limits each cell in seconds (the tests set one); None lets a full training run as
     long as it takes (the char notebook's training cell takes over 30 minutes on a 2-core CPU).
+
+    `kernel`, a started `jupyter_client` kernel manager (`shared_kernel()`), runs it there instead
+    of on a new kernel: the namespace is emptied, Keras' session cleared and the working folder
+    set to `cwd` first, so the notebook's own code sees what a fresh kernel shows it, minus the
+    seconds of importing TensorFlow again. The tests run the notebooks one after another this way.
     """
     import nbformat
     from nbclient import NotebookClient
@@ -146,11 +154,50 @@ def execute(
         notebook = build(path) if path.suffix == ".py" else nbformat.read(path, as_version=4)
     if parameters:
         notebook = inject_parameters(notebook, parameters)
+    if kernel is not None:
+        _reset(kernel, cwd, timeout)
     client = NotebookClient(
-        notebook, timeout=timeout, kernel_name=KERNEL["name"], resources={"metadata": {"path": str(cwd)}}
+        notebook, km=kernel, timeout=timeout, kernel_name=KERNEL["name"], resources={"metadata": {"path": str(cwd)}}
     )
     client.execute()
     return notebook
+
+
+#: Run before each notebook on a shared kernel: what a fresh kernel would not have, gone.
+RESET = """\
+%reset -f
+import os as _os, sys as _sys
+_os.chdir({cwd!r})
+if "keras" in _sys.modules:
+    _sys.modules["keras"].backend.clear_session()  # layer names count from 0 again; the graph is empty
+import matplotlib.pyplot as _plt
+_plt.close("all")
+del _os, _sys, _plt
+"""
+
+
+def _reset(kernel: Any, cwd: str | Path, timeout: int | None) -> None:
+    client = kernel.client()
+    client.start_channels()
+    try:
+        reply = client.execute_interactive(RESET.format(cwd=str(Path(cwd).resolve())), timeout=timeout, store_history=False)
+    finally:
+        client.stop_channels()
+    if reply["content"]["status"] != "ok":
+        raise RuntimeError(f"could not reset the shared kernel: {reply['content'].get('evalue')}")
+
+
+@contextlib.contextmanager
+def shared_kernel() -> Iterator[Any]:
+    """A started kernel for `execute(..., kernel=)`, shut down on leaving the block."""
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name=KERNEL["name"])
+    client.stop_channels()
+    try:
+        yield manager
+    finally:
+        manager.shutdown_kernel(now=True)
 
 
 def _parse_parameter(pair: str) -> tuple[str, Any]:

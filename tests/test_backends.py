@@ -9,6 +9,7 @@ installed (`pip install "rnn-cookbook[jax]"`; the `dev` extra includes it, so CI
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import json
 import sys
 
@@ -16,7 +17,7 @@ import numpy as np
 
 import pytest
 
-from conftest import cli, run_command
+from conftest import cli, cli_here, run_command
 
 pytestmark = [
     pytest.mark.backend,
@@ -43,7 +44,7 @@ def test_generation_says_it_needs_tensorflow(tmp_path):
     assert trained.returncode == 0, trained.stderr[-2000:]
     on_jax = cli("generate", str(tmp_path / "run"), "--prompt", "The", env={"KERAS_BACKEND": "jax"})
     assert on_jax.returncode == 2 and "runs on the TensorFlow backend, not 'jax'" in on_jax.stderr
-    on_tensorflow = cli("generate", str(tmp_path / "run"), "--prompt", "The", "--length", "20")
+    on_tensorflow = cli_here("generate", str(tmp_path / "run"), "--prompt", "The", "--length", "20")  # this process
     assert on_tensorflow.returncode == 0 and on_tensorflow.stdout.startswith("The")  # the .keras file travels
 
 
@@ -74,24 +75,31 @@ def test_quiet_imports_tensorflow_only_for_the_backend_keras_picks(variable, ker
     assert done.stdout.split() == [backend, str(backend == "tensorflow"), backend]
 
 
-# Loads one saved seq2seq model, predicts on the validation questions (a fifth of them padded, so
-# the encoder's mask and `go_backwards` are exercised) and takes three plain SGD steps on a batch.
-SAME_WEIGHTS_SCRIPT = """
+def predict_and_step(model_path: str, output_path: str) -> None:
+    """Load one saved seq2seq model, predict on the validation questions (a fifth of them padded, so
+    the encoder's mask and `go_backwards` are exercised), take three plain SGD steps on a batch, and
+    save the predictions and the weights. Run here on TensorFlow, and in a JAX process as a script."""
+    import keras
+
+    from rnn_cookbook.recipes import seq2seq_addition as recipe
+
+    data = recipe.load_data(recipe.Config.quick())
+    x, y = data.arrays("validation")
+    model = keras.saving.load_model(model_path, safe_mode=True, compile=False)
+    predictions = np.asarray(model.predict(x, verbose=0))
+    model.compile(optimizer=keras.optimizers.SGD(0.5), loss="sparse_categorical_crossentropy")
+    for _ in range(3):
+        model.train_on_batch(x, y)
+    weights = [keras.ops.convert_to_numpy(w) for w in model.weights]
+    np.savez(output_path, predictions, *weights)
+
+
+SAME_WEIGHTS_SCRIPT = f"""
 import sys
 import numpy as np
 import rnn_cookbook.quiet
-import keras
-from rnn_cookbook.recipes import seq2seq_addition as recipe
-
-data = recipe.load_data(recipe.Config.quick())
-x, y = data.arrays("validation")
-model = keras.saving.load_model(sys.argv[1], safe_mode=True, compile=False)
-predictions = np.asarray(model.predict(x, verbose=0))
-model.compile(optimizer=keras.optimizers.SGD(0.5), loss="sparse_categorical_crossentropy")
-for _ in range(3):
-    model.train_on_batch(x, y)
-weights = [keras.ops.convert_to_numpy(w) for w in model.weights]
-np.savez(sys.argv[2], predictions=predictions, *weights)
+{inspect.getsource(predict_and_step)}
+predict_and_step(sys.argv[1], sys.argv[2])
 """
 
 
@@ -104,13 +112,11 @@ def test_seq2seq_computes_the_same_on_jax_as_on_tensorflow(tmp_path):
     from rnn_cookbook.recipes import seq2seq_addition as recipe
 
     recipe.build_model(recipe.Config.quick()).save(tmp_path / "start.keras")
-    results = {}
-    for backend in ("tensorflow", "jax"):
-        done = run_command(sys.executable, "-c", SAME_WEIGHTS_SCRIPT, str(tmp_path / "start.keras"),
-                           str(tmp_path / f"{backend}.npz"), env={"KERAS_BACKEND": backend})
-        assert done.returncode == 0, done.stderr[-2000:]
-        results[backend] = np.load(tmp_path / f"{backend}.npz")
-    tensorflow, jax = results["tensorflow"], results["jax"]
+    predict_and_step(str(tmp_path / "start.keras"), str(tmp_path / "tensorflow.npz"))  # this process: TensorFlow
+    done = run_command(sys.executable, "-c", SAME_WEIGHTS_SCRIPT, str(tmp_path / "start.keras"),
+                       str(tmp_path / "jax.npz"), env={"KERAS_BACKEND": "jax"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    tensorflow, jax = np.load(tmp_path / "tensorflow.npz"), np.load(tmp_path / "jax.npz")
     assert tensorflow.files == jax.files and len(tensorflow.files) > 1
     for name in tensorflow.files:
         np.testing.assert_allclose(jax[name], tensorflow[name], atol=1e-5, err_msg=name)

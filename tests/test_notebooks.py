@@ -1,7 +1,10 @@
 """The notebooks: one per recipe, committed without outputs, built from their text twins, and executed.
 
-Each notebook runs top to bottom in quick mode on a fresh Jupyter kernel (nbclient), offline, with
-its parameters cell overridden as papermill would. A recipe function renamed without updating its
+Each notebook runs top to bottom in quick mode on a Jupyter kernel (nbclient), offline, with its
+parameters cell overridden as papermill would. One kernel serves the module: before each notebook
+its namespace is emptied, Keras' session cleared and its folder changed (`notebook.execute(...,
+kernel=)`), so a notebook that leans on a name another one defined fails as on a fresh kernel,
+and TensorFlow is imported once instead of eleven times. A recipe function renamed without updating its
 notebook fails here: that is the point of running them.
 """
 
@@ -57,10 +60,17 @@ def test_notebook_teaches_with_the_recipes_own_functions(name):
         assert forbidden not in source, f"{name}: {forbidden!r} belongs in the recipe, not the notebook"
 
 
+@pytest.fixture(scope="module")
+def kernel():
+    with notebook.shared_kernel() as manager:
+        yield manager
+
+
 @pytest.mark.parametrize("name", NAMES)
-def test_notebook_runs_in_quick_mode(name, tmp_path):
+def test_notebook_runs_in_quick_mode(name, tmp_path, kernel):
     executed = notebook.execute(
-        FOLDER / f"{name}.ipynb", parameters={"QUICK": True, "OUTPUT": str(tmp_path / "run")}, cwd=tmp_path, timeout=600
+        FOLDER / f"{name}.ipynb", parameters={"QUICK": True, "OUTPUT": str(tmp_path / "run")}, cwd=tmp_path,
+        timeout=600, kernel=kernel,
     )
     code = [c for c in executed.cells if c.cell_type == "code"]
     assert code and all(c.execution_count is not None for c in code)
@@ -69,7 +79,19 @@ def test_notebook_runs_in_quick_mode(name, tmp_path):
     assert not (FOLDER / "runs").exists()  # ran in tmp_path, left nothing in the package
 
 
-def test_a_renamed_function_breaks_the_notebook(tmp_path):
+def test_a_name_from_an_earlier_notebook_is_gone_on_the_shared_kernel(tmp_path, kernel):
+    """What the reset between notebooks guarantees: each one starts from an empty namespace."""
+    from nbclient.exceptions import CellExecutionError
+
+    nbformat_v4 = nbformat.v4
+    first = nbformat_v4.new_notebook(cells=[nbformat_v4.new_code_cell("leftover = 1")])
+    second = nbformat_v4.new_notebook(cells=[nbformat_v4.new_code_cell("print(leftover)")])
+    notebook.execute(first, cwd=tmp_path, timeout=60, kernel=kernel)
+    with pytest.raises(CellExecutionError, match="NameError"):
+        notebook.execute(second, cwd=tmp_path, timeout=60, kernel=kernel)
+
+
+def test_a_renamed_function_breaks_the_notebook(tmp_path, kernel):
     """What the quick-mode runs guard against: a notebook calling a function a recipe no longer has."""
     from nbclient.exceptions import CellExecutionError
 
@@ -77,7 +99,9 @@ def test_a_renamed_function_breaks_the_notebook(tmp_path):
     renamed = tmp_path / "renamed.py"
     renamed.write_text(source)
     with pytest.raises(CellExecutionError, match="load_windows"):
-        notebook.execute(renamed, parameters={"QUICK": True, "OUTPUT": str(tmp_path / "run")}, cwd=tmp_path, timeout=600)
+        notebook.execute(
+            renamed, parameters={"QUICK": True, "OUTPUT": str(tmp_path / "run")}, cwd=tmp_path, timeout=600, kernel=kernel
+        )
 
 
 def test_parameters_cell_is_overridden_after_itself():

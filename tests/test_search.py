@@ -95,18 +95,10 @@ def test_best_config_round_trips_to_train(forecast_search, forecaster, tmp_path)
     assert trained.metrics["model"]["mae"] > 0
 
 
-def test_same_seed_same_scores(forecast_search, search, forecaster):
-    result, _ = forecast_search
-    again = search.grid_search(
-        "timeseries_forecaster", {"units": [4], "optimizer": ["adam"]}, config=forecaster.Config.quick(), cv=2, refit=False
-    )
-    before = result.table.query("units == 4 and optimizer == 'adam'")
-    assert again.table["mean_score"].iloc[0] == pytest.approx(before["mean_score"].iloc[0], rel=1e-6)
-    assert again.table["split0"].iloc[0] == pytest.approx(before["split0"].iloc[0], rel=1e-6)
-
-
 def test_n_jobs_2_gives_the_same_scores(forecast_search, search, forecaster):
-    """Separate processes (joblib/loky), each seeding its own Keras from the Config."""
+    """Separate processes (joblib/loky), each seeding its own Keras from the Config: fresh
+    interpreters score as this one did after whatever it ran before, so the same seed gives the
+    same scores."""
     result, _ = forecast_search
     parallel = search.grid_search(
         "timeseries_forecaster", {"units": [4], "optimizer": ["adam"]}, config=forecaster.Config.quick(), cv=2,
