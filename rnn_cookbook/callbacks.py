@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import keras
 
-from rnn_cookbook.errors import ConfigError
+from rnn_cookbook.errors import ConfigError, RunFolderError
 
 
 def early_stopping(
@@ -65,8 +67,8 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
     """Keras' `BackupAndRestore`, which also resumes when a kill cut its epoch record short.
 
     After each epoch Keras writes the weights, then a small `training_metadata.json` with the epoch.
-    A kill between the two leaves new weights beside an empty or half-written record, which Keras
-    cannot read (it falls back to the previous backup only when the weights are unreadable). With
+    A kill between the two leaves new weights beside an empty, half-written or missing record, which
+    Keras cannot read (it falls back to the previous backup only when the weights are unreadable). With
     `double_checkpoint` the previous epoch's pair is still there as `.bkp` files: this resumes from
     that pair, the last one known whole, or starts afresh if there is none yet.
     """
@@ -74,36 +76,77 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
     RECORD = "training_metadata.json"  # Keras' names for its backup files
     WEIGHTS = "latest.weights.h5"
 
+    def __init__(self, backup_dir: str, *, oldest: Callable[[int], int] | None = None, **kwargs: Any) -> None:
+        super().__init__(backup_dir, **kwargs)
+        self.oldest = oldest
+
     def on_train_begin(self, logs: dict | None = None) -> None:
         folder = Path(self.backup_dir)
         record, weights = folder / self.RECORD, folder / self.WEIGHTS
-        if record.exists() and not _holds_an_epoch(record):
-            previous_record, previous_weights = (path.with_name(path.name + ".bkp") for path in (record, weights))
-            if _holds_an_epoch(previous_record) and previous_weights.exists():
-                shutil.copyfile(previous_weights, weights)
-                shutil.copyfile(previous_record, record)
-            else:  # the first epoch's backup was cut short: nothing whole to resume from
-                record.unlink()
-                weights.unlink(missing_ok=True)
+        if (record.exists() or weights.exists()) and _epoch_of(record) is None:
+            if not self._fall_back():  # the first epoch's backup was cut short: nothing whole to resume from
+                self._start_afresh()
+        if self.oldest is not None:
+            self._agree_on_the_epoch()
         super().on_train_begin(logs)
 
+    def _agree_on_the_epoch(self) -> None:
+        """Resume every process of a data-parallel run from the same epoch.
 
-def _holds_an_epoch(path: Path) -> bool:
-    """Whether `path` is a whole epoch record (`{"epoch": n, ...}`)."""
+        Processes killed together may hold different last epochs: one had backed up epoch k while
+        another was still writing it. They cannot be further apart, since no process starts
+        an epoch's first step before every other has finished the epoch before, callbacks included.
+        `oldest(epochs)` (the smallest count of finished epochs over all processes) names the epoch
+        all resume from: a process one epoch ahead takes its previous backup.
+        """
+        record = Path(self.backup_dir) / self.RECORD
+        mine = _epoch_of(record) or 0  # Keras records how many epochs had finished
+        agreed = self.oldest(mine)
+        if agreed == mine:
+            return
+        if agreed == 0:
+            self._start_afresh()
+        elif not (self._fall_back() and _epoch_of(record) == agreed):
+            raise RunFolderError(
+                f"cannot resume: this process backed up epoch {mine} and another only epoch {agreed}, "
+                "and the backup of that epoch is gone here"
+            )
+
+    def _fall_back(self) -> bool:
+        """Replace the backup by the previous one (the `.bkp` pair), if that is whole."""
+        folder = Path(self.backup_dir)
+        record, weights = folder / self.RECORD, folder / self.WEIGHTS
+        previous_record, previous_weights = (path.with_name(path.name + ".bkp") for path in (record, weights))
+        if _epoch_of(previous_record) is None or not previous_weights.exists():
+            return False
+        shutil.copyfile(previous_weights, weights)
+        shutil.copyfile(previous_record, record)
+        return True
+
+    def _start_afresh(self) -> None:
+        folder = Path(self.backup_dir)
+        (folder / self.RECORD).unlink(missing_ok=True)
+        (folder / self.WEIGHTS).unlink(missing_ok=True)
+
+
+def _epoch_of(path: Path) -> int | None:
+    """The epoch of a whole epoch record (`{"epoch": n, ...}`); None if `path` is not one."""
     try:
-        return isinstance(json.loads(path.read_text(encoding="utf-8")).get("epoch"), int)
+        epoch = json.loads(path.read_text(encoding="utf-8")).get("epoch")
     except (OSError, ValueError, AttributeError):
-        return False
+        return None
+    return epoch if isinstance(epoch, int) and not isinstance(epoch, bool) else None
 
 
-def backup_and_restore(backup_dir: str | Path) -> BackupAndRestore:
+def backup_and_restore(backup_dir: str | Path, oldest: Callable[[int], int] | None = None) -> BackupAndRestore:
     """Back up the weights, the optimizer state and the epoch after each epoch, so a killed run resumes.
 
     `double_checkpoint` keeps the previous backup until the new one is written: a kill during the
     write falls back to the epoch before rather than to a half-written file (see `BackupAndRestore`).
-    Keras deletes the backup when `fit` finishes normally.
+    Keras deletes the backup when `fit` finishes normally. `oldest` makes the processes of one
+    data-parallel run resume from the same epoch (`Distribution.oldest`).
     """
-    return BackupAndRestore(str(backup_dir), double_checkpoint=True)
+    return BackupAndRestore(str(backup_dir), oldest=oldest, double_checkpoint=True)
 
 
 def csv_logger(path: str | Path) -> keras.callbacks.CSVLogger:
@@ -126,6 +169,7 @@ def standard(
     backup: bool = True,
     keep_best_checkpoint: bool = False,
     with_tensorboard: bool = False,
+    oldest_epoch: Callable[[int], int] | None = None,
 ) -> list[keras.callbacks.Callback]:
     """The callbacks a recipe trains with, writing inside `run_dir`.
 
@@ -133,6 +177,7 @@ def standard(
     `logs/epochs.csv`. By default also a backup for resuming in `backup/`. With
     `reduce_lr_patience=n`: learning-rate reduction after n flat epochs. On request: the best
     checkpoint in `checkpoints/best.keras` and TensorBoard logs in `logs/tensorboard/`.
+    `oldest_epoch` agrees on the epoch to resume from across processes (`backup_and_restore`).
     """
     if reduce_lr_patience is not None and reduce_lr_patience >= patience:
         # Early stopping would end training before the rate was ever reduced.
@@ -147,7 +192,7 @@ def standard(
     # (the reader keeps the later line), never a backed-up epoch missing from the log.
     callbacks.append(csv_logger(run_dir / "logs" / "epochs.csv"))
     if backup:
-        callbacks.append(backup_and_restore(run_dir / "backup"))
+        callbacks.append(backup_and_restore(run_dir / "backup", oldest=oldest_epoch))
     if keep_best_checkpoint:
         callbacks.append(checkpoint(run_dir / "checkpoints" / "best.keras"))
     if with_tensorboard:

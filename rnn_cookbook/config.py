@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
+from rnn_cookbook.distribute import MULTIWORKER_REFUSAL, STRATEGIES
 from rnn_cookbook.errors import ConfigError
 from rnn_cookbook.files import atomic_write_text
 
@@ -49,7 +50,7 @@ class RecipeConfig:
     patience: int = 3  # early stopping on val_loss, best weights restored (seed 003)
     reduce_lr_patience: int | None = None  # None: keep the rate; n: x0.2 after n flat epochs (seed 000)
     seed: int = 0
-    strategy: str = "default"  # default | mirrored | multiworker: tf.distribute (rnn_cookbook.distribute)
+    strategy: str = "default"  # default | mirrored (TensorFlow) | data_parallel (JAX): rnn_cookbook.distribute
 
     def __post_init__(self) -> None:
         self.validate()
@@ -61,6 +62,8 @@ class RecipeConfig:
         check_positive("batch_size", self.batch_size)
         check_positive("patience", self.patience)
         check_choice("optimizer", self.optimizer, self.optimizer_choices())
+        if self.strategy == "multiworker":
+            raise ConfigError(MULTIWORKER_REFUSAL)
         check_choice("strategy", self.strategy, self.strategy_choices())
         if isinstance(self.learning_rate, bool) or not isinstance(self.learning_rate, (int, float)) or not self.learning_rate > 0:
             raise ConfigError(f"learning_rate must be a number > 0, got {self.learning_rate!r}")
@@ -81,8 +84,8 @@ class RecipeConfig:
 
     @classmethod
     def strategy_choices(cls) -> tuple[str, ...]:
-        """The tf.distribute strategies this recipe can train under (the NumPy recipe: only default)."""
-        return ("default", "mirrored", "multiworker")
+        """The strategies this recipe can train under (the NumPy recipe: only default)."""
+        return STRATEGIES
 
     @classmethod
     def quick(cls: type[C]) -> C:

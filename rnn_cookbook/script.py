@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from types import ModuleType
 from typing import Any, NoReturn
 
+from rnn_cookbook.distribute import cluster_from_environment
 from rnn_cookbook.errors import CookbookError
 
 
@@ -43,7 +43,8 @@ def add_run_arguments(parser: argparse.ArgumentParser, *, resumable: bool = True
     parser.add_argument(
         "--strategy",
         metavar="NAME",
-        help="tf.distribute strategy: default | mirrored | multiworker (same as --set strategy=NAME)",
+        help="default | mirrored (TensorFlow, this machine's GPUs) | data_parallel (JAX, every device of every "
+        "process; KERAS_DISTRIBUTION_* variables join processes); same as --set strategy=NAME",
     )
     parser.add_argument(
         "--set",
@@ -71,7 +72,7 @@ def config_from_args(config_class: Any, args: argparse.Namespace) -> Any:
     """
     changed = args.config or args.quick or args.overrides or args.epochs is not None or args.strategy
     if getattr(args, "resume", False) and args.output and not changed:
-        saved = Path(args.output) / "config.json"
+        saved = cluster_from_environment().folder(args.output) / "config.json"  # process K resumes its own
         if saved.is_file():
             return config_class.load_json(saved)
     if args.config:

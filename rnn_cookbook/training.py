@@ -9,8 +9,13 @@ for every recipe:
 2. seed Python, NumPy and TensorFlow with `keras.utils.set_random_seed(cfg.seed)`, then build the
    datasets (their shuffle depends on that seed) and the model;
 3. fit it with the callback presets (early stopping, LR schedule, backup), inside the Config's
-   `tf.distribute` strategy (`rnn_cookbook.distribute`; one device by default);
+   strategy (`rnn_cookbook.distribute`; one device by default);
 4. evaluate, then write `model.keras`, `history.csv`, `metrics.json` and the PNG plots.
+
+Under `strategy="data_parallel"` over several processes, every process trains; process 0 alone
+evaluates and writes the run folder at `output`, and process K keeps its epoch log, its backup
+(for `--resume`) and its config in `output/process-K`. Each prints a digest of its final weights:
+processes that trained in step print the same one.
 
 `resume=True` continues a killed run in its own folder (`rnn-cookbook run ... --output DIR
 --resume`): the config must be the one in its `config.json`, Keras' `BackupAndRestore` brings back
@@ -26,6 +31,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 import time
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -34,7 +40,7 @@ from rnn_cookbook.quiet import import_tensorflow_quietly  # before Keras: hides 
 import keras
 
 from rnn_cookbook import callbacks as presets
-from rnn_cookbook.distribute import global_batches, make_strategy
+from rnn_cookbook.distribute import Cluster, cluster_from_environment, local_copy, make_distribution, weights_digest
 from rnn_cookbook import plots
 from rnn_cookbook.errors import RunFolderError
 from rnn_cookbook.runs import DEFAULT_ROOT, RunFolder, metrics_record, metrics_table
@@ -61,9 +67,15 @@ class TrainResult:
     metrics: dict[str, Any]
     run: RunFolder
     config: Any
+    cluster: Cluster = dataclasses.field(default_factory=Cluster)
 
     def summary(self) -> str:
         """The metrics table and the path of the run folder, as the CLI prints them."""
+        if not self.cluster.is_main:
+            return (
+                f"process {self.cluster.process_id} of {self.cluster.processes} finished; process 0 writes the run "
+                f"folder, the plots and metrics.json\nlog folder: {self.run.path}"
+            )
         return f"{metrics_table(self.metrics)}\n\nrun folder: {self.run.path}"
 
 
@@ -179,20 +191,27 @@ def train_recipe(
     """
     print_notes(notes, verbose)
     verbose = default_verbosity() if verbose is None else verbose
+    if config.strategy == "data_parallel" and output is None and cluster_from_environment().processes > 1:
+        raise RunFolderError(
+            "a run over several processes needs --output DIR, the same on every process: process 0 writes "
+            "its run folder there, process K its log in DIR/process-K"
+        )
+    distribution = make_distribution(config.strategy, keras.backend.backend())  # joins the other processes
+    cluster = distribution.cluster
+    if output is not None:
+        output = cluster.folder(output)
     run = RunFolder.create(config.recipe, output=output, root=runs_root, resume=resume)
     if resume:
         check_same_config(run, config)
     else:
         run.save_config(config)
-    for name, content in (json_files or {}).items():
+    for name, content in (json_files or {}).items() if cluster.is_main else ():
         run.write_json(name, content)
     set_seed(config.seed)
-    strategy = make_strategy(config.strategy)
-    replicas = strategy.num_replicas_in_sync
-    train_data, validation_data = (global_batches(d, config.batch_size, replicas) for d in datasets())
-    if replicas > 1 and verbose:
-        print(f"note: {config.strategy} strategy over {replicas} replicas, global batch {config.batch_size * replicas}")
-    with strategy.scope():  # the model's and the optimizer's variables live on every replica
+    train_data, validation_data = (distribution.global_batches(d, config.batch_size) for d in datasets())
+    if distribution.strategy != "default" and verbose:
+        print(f"note: {distribution.describe(config.batch_size)}")
+    with distribution.scope():  # the model's and the optimizer's variables live on every device
         model = build_model()
         prepared = {} if before_fit is None else dict(
             before_fit(model, run=run, train_data=train_data, validation_data=validation_data, verbose=verbose)
@@ -202,22 +221,33 @@ def train_recipe(
         learning_rate=config.learning_rate,
         patience=config.patience,
         reduce_lr_patience=config.reduce_lr_patience,
+        oldest_epoch=distribution.oldest if distribution.cluster.processes > 1 else None,
     ) + list(extra_callbacks)
 
     started = time.perf_counter()
-    fit = model.fit(
-        train_data,
-        validation_data=validation_data,
-        epochs=config.epochs,
-        callbacks=chosen,
-        class_weight=dict(class_weight) if class_weight else None,
-        shuffle=False,  # datasets arrive shuffled by their own seeded pipeline
-        verbose=verbose,
-    )
+    with distribution.scope(), warnings.catch_warnings():
+        # Re-cut batches have no known length, so Keras learns an epoch's by reaching its end, and
+        # warns that the input "ran out of data": no step is missing (no steps_per_epoch is set).
+        warnings.filterwarnings("ignore", message="Your input ran out of data", category=UserWarning)
+        fit = model.fit(
+            train_data,
+            validation_data=validation_data,
+            epochs=config.epochs,
+            callbacks=chosen,
+            class_weight=dict(class_weight) if class_weight else None,
+            shuffle=False,  # datasets arrive shuffled by their own seeded pipeline
+            verbose=verbose,
+        )
     wall_time = time.perf_counter() - started
     history = {k: [float(v) for v in values] for k, values in fit.history.items()}
     if resume:
         history = run.load_epoch_log() or history  # the epochs before the crash, then these
+    if distribution.strategy == "data_parallel":
+        if cluster.processes > 1 and verbose:
+            print(f"note: process {cluster.process_id} of {cluster.processes}, weights digest {weights_digest(model)}")
+        model = local_copy(model, build_model)  # its variables span devices: evaluate and save a one-device copy
+    if not cluster.is_main:
+        return TrainResult(model=model, history=history, metrics={}, run=run, config=config, cluster=cluster)
 
     run_notes = budget_notes(history, config.epochs)
     print_notes(run_notes, verbose)
@@ -232,7 +262,12 @@ def train_recipe(
         wall_time_s=wall_time,
         seed=config.seed,
         samples_per_s=examples_per_epoch * len(fit.history.get("loss", [])) / wall_time,
-        details={**prepared, **evaluation.details, **({"notes": run_notes} if run_notes else {})},
+        details={
+            **prepared,
+            **evaluation.details,
+            **({"notes": run_notes} if run_notes else {}),
+            **({"distribution": distribution.record()} if distribution.strategy != "default" else {}),
+        },
     )
     run.save_model(model)
     run.save_history(history)
@@ -240,5 +275,5 @@ def train_recipe(
     run.save_figure(plots.loss_curves(history, title=f"{config.recipe}: loss per epoch"), "loss.png")
     for name, figure in evaluation.figures.items():
         run.save_figure(figure, name)
-    return TrainResult(model=model, history=history, metrics=metrics, run=run, config=config)
+    return TrainResult(model=model, history=history, metrics=metrics, run=run, config=config, cluster=cluster)
 

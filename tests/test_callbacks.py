@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from rnn_cookbook import callbacks
-from rnn_cookbook.errors import ConfigError
+from rnn_cookbook.errors import ConfigError, RunFolderError
 
 
 def test_early_stopping_preset_is_seed_003_tutorial_setting():
@@ -94,12 +94,44 @@ def test_backup_resumes_from_the_last_whole_epoch_record(tmp_path, record_text, 
     assert history.epoch == list(range(resumes_at, 5))
 
 
-def test_backup_cut_short_in_its_first_epoch_starts_afresh(tmp_path):
+@pytest.mark.parametrize("record_text", ["", None])  # written empty, or not written at all
+def test_backup_cut_short_in_its_first_epoch_starts_afresh(tmp_path, record_text):
     x, y = np.ones((8, 2), "float32"), np.ones((8, 1), "float32")
     backup = tmp_path / "backup"
     with pytest.raises(KeyboardInterrupt):
         _small_model().fit(x, y, epochs=10, verbose=0, callbacks=[callbacks.backup_and_restore(backup), _StopAfter(1)])
     assert not (backup / "training_metadata.json.bkp").exists()  # one backup so far: nothing to fall back to
-    (backup / "training_metadata.json").write_text("")
+    (backup / "latest.weights.h5").write_bytes(b"half an HDF5 file")
+    if record_text is None:
+        (backup / "training_metadata.json").unlink()
+    else:
+        (backup / "training_metadata.json").write_text(record_text)
     history = _small_model().fit(x, y, epochs=3, verbose=0, callbacks=[callbacks.backup_and_restore(backup)])
     assert history.epoch == [0, 1, 2]
+
+
+@pytest.mark.parametrize(("other_process", "resumes_at"), [(3, 3), (2, 2), (0, 0)])
+def test_processes_resume_from_the_oldest_backup_among_them(tmp_path, other_process, resumes_at):
+    """A data-parallel run killed while one process had backed up an epoch the other had not:
+    `oldest` (here a stand-in for the gather over processes) names the epoch every process resumes at."""
+    x, y = np.ones((8, 2), "float32"), np.ones((8, 1), "float32")
+    backup = tmp_path / "backup"
+    with pytest.raises(KeyboardInterrupt):
+        _small_model().fit(x, y, epochs=10, verbose=0, callbacks=[callbacks.backup_and_restore(backup), _StopAfter(3)])
+    told = []
+
+    def oldest(mine):
+        told.append(mine)
+        return min(mine, other_process)
+
+    history = _small_model().fit(x, y, epochs=5, verbose=0, callbacks=[callbacks.backup_and_restore(backup, oldest)])
+    assert told == [3] and history.epoch == list(range(resumes_at, 5))
+
+
+def test_processes_too_far_apart_to_resume_together_are_refused(tmp_path):
+    x, y = np.ones((8, 2), "float32"), np.ones((8, 1), "float32")
+    backup = tmp_path / "backup"
+    with pytest.raises(KeyboardInterrupt):
+        _small_model().fit(x, y, epochs=10, verbose=0, callbacks=[callbacks.backup_and_restore(backup), _StopAfter(3)])
+    with pytest.raises(RunFolderError, match="backed up epoch 3 and another only epoch 1"):
+        _small_model().fit(x, y, epochs=5, verbose=0, callbacks=[callbacks.backup_and_restore(backup, lambda mine: 1)])

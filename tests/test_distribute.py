@@ -1,6 +1,7 @@
-"""tf.distribute: the model is built inside the Config's strategy; MirroredStrategy runs for real here
-by splitting this machine's CPU into two logical devices (in a subprocess: TensorFlow allows that
-only before it first touches a device)."""
+"""The Config's strategy: MirroredStrategy runs for real here by splitting this machine's CPU into two
+logical devices (in a subprocess: TensorFlow allows that only before it first touches a device);
+the refusals, and how a run spread over processes reads its place from the environment. Training
+under `data_parallel` on JAX is in test_data_parallel.py."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import sys
 import pytest
 
 from conftest import cli_here, run_command
+from rnn_cookbook.distribute import Cluster, cluster_from_environment, make_distribution
 from rnn_cookbook.errors import ConfigError
 
 TRAIN_ON_TWO_LOGICAL_CPUS = """
@@ -21,7 +23,7 @@ cpu = tf.config.list_physical_devices("CPU")[0]
 tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
 from rnn_cookbook.recipes import timeseries_forecaster as recipe
 for strategy in ("default", "mirrored"):  # one process for both: TensorFlow's import is most of the cost
-    cfg = recipe.Config.quick().replace(strategy=strategy, epochs=4, patience=4, reduce_lr_patience=None, batch_size=16)
+    cfg = recipe.Config.quick().replace(strategy=strategy, epochs=2, reduce_lr_patience=None)
     result = recipe.train(cfg, output=Path(sys.argv[1]) / strategy, verbose=2)
     weight = result.model.weights[0].value
     print(json.dumps({
@@ -39,7 +41,7 @@ def test_mirrored_strategy_trains_on_two_replicas_to_the_same_quality(tmp_path):
     results = [json.loads(line) for line in done.stdout.splitlines() if line.startswith('{"strategy"')]
     single, mirrored = sorted(results, key=lambda r: r["strategy"])
     assert single["replicas"] == 1 and mirrored["replicas"] == 2  # variables mirrored on both devices
-    assert "mirrored strategy over 2 replicas, global batch 32" in done.stdout  # batch_size is per replica
+    assert "mirrored over 2 device(s), global batch 64" in done.stdout  # batch_size is per replica
     assert mirrored["mae"] < mirrored["persistence"] and single["mae"] < single["persistence"]
     assert mirrored["mae"] == pytest.approx(single["mae"], rel=0.1)
     assert (tmp_path / "mirrored" / "model.keras").is_file()
@@ -48,10 +50,10 @@ def test_mirrored_strategy_trains_on_two_replicas_to_the_same_quality(tmp_path):
 def test_strategy_is_a_checked_config_field():
     from rnn_cookbook.recipes import numpy_rnn_scratch, timeseries_forecaster
 
-    with pytest.raises(ConfigError, match="strategy must be one of default, mirrored, multiworker"):
+    with pytest.raises(ConfigError, match="strategy must be one of default, mirrored, data_parallel; got 'tpu'"):
         timeseries_forecaster.Config(strategy="tpu")
-    with pytest.raises(ConfigError, match="strategy must be one of default; got 'mirrored'"):
-        numpy_rnn_scratch.Config(strategy="mirrored")
+    with pytest.raises(ConfigError, match="strategy must be one of default; got 'data_parallel'"):
+        numpy_rnn_scratch.Config(strategy="data_parallel")
 
 
 def test_cli_strategy_option_sets_the_field():
@@ -59,3 +61,56 @@ def test_cli_strategy_option_sets_the_field():
     assert shown.returncode == 0 and json.loads(shown.stdout)["config"]["strategy"] == "mirrored"
     refused = cli_here("run", "timeseries_forecaster", "--strategy", "tpu", "--show-config")
     assert refused.returncode == 2 and "strategy must be one of" in refused.stderr
+
+
+def test_multiworker_is_refused_in_one_line_that_names_the_path_that_works():
+    refused = cli_here("run", "row_lstm_classifier", "--quick", "--strategy", "multiworker")
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1
+    assert "keras-team/keras#20585" in refused.stderr
+    assert "--strategy data_parallel with KERAS_BACKEND=jax" in refused.stderr
+
+
+def test_each_strategy_refuses_the_other_backend_before_writing_anything(tmp_path):
+    refused = cli_here("run", "timeseries_forecaster", "--quick", "--strategy", "data_parallel", "--output", str(tmp_path / "run"))
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1
+    assert "run with KERAS_BACKEND=jax, not 'tensorflow'" in refused.stderr
+    assert not (tmp_path / "run").exists()
+    with pytest.raises(ConfigError, match="run with KERAS_BACKEND=tensorflow, not 'jax'"):
+        make_distribution("mirrored", "jax")
+
+
+CLUSTER = {
+    "KERAS_DISTRIBUTION_JOB_ADDRESSES": "host1:1234,host2:1234",
+    "KERAS_DISTRIBUTION_NUM_PROCESSES": "2",
+    "KERAS_DISTRIBUTION_PROCESS_ID": "1",
+}
+
+
+def test_the_environment_places_this_process_in_the_run(tmp_path):
+    assert cluster_from_environment({}) == Cluster(processes=1, process_id=0)
+    second = cluster_from_environment(CLUSTER)
+    assert second == Cluster(processes=2, process_id=1) and not second.is_main
+    assert second.folder(tmp_path) == tmp_path / "process-1"  # process 0 writes the run folder itself
+    assert cluster_from_environment({**CLUSTER, "KERAS_DISTRIBUTION_JOB_ADDRESSES": "host1:1234"}).processes == 2
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"KERAS_DISTRIBUTION_PROCESS_ID": ""}, "needs all of .*; missing KERAS_DISTRIBUTION_PROCESS_ID"),
+        ({"KERAS_DISTRIBUTION_NUM_PROCESSES": "two"}, "must be integers, got 'two' and '1'"),
+        ({"KERAS_DISTRIBUTION_PROCESS_ID": "2"}, r"PROCESS_ID must be in 0\.\.1, got 2"),
+        ({"KERAS_DISTRIBUTION_JOB_ADDRESSES": "a:1,b:1,c:1"}, "names 3 processes, KERAS_DISTRIBUTION_NUM_PROCESSES says 2"),
+    ],
+)
+def test_a_bad_cluster_description_is_one_clear_error(changes, message):
+    with pytest.raises(ConfigError, match=message):
+        cluster_from_environment({**CLUSTER, **changes})
+
+
+def test_a_run_over_processes_needs_an_output_folder(monkeypatch):
+    for name, value in CLUSTER.items():
+        monkeypatch.setenv(name, value)
+    refused = cli_here("run", "timeseries_forecaster", "--quick", "--strategy", "data_parallel")
+    assert refused.returncode != 0 and refused.stderr.count("\n") == 1
+    assert "needs --output DIR, the same on every process" in refused.stderr
