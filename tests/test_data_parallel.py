@@ -13,6 +13,7 @@ import importlib.util
 import json
 import os
 import re
+import shlex
 import signal
 import socket
 import subprocess
@@ -29,7 +30,7 @@ pytestmark = [
     pytest.mark.skipif(importlib.util.find_spec("jax") is None, reason="JAX is not installed (extra `jax`)"),
 ]
 
-RUN = ("run", "timeseries_forecaster", "--quick", "--strategy", "data_parallel")
+RUN = ("run", "timeseries_forecaster", "--quick", "--strategy", "data_parallel")  # as in the README's example
 #: How far process 0's test MAE may be from the one-process run's. The same global batches meet the
 #: same weights in both, so only the order of float sums differs: measured equal to 4 digits here.
 TOLERANCE = 0.02
@@ -42,29 +43,44 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_processes(output: Path, *options: str, processes: int = 2) -> list[subprocess.Popen]:
-    """The same command once per process, as on two hosts: `rnn-cookbook run ... --output OUTPUT`.
+def readme_commands() -> list[tuple[dict[str, str], list[str]]]:
+    """The README's two-terminal example: each line's environment variables and arguments."""
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index("**Two processes on one machine.**"):]
+    start = section.index("```bash\n") + len("```bash\n")
+    block = section[start:section.index("\n```", start)]
+    commands = []
+    for line in block.splitlines():  # comments, then one whole command per line
+        if line.startswith("#"):
+            continue
+        words = shlex.split(line)
+        env = dict(word.split("=", 1) for word in words if re.match(r"^[A-Z_]+=", word))
+        commands.append((env, words[len(env):]))
+    assert len(commands) == 2, block
+    return commands
 
-    Each writes to its own files beside `output`, not to a pipe: a process blocked on a full pipe
-    that nobody reads yet would stall the other in its next collective step.
+
+def start_processes(cwd: Path, *options: str) -> list[subprocess.Popen]:
+    """The README's two commands, one process each, as in two terminals, with `options` added.
+
+    Two changes to the lines as written: a free port instead of 12345 (another test, or another
+    program, may hold that one), and `python -m rnn_cookbook` for `rnn-cookbook`, which names the
+    same entry point without needing the virtual environment on PATH. Each process writes to its
+    own files, not to a pipe: a process blocked on a full pipe that nobody reads yet would stall
+    the other in its next collective step.
     """
-    port = free_port()
+    port = str(free_port())
     started = []
-    for process_id in range(processes):
-        logs = output.parent / f"{output.name}.{process_id}.{time.monotonic_ns()}"
-        env = {
-            **os.environ,
-            "KERAS_BACKEND": "jax",
-            "KERAS_DISTRIBUTION_JOB_ADDRESSES": f"localhost:{port}",
-            "KERAS_DISTRIBUTION_NUM_PROCESSES": str(processes),
-            "KERAS_DISTRIBUTION_PROCESS_ID": str(process_id),
-        }
+    for env, words in readme_commands():
+        assert words[0] == "rnn-cookbook"
+        env = {**os.environ, **{k: v.replace("12345", port) for k, v in env.items()}}
         env.pop("RNN_COOKBOOK_VERBOSE", None)
         env.pop("XLA_FLAGS", None)
+        logs = cwd / f"process{env['KERAS_DISTRIBUTION_PROCESS_ID']}.{time.monotonic_ns()}"
         with open(f"{logs}.out", "w") as out, open(f"{logs}.err", "w") as err:
             process = subprocess.Popen(
-                [sys.executable, "-m", "rnn_cookbook", *RUN, "--output", str(output), *options],
-                cwd=REPO, env=env, stdout=out, stderr=err, text=True,
+                [sys.executable, "-m", "rnn_cookbook", *words[1:], *options],
+                cwd=cwd, env=env, stdout=out, stderr=err, text=True,
             )
         process.logs = logs
         started.append(process)
@@ -111,15 +127,18 @@ def test_two_devices_in_one_process(one_process):
 
 
 def test_two_processes_on_localhost_train_as_one(tmp_path, one_process):
-    output = tmp_path / "run"
-    first, second = finish(start_processes(output))
+    """The README's two-terminal example, as written (see `start_processes`)."""
+    first, second = finish(start_processes(tmp_path))
+    output = tmp_path / "runs" / "two_processes"
     assert "2 processes (this is process 0, reading 32 examples a step)" in first
     assert "2 processes (this is process 1, reading 32 examples a step)" in second
     assert digest(first) == digest(second)  # the same final weights on both
     assert "process 1 of 2 finished" in second and "run folder:" not in second
-    # Exactly one run folder: process 0's. Process 1 keeps its config and epoch log beside it.
-    assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("metrics.json")] == ["run/metrics.json"]
-    assert [p.name for p in tmp_path.iterdir() if p.is_dir()] == ["run"]
+    # Exactly one run folder: process 0's. Process 1 keeps its config and epoch log inside it.
+    assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("config.json")] == [
+        "runs/two_processes/config.json", "runs/two_processes/process-1/config.json"]
+    assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("metrics.json")] == [
+        "runs/two_processes/metrics.json"]
     assert len(list(tmp_path.rglob("*.keras"))) == 1 and len(list(tmp_path.rglob("*.png"))) == 2
     assert sorted(p.name for p in (output / "process-1").rglob("*") if p.is_file()) == ["config.json", "epochs.csv"]
     metrics = json.loads((output / "metrics.json").read_text())
@@ -132,9 +151,9 @@ def epochs_logged(path: Path) -> int:
 
 
 def test_both_processes_killed_after_an_epoch_resume_where_they_stopped(tmp_path):
-    output = tmp_path / "run"
+    output = tmp_path / "runs" / "two_processes"
     options = ("--epochs", "3", "--set", "patience=3")  # no early stop: every epoch runs
-    processes = start_processes(output, *options)
+    processes = start_processes(tmp_path, *options)
     deadline = time.monotonic() + TIMEOUT
     while epochs_logged(output / "logs" / "epochs.csv") < 1:
         assert time.monotonic() < deadline and all(p.poll() is None for p in processes), "no epoch finished"
@@ -144,7 +163,7 @@ def test_both_processes_killed_after_an_epoch_resume_where_they_stopped(tmp_path
         process.wait()
     assert (output / "backup").is_dir() and not (output / "metrics.json").exists()
 
-    first, second = finish(start_processes(output, *options, "--resume"))
+    first, second = finish(start_processes(tmp_path, *options, "--resume"))
     resumed_at = int(re.search(r"Epoch (\d+)/3", first).group(1))
     # An epoch was logged; each is backed up just after its log line, so the kill may have come
     # between the two: then both processes agree on the epoch before, and epoch 1 runs again.

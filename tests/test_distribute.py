@@ -112,5 +112,5 @@ def test_a_run_over_processes_needs_an_output_folder(monkeypatch):
     for name, value in CLUSTER.items():
         monkeypatch.setenv(name, value)
     refused = cli_here("run", "timeseries_forecaster", "--quick", "--strategy", "data_parallel")
-    assert refused.returncode != 0 and refused.stderr.count("\n") == 1
+    assert refused.returncode == 1 and refused.stderr.count("\n") == 1
     assert "needs --output DIR, the same on every process" in refused.stderr
