@@ -205,8 +205,9 @@ def train_recipe(
         check_same_config(run, config)
     else:
         run.save_config(config)
-    for name, content in (json_files or {}).items() if cluster.is_main else ():
-        run.write_json(name, content)
+    if cluster.is_main:  # what reloading the model needs: only the run folder's owner writes it
+        for name, content in (json_files or {}).items():
+            run.write_json(name, content)
     set_seed(config.seed)
     train_data, validation_data = (distribution.global_batches(d, config.batch_size) for d in datasets())
     if distribution.strategy != "default" and verbose:
