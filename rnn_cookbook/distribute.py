@@ -40,7 +40,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from rnn_cookbook.errors import ConfigError
+from rnn_cookbook.errors import ConfigError, DataError
 
 STRATEGIES = ("default", "mirrored", "data_parallel")
 
@@ -129,6 +129,18 @@ class Distribution:
         if dataset is None or (self.replicas == 1 and self.strategy != "data_parallel"):
             return dataset
         return dataset.rebatch(batch_size * self.replicas, drop_remainder=self.strategy == "data_parallel")
+
+    def check_whole_batches(self, dataset: Any, batch_size: int, split: str) -> None:
+        """Refuse `dataset` (global batches) when it holds no whole global batch: nothing to train on."""
+        if dataset is None or self.strategy != "data_parallel":
+            return
+        for _ in dataset.take(1):
+            return
+        raise DataError(
+            f"under data_parallel each step takes a global batch of {batch_size * self.replicas} examples "
+            f"(batch_size {batch_size} x {self.replicas} devices), and the {split} data holds fewer: "
+            "lower batch_size (--set batch_size=...) or train on fewer devices"
+        )
 
     def oldest(self, epoch: int) -> int:
         """The smallest `epoch` over all processes of the run (a collective: every process calls it)."""

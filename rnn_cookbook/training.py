@@ -210,6 +210,8 @@ def train_recipe(
             run.write_json(name, content)
     set_seed(config.seed)
     train_data, validation_data = (distribution.global_batches(d, config.batch_size) for d in datasets())
+    distribution.check_whole_batches(train_data, config.batch_size, "training")
+    distribution.check_whole_batches(validation_data, config.batch_size, "validation")
     if distribution.strategy != "default" and verbose:
         print(f"note: {distribution.describe(config.batch_size)}")
     with distribution.scope():  # the model's and the optimizer's variables live on every device

@@ -11,8 +11,8 @@ import sys
 import pytest
 
 from conftest import cli_here, run_command
-from rnn_cookbook.distribute import Cluster, cluster_from_environment, make_distribution
-from rnn_cookbook.errors import ConfigError
+from rnn_cookbook.distribute import Cluster, Distribution, cluster_from_environment, make_distribution
+from rnn_cookbook.errors import ConfigError, DataError
 
 TRAIN_ON_TWO_LOGICAL_CPUS = """
 import json, sys
@@ -114,3 +114,17 @@ def test_a_run_over_processes_needs_an_output_folder(monkeypatch):
     refused = cli_here("run", "timeseries_forecaster", "--quick", "--strategy", "data_parallel")
     assert refused.returncode == 1 and refused.stderr.count("\n") == 1
     assert "needs --output DIR, the same on every process" in refused.stderr
+
+
+def test_data_parallel_steps_take_whole_global_batches():
+    """Batches are cut to batch_size x devices, the remainder dropped; data too small for one is refused."""
+    import tensorflow as tf
+
+    distribution = Distribution("data_parallel", replicas=2)
+    batches = distribution.global_batches(tf.data.Dataset.range(150).batch(32), 32)
+    assert [len(batch) for batch in batches] == [64, 64]  # 22 examples left over: every device gets 32
+    distribution.check_whole_batches(batches, 32, "training")
+    too_small = distribution.global_batches(tf.data.Dataset.range(40).batch(32), 32)
+    with pytest.raises(DataError, match=r"global batch of 64 examples \(batch_size 32 x 2 devices\), and the "
+                                        r"validation data holds fewer: lower batch_size"):
+        distribution.check_whole_batches(too_small, 32, "validation")
