@@ -36,7 +36,7 @@ import contextlib
 import dataclasses
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -206,6 +206,21 @@ def _data_parallel(cluster: Cluster) -> Distribution:
     devices = keras.distribution.list_devices()
     data_parallel = keras.distribution.DataParallel(devices=devices)
     return Distribution("data_parallel", replicas=len(devices), cluster=cluster, scope=data_parallel.scope)
+
+
+@contextlib.contextmanager
+def one_device() -> Iterator[None]:
+    """Leave the Keras distribution for a while: what is built and trained here stays on this
+    process's default device, with no other process involved (a text classifier's stage-2
+    language-model fine-tuning, which every process runs alike before the distributed fit)."""
+    import keras
+
+    current = keras.distribution.distribution()
+    keras.distribution.set_distribution(None)
+    try:
+        yield
+    finally:
+        keras.distribution.set_distribution(current)
 
 
 def local_copy(model: Any, build_model: Callable[[], Any]) -> Any:

@@ -40,6 +40,7 @@ from rnn_cookbook.data.splits import ArraySplits, stratified_holdout
 from rnn_cookbook.data.text.keras_imdb import imdb_sequences
 from rnn_cookbook.data.text.labelled import load_texts
 from rnn_cookbook.data.text.vocabulary import EncodedTexts, VOCABULARY_FILE, encode_texts, pad
+from rnn_cookbook.distribute import one_device
 from rnn_cookbook.errors import ConfigError
 from rnn_cookbook.training import Evaluation, TrainResult, compile_for_classes, make_optimizer, train_recipe
 
@@ -313,19 +314,20 @@ def start_from_encoder(cfg: TextClassifierConfig, data: TextClassificationData) 
             lm = run.load_model(language_model.FINE_TUNED_FILE)
             record["fine_tuned"] = run.read_json(language_model.FINE_TUNED_RECORD)
         else:
-            lm = encoder.load_model()
-            record["fine_tuned"] = language_model.fine_tune_language_model(
-                lm,
-                data.train_ids,
-                data.validation_ids,
-                output_words=encoder.shape.output_words,
-                sequence_length=encoder.sequence_length,
-                batch_size=cfg.batch_size,
-                learning_rate=cfg.learning_rate,
-                epochs=cfg.lm_finetune_epochs,
-                seed=cfg.seed,
-                verbose=verbose,
-            )
+            with one_device():  # under data_parallel each process runs stage 2 alike, on its own
+                lm = encoder.load_model()
+                record["fine_tuned"] = language_model.fine_tune_language_model(
+                    lm,
+                    data.train_ids,
+                    data.validation_ids,
+                    output_words=encoder.shape.output_words,
+                    sequence_length=encoder.sequence_length,
+                    batch_size=cfg.batch_size,
+                    learning_rate=cfg.learning_rate,
+                    epochs=cfg.lm_finetune_epochs,
+                    seed=cfg.seed,
+                    verbose=verbose,
+                )
             run.save_model(lm, language_model.FINE_TUNED_FILE)
             run.write_json(language_model.FINE_TUNED_RECORD, record["fine_tuned"])
         body = language_model.transfer(lm, model, encoder.shape.layer_names())
