@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, cli
+from conftest import REPO, run_command
 
 pytestmark = [
     pytest.mark.backend,
@@ -108,22 +108,53 @@ def digest(out: str) -> str:
     return found
 
 
+# One process, two devices: the forecaster as in the README's example, then a text classifier that
+# starts from a language model and fine-tunes it first (stage 2 runs outside the distribution).
+ONE_PROCESS = """
+import sys
+from pathlib import Path
+import rnn_cookbook.quiet
+from rnn_cookbook.recipes import sentiment_rnn, timeseries_forecaster
+
+out, encoder = Path(sys.argv[1]), sys.argv[2]
+timeseries_forecaster.train(timeseries_forecaster.Config.quick().replace(strategy="data_parallel"), output=out / "forecaster")
+classifier = sentiment_rnn.Config.quick().replace(
+    strategy="data_parallel", cell="lstm", encoder=encoder, lm_finetune_epochs=1, batch_size=1)
+sentiment_rnn.train(classifier, output=out / "classifier", verbose=0)
+"""
+
+
 @pytest.fixture(scope="module")
 def one_process(tmp_path_factory):
-    """The forecaster under data_parallel over two devices of one process: the reference run."""
-    output = tmp_path_factory.mktemp("one_process") / "run"
-    done = cli(*RUN, "--output", str(output),
-               env={"KERAS_BACKEND": "jax", "XLA_FLAGS": "--xla_force_host_platform_device_count=2"})
+    """Runs under data_parallel over two devices of one process (XLA splits the CPU in two)."""
+    from rnn_cookbook.recipes import language_model
+
+    output = tmp_path_factory.mktemp("one_process")
+    encoder = language_model.train(  # here, on TensorFlow: a .keras file serves any backend
+        language_model.Config.quick().replace(epochs=1), output=output / "language_model", verbose=0
+    )
+    done = run_command(sys.executable, "-c", ONE_PROCESS, str(output), str(encoder.run.path),
+                       env={"KERAS_BACKEND": "jax", "XLA_FLAGS": "--xla_force_host_platform_device_count=2"})
     assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout, json.loads((output / "metrics.json").read_text())
+    return done.stdout, {
+        name: json.loads((output / name / "metrics.json").read_text()) for name in ("forecaster", "classifier")
+    }
 
 
 def test_two_devices_in_one_process(one_process):
     out, metrics = one_process
     assert "note: data_parallel over 2 device(s), global batch 64" in out  # batch_size 32 on each device
-    assert metrics["keras_backend"] == "jax"  # measured in the run, not assumed
-    assert metrics["distribution"] == {"strategy": "data_parallel", "devices": 2, "processes": 1}
-    assert metrics["model"]["mae"] < metrics["baselines"]["persistence"]["mae"]
+    forecaster = metrics["forecaster"]
+    assert forecaster["keras_backend"] == "jax"  # measured in the run, not assumed
+    assert forecaster["distribution"] == {"strategy": "data_parallel", "devices": 2, "processes": 1}
+    assert forecaster["model"]["mae"] < forecaster["baselines"]["persistence"]["mae"]
+
+
+def test_a_classifier_fine_tunes_its_encoder_then_trains_over_two_devices(one_process):
+    classifier = one_process[1]["classifier"]
+    assert classifier["distribution"]["devices"] == 2
+    assert classifier["encoder"]["fine_tuned"]["epochs_run"] == 1  # stage 2 ran, on one device
+    assert classifier["encoder"]["transferred_layers"]
 
 
 def test_two_processes_on_localhost_train_as_one(tmp_path, one_process):
@@ -143,7 +174,7 @@ def test_two_processes_on_localhost_train_as_one(tmp_path, one_process):
     assert sorted(p.name for p in (output / "process-1").rglob("*") if p.is_file()) == ["config.json", "epochs.csv"]
     metrics = json.loads((output / "metrics.json").read_text())
     assert metrics["distribution"] == {"strategy": "data_parallel", "devices": 2, "processes": 2}
-    assert metrics["model"]["mae"] == pytest.approx(one_process[1]["model"]["mae"], rel=TOLERANCE)
+    assert metrics["model"]["mae"] == pytest.approx(one_process[1]["forecaster"]["model"]["mae"], rel=TOLERANCE)
 
 
 def epochs_logged(path: Path) -> int:
