@@ -10,7 +10,7 @@ import keras
 import numpy as np
 import pytest
 
-from conftest import run_command
+from conftest import cli_here, run_command
 from rnn_cookbook.data.text.corpora import FOX_SENTENCE
 from rnn_cookbook.data.text.vocabulary import CharVocabulary
 from rnn_cookbook.errors import ConfigError, DataError
@@ -253,9 +253,9 @@ def test_recipe_quick_train_writes_its_run_folder(recipe, tmp_path):
     assert recipe.Config.load_json(run / "config.json") == recipe.Config.quick()
 
 
-def test_recipe_runs_as_a_module_from_the_command_line(tmp_path):
+def test_recipe_runs_from_the_command_line(tmp_path):
     output = tmp_path / "cli_run"
-    result = run_command(sys.executable, "-m", "rnn_cookbook.recipes.numpy_rnn_scratch", "--quick", "--output", str(output))
+    result = cli_here("run", "numpy_rnn_scratch", "--quick", "--output", str(output))
     assert result.returncode == 0, result.stderr[-2000:]
     assert "bits_per_char" in result.stdout and f"run folder: {output}" in result.stdout
     assert "update 20: loss" in result.stdout  # the recent loss with a sample

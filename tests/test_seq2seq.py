@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import numpy as np
 import pytest
 
-from conftest import run_command
+from conftest import cli_here
 from rnn_cookbook.errors import ConfigError, DataError, RunFolderError
 
 
@@ -172,10 +171,7 @@ def test_models_of_other_recipes_are_refused(recipe):
 def test_recipe_runs_from_the_command_line(tmp_path):
     output = tmp_path / "cli_run"
     small = ("--set", "train_size=256", "--set", "validation_size=64", "--set", "test_size=64")
-    result = run_command(
-        sys.executable, "-m", "rnn_cookbook.recipes.seq2seq_addition", "--quick", "--epochs", "1", *small,
-        "--output", str(output),
-    )
+    result = cli_here("run", "seq2seq_addition", "--quick", "--epochs", "1", *small, "--output", str(output))
     assert result.returncode == 0, result.stderr
     assert "test metrics on addition_2digit (synthetic)" in result.stdout and "exact_match" in result.stdout
     assert "note: synthetic:" in result.stdout
