@@ -6,17 +6,25 @@ Importing the package is cheap on purpose: nothing here imports TensorFlow or a 
 submodules beside this file.
 """
 
+import importlib
+import importlib.util
+from typing import Any
+
 __version__ = "0.1.0"
 
 
-def __getattr__(name: str):
-    # `rnn_cookbook.predict_texts` and `rnn_cookbook.forecast` without importing TensorFlow at package import.
-    if name == "predict_texts":
-        from rnn_cookbook.predict import predict_texts
+#: Functions offered at the top level, and the submodule each lives in.
+FUNCTIONS = {"predict_texts": "predict", "forecast": "forecasting"}
 
-        return predict_texts
-    if name == "forecast":
-        from rnn_cookbook.forecasting import forecast
 
-        return forecast
-    raise AttributeError(f"module 'rnn_cookbook' has no attribute {name!r}")
+def __getattr__(name: str) -> Any:
+    """`rnn_cookbook.forecast`, `rnn_cookbook.generation.GeneratorRun`, ... after a plain `import rnn_cookbook`.
+
+    Submodules and the top-level functions load on first use (PEP 562), so importing the package
+    stays free of TensorFlow.
+    """
+    if name in FUNCTIONS:
+        return getattr(importlib.import_module(f"{__name__}.{FUNCTIONS[name]}"), name)
+    if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

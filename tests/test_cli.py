@@ -154,3 +154,24 @@ def test_bad_flag_is_one_line_usage_error():
     result = cli_here("run", "timeseries_forecaster", "--epochs", "many")
     assert result.returncode == 2
     assert len(result.stderr.splitlines()) == 1 and "invalid int value: 'many'" in result.stderr
+
+
+def test_the_readmes_dotted_names_work_after_a_plain_import():
+    """PEP 562: submodules load on first use, so `import rnn_cookbook` alone stays free of TensorFlow."""
+    code = (
+        "import sys, rnn_cookbook\n"
+        "print('tensorflow' in sys.modules)\n"
+        "print(rnn_cookbook.search.grid_search.__name__, rnn_cookbook.runs.RunFolder.__name__,\n"
+        "      rnn_cookbook.generation.GeneratorRun.__name__, rnn_cookbook.forecast.__name__)\n"
+        "try:\n"
+        "    rnn_cookbook.no_such_thing\n"
+        "except AttributeError as error:\n"
+        "    print(error)\n"
+    )
+    result = run_command(sys.executable, "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "False",
+        "grid_search RunFolder GeneratorRun forecast",
+        "module 'rnn_cookbook' has no attribute 'no_such_thing'",
+    ]
