@@ -11,12 +11,11 @@ import gzip
 import hashlib
 import json
 import struct
-import sys
 
 import numpy as np
 import pytest
 
-from conftest import run_command
+from conftest import cli_here
 from rnn_cookbook.data.images import (
     DIGIT_CLASSES,
     FASHION_CLASSES,
@@ -70,10 +69,9 @@ def recipe():
 
 @pytest.fixture(scope="module")
 def quick_cli_run(tmp_path_factory):
-    """One `python -m rnn_cookbook.recipes.row_lstm_classifier --quick` run, the one training of this file."""
+    """One `rnn-cookbook run row_lstm_classifier --quick` run, the one training of this file."""
     output = tmp_path_factory.mktemp("row_lstm") / "run"
-    result = run_command(sys.executable, "-m", "rnn_cookbook.recipes.row_lstm_classifier", "--quick", "--output", str(output))
-    return result, output
+    return cli_here("run", "row_lstm_classifier", "--quick", "--output", str(output)), output
 
 
 # --- the recipe --------------------------------------------------------------------------------

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import numpy as np
 import pytest
 
-from conftest import run_command
+from conftest import cli_here
 from rnn_cookbook.errors import ConfigError
 
 
@@ -21,10 +20,9 @@ def tagger():
 
 @pytest.fixture(scope="module")
 def quick_cli_run(tmp_path_factory):
-    """One quick run through the script entry point, in a new process, as a user starts it."""
+    """One quick run through the command line (the entry points run in new processes in test_cli.py)."""
     output = tmp_path_factory.mktemp("tagger") / "run"
-    command = (sys.executable, "-m", "rnn_cookbook.recipes.stacked_lstm_tagger", "--quick", "--quiet", "--output")
-    return run_command(*command, str(output)), output
+    return cli_here("run", "stacked_lstm_tagger", "--quick", "--quiet", "--output", str(output)), output
 
 
 def test_contract_and_seed_001_tutorial_settings_are_the_defaults(tagger):

@@ -9,7 +9,7 @@ import tarfile
 import numpy as np
 import pytest
 
-from conftest import cli, cli_here
+from conftest import cli_here
 from rnn_cookbook import baselines
 from rnn_cookbook.data.text.labelled import load_texts
 from rnn_cookbook.data.text.reading import unlabeled_texts
@@ -99,7 +99,7 @@ def test_predict_prints_the_top_classes_of_a_many_class_run(six_class_run):
     assert ranked[0][0] == "NUM" and len(ranked) == 3
     assert ranked[0][1] >= ranked[1][1] >= ranked[2][1]
     assert run.predict_proba(["who invented radio ?"]).shape == (1, 6)
-    result = cli("predict", str(six_class_run.run.path), "who invented radio ?", "--top", "2")
+    result = cli_here("predict", str(six_class_run.run.path), "who invented radio ?", "--top", "2")
     assert result.returncode == 0, result.stderr
     fields = result.stdout.strip().split("\t")
     assert fields[0] == "HUM" and len(fields) == 5 and fields[-1] == "who invented radio ?"

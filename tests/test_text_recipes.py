@@ -175,7 +175,7 @@ def test_bad_text_data_and_settings(sentiment, tmp_path):
 
 
 def test_quick_cli_run_on_the_toy_sentences(tmp_path):
-    result = cli("run", "conv1d_rnn_classifier", "--quick", "--output", str(tmp_path / "run"))
+    result = cli_here("run", "conv1d_rnn_classifier", "--quick", "--output", str(tmp_path / "run"))
     assert result.returncode == 0, result.stderr
     assert "note: toy: seed 000's 4 sentences" in result.stdout
     assert "test metrics on seed000_sentences (toy)" in result.stdout and "tfidf_logreg" in result.stdout
@@ -223,6 +223,6 @@ def test_imdb_run_predicts_new_text_with_imdb_ids(sentiment, tmp_path, monkeypat
     # The reloaded run reads new text as the trained model's own ids: start, word, word.
     direct = result.model.predict(pad([[1, 4, 2], [1, 5, 2]], cfg.maxlen, loaded.padding), verbose=0).ravel()
     np.testing.assert_allclose(probabilities, direct, rtol=1e-5)
-    fresh = cli("predict", str(result.run.path), *texts)
+    fresh = cli_here("predict", str(result.run.path), *texts)  # from the run folder alone
     assert fresh.returncode == 0, fresh.stderr
     check_printed_predictions(fresh.stdout, texts, probabilities, loaded.class_names)
