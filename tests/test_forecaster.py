@@ -198,7 +198,7 @@ def air_run(forecaster, tmp_path_factory):
     """A quick run on a multi-column CSV through the CLI: two targets, every other column as a feature."""
     folder = tmp_path_factory.mktemp("air")
     frame = write_air_quality(folder / "air.tsv", sep="\t")
-    done = cli(
+    done = cli_here(
         "run", "timeseries_forecaster", "--quick", "--output", str(folder / "run"),
         "--set", f"series={folder / 'air.tsv'}", "--set", "column=pm2.5,TEMP", "--set", "features=all",
         "--set", "date_column=year,month,day,hour", "--set", "calendar=true", "--set", "horizon=6", "--set", "window=24",

