@@ -20,6 +20,19 @@ REPO = Path(__file__).resolve().parents[1]
 # Under CI=true a skipped test fails the run (tests/ci_skips.py says why).
 pytest_plugins = ["ci_skips"]
 
+#: The modules that take longest, most first. pytest-xdist hands whole modules to its workers in
+#: collection order, so starting these first leaves the short ones to fill in at the end, instead
+#: of one worker finishing a long module alone while the other waits.
+LONGEST_FIRST = (
+    "test_notebooks.py", "test_search.py", "test_data_parallel.py", "test_readme.py", "test_generation.py",
+    "test_backends.py", "test_cli.py", "test_forecaster.py", "test_language_model.py", "test_text_classes.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: position for position, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: each module keeps its order
+
 
 @pytest.fixture(scope="session")
 def forecaster():
