@@ -14,15 +14,24 @@ from rnn_cookbook import cli as cli_module
 NOISE = ("I0000", "E0000", "cuInit", "oneDNN", "Traceback")
 
 
-def test_help_and_list_answer_without_importing_tensorflow():
+def test_list_and_the_readmes_dotted_names_need_no_tensorflow_until_used():
+    """`rnn-cookbook list` answers without TensorFlow; after a plain `import rnn_cookbook`, the
+    submodules the README names load on first use (PEP 562), and only then import it."""
     code = (
         "import sys, io, contextlib\n"
+        "import rnn_cookbook\n"
         "from rnn_cookbook import cli\n"
         "out = io.StringIO()\n"
         "with contextlib.redirect_stdout(out):\n"
         "    assert cli.main(['list']) == 0\n"
         "print('tensorflow' in sys.modules, 'keras' in sys.modules)\n"
         "print(out.getvalue())\n"
+        "print(rnn_cookbook.search.grid_search.__name__, rnn_cookbook.runs.RunFolder.__name__,\n"
+        "      rnn_cookbook.generation.GeneratorRun.__name__, rnn_cookbook.forecast.__name__)\n"
+        "try:\n"
+        "    rnn_cookbook.no_such_thing\n"
+        "except AttributeError as error:\n"
+        "    print(error)\n"
     )
     result = run_command(sys.executable, "-c", code)
     assert result.returncode == 0, result.stderr
@@ -30,6 +39,7 @@ def test_help_and_list_answer_without_importing_tensorflow():
     assert lines[0] == "False False"
     assert lines[1].split()[:4] == ["NAME", "MODEL", "DATA", "DESCRIPTION"]
     assert lines[2].startswith("timeseries_forecaster")
+    assert lines[-2:] == ["grid_search RunFolder GeneratorRun forecast", "module 'rnn_cookbook' has no attribute 'no_such_thing'"]
 
     help_text = cli("--help")
     assert help_text.returncode == 0
@@ -155,23 +165,3 @@ def test_bad_flag_is_one_line_usage_error():
     assert result.returncode == 2
     assert len(result.stderr.splitlines()) == 1 and "invalid int value: 'many'" in result.stderr
 
-
-def test_the_readmes_dotted_names_work_after_a_plain_import():
-    """PEP 562: submodules load on first use, so `import rnn_cookbook` alone stays free of TensorFlow."""
-    code = (
-        "import sys, rnn_cookbook\n"
-        "print('tensorflow' in sys.modules)\n"
-        "print(rnn_cookbook.search.grid_search.__name__, rnn_cookbook.runs.RunFolder.__name__,\n"
-        "      rnn_cookbook.generation.GeneratorRun.__name__, rnn_cookbook.forecast.__name__)\n"
-        "try:\n"
-        "    rnn_cookbook.no_such_thing\n"
-        "except AttributeError as error:\n"
-        "    print(error)\n"
-    )
-    result = run_command(sys.executable, "-c", code)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [
-        "False",
-        "grid_search RunFolder GeneratorRun forecast",
-        "module 'rnn_cookbook' has no attribute 'no_such_thing'",
-    ]
