@@ -116,10 +116,6 @@ class Distribution:
     cluster: Cluster = dataclasses.field(default_factory=Cluster)
     scope: Callable[[], contextlib.AbstractContextManager] = contextlib.nullcontext
 
-    @property
-    def is_main(self) -> bool:
-        return self.cluster.is_main
-
     def global_batches(self, dataset: Any, batch_size: int) -> Any:
         """`dataset` (batches of `batch_size`) re-cut into global batches of `batch_size x replicas`.
 
