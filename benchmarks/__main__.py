@@ -87,6 +87,10 @@ SCRIPTS = (
         minutes=360, needs=(SHARED_DATA / "aclImdb" / "aclImdb_labeled.tar.gz", SHARED_DATA / "aclImdb" / "aclImdb_unsup.tar.gz"),
     ),
     Script(
+        "translation", ("--data", str(SHARED_DATA / "cmn-eng" / "cmn.txt")),
+        minutes=150, needs=(SHARED_DATA / "cmn-eng" / "cmn.txt",),
+    ),
+    Script(
         "char_generation_quality", ("--text", str(SHARED_DATA / "tinyshakespeare" / "input.txt")),
         minutes=40, needs=(SHARED_DATA / "tinyshakespeare" / "input.txt",),
     ),
@@ -379,6 +383,34 @@ def sequence_rows() -> list[Row]:
     return rows
 
 
+def translation_rows() -> list[Row]:
+    """The translator with attention, and the same model without it, over the benchmark's seeds."""
+    record = load("translation")
+    if not record:
+        return [{
+            "recipe": "translator", "data": "cmn-eng (Tatoeba, zh -> en)", "metric": "test BLEU (sacrebleu)",
+            "ours": "not measured yet: run benchmarks/translation.py", "machine": "-",
+        }]
+    runs = [r["metrics"] for r in record["runs"]]
+    cfg = record["config"]
+    data = f"cmn-eng (Tatoeba, {cfg['source']} -> {cfg['target']}), {runs[0]['pairs']['test']:,} test pairs, no sentence in two splits"
+    memory = spread([r["baselines"]["translation_memory"]["bleu"] for r in runs], 1)
+    rows = []
+    for label, scores, seconds, speed in (
+        (f"{cfg['attention']} attention, beam {cfg['beam']}", [r["model"] for r in runs], [r["wall_time_s"] for r in runs],
+         mean_of(runs, "samples_per_s")),
+        (f"attention=none, beam {cfg['beam']}", [r["baselines"]["no_attention"] for r in runs],
+         [r["no_attention"]["wall_time_s"] for r in runs], "-"),
+    ):
+        rows.append({
+            "recipe": f"translator ({label})", "data": data, "metric": "test BLEU (sacrebleu); on 10+ words",
+            "ours": f"{spread([s['bleu'] for s in scores], 1)}; {spread([s['bleu_long'] for s in scores], 1)}",
+            "baseline": f"translation memory {memory}", "anchor": "-", "time": f"{statistics.mean(seconds):,.0f}",
+            "speed": speed, "machine": machine(record),
+        })
+    return rows
+
+
 #: recipe -> (metric key, its description, the baseline shown, the reference shown as the anchor)
 DEFAULT_RUNS = {
     "stacked_lstm_tagger": ("accuracy", "per-step test accuracy", "per_step_dense", "forward_filter"),
@@ -432,7 +464,7 @@ def framework_rows() -> list[Row]:
 
 
 ROW_BUILDERS: tuple[Callable[[], list[Row]], ...] = (
-    forecaster_rows, etth1_rows, text_rows, text_fold_rows, imdb_rows, char_rows, sequence_rows, default_rows, search_rows, framework_rows,
+    forecaster_rows, etth1_rows, text_rows, text_fold_rows, imdb_rows, char_rows, sequence_rows, translation_rows, default_rows, search_rows, framework_rows,
 )
 COLUMNS = (
     ("recipe", "recipe"), ("data", "data"), ("metric", "metric"), ("ours", "ours"), ("baseline", "baseline"),

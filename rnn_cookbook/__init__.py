@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 
 
 #: Functions offered at the top level, and the submodule each lives in.
-FUNCTIONS = {"predict_texts": "predict", "forecast": "forecasting"}
+FUNCTIONS = {"predict_texts": "predict", "forecast": "forecasting", "translate": "translation"}
 
 
 def __getattr__(name: str) -> Any:

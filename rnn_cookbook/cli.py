@@ -6,6 +6,7 @@
     rnn-cookbook forecast RUN_DIR --series new.csv [--output forecast.csv]
     rnn-cookbook generate RUN_DIR --prompt "ROMEO:" [--length 400] [--temperature 0.8] [--top-k 20]
                           [--num-samples 3] [--seed 0]
+    rnn-cookbook translate RUN_DIR "我们明天见。" [--beam 4] [--length-penalty 0.6]
     rnn-cookbook search timeseries_forecaster [--grid units=10,50,100 --grid optimizer=adam,rmsprop] [--cv 3]
                         [--random N] [--n-jobs K] [--quick] [--output DIR]
     rnn-cookbook notebook timeseries_forecaster [--dest DIR] [--force]
@@ -37,6 +38,8 @@ examples:
   rnn-cookbook forecast runs/timeseries_forecaster/<run> --series latest.csv --output forecast.csv
   rnn-cookbook run char_lstm_generator --set data=path/to/book.txt
   rnn-cookbook generate runs/char_lstm_generator/<run> --prompt "ROMEO:" --temperature 0.8 --num-samples 3
+  rnn-cookbook run translator --set data=path/to/cmn.txt      # Chinese -> English, with attention
+  rnn-cookbook translate runs/translator/<run> "我们明天见。" "他很忙。"
   rnn-cookbook search timeseries_forecaster                   # seed 000's grid: units 10,50,100 x rmsprop,adam
   rnn-cookbook search timeseries_forecaster --quick --grid units=8,16 --grid cell=lstm,gru --cv 3
   rnn-cookbook notebook char_lstm_generator                   # copy the recipe's notebook here
@@ -106,6 +109,19 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--num-samples", type=int, default=1, metavar="N", help="independent samples, generated as one batch")
     generate.add_argument("--seed", type=int, default=0, help="the same seed gives the same samples (default 0)")
     add_verbose(generate)
+    translate = commands.add_parser(
+        "translate",
+        help="translate sentences with a trained translator run",
+        description="Translate each text with beam search (--beam 1: greedy); prints one translation per line.",
+    )
+    translate.add_argument("run_dir", metavar="RUN_DIR", help="a finished translator run")
+    translate.add_argument("texts", metavar="TEXT", nargs="+", help="sentences in the run's source language")
+    translate.add_argument("--beam", type=int, default=None, metavar="K", help="beam width (default: the run's; 1 = greedy)")
+    translate.add_argument(
+        "--length-penalty", type=float, default=None, metavar="ALPHA",
+        help="GNMT length penalty for ranking finished beams (default: the run's; 0 = none)",
+    )
+    add_verbose(translate)
     add_search_parser(commands)
     notebook = commands.add_parser(
         "notebook",
@@ -197,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
         return forecast_command(args.run_dir, args.series, args.output)
     if args.command == "generate":
         return generate_command(args)
+    if args.command == "translate":
+        return translate_command(args.run_dir, args.texts, beam=args.beam, length_penalty=args.length_penalty)
     if args.command == "search":
         return search_command(args)
     if args.command == "notebook":
@@ -287,6 +305,29 @@ def generate_command(args: argparse.Namespace) -> int:
         if i:
             print("-" * 40)
         print(f"{args.prompt}{separator}{sample}")
+    return 0
+
+
+def translate_command(run_dir: str, texts: list[str], *, beam: int | None = None, length_penalty: float | None = None) -> int:
+    """`rnn-cookbook translate`: one translation per line, in the order of the texts; notes on stderr."""
+    import rnn_cookbook.quiet  # noqa: F401
+
+    from rnn_cookbook.translation import TranslatorRun
+
+    try:
+        run = TranslatorRun(run_dir)
+        checked, notes = run.check(texts)
+        translations = run.translate(
+            checked,
+            beam=run.beam if beam is None else beam,
+            length_penalty=run.length_penalty if length_penalty is None else length_penalty,
+        )
+    except CookbookError as exc:
+        return script.fail(exc)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    for translation in translations:
+        print(translation)
     return 0
 
 

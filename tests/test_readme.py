@@ -74,7 +74,7 @@ def test_the_blocks_that_do_not_run_are_marked_and_listed():
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):
     """A folder with the quick runs the README's blocks and lines name, at the paths it names."""
-    from rnn_cookbook.recipes import char_lstm_generator, sentiment_rnn, timeseries_forecaster
+    from rnn_cookbook.recipes import char_lstm_generator, sentiment_rnn, timeseries_forecaster, translator
 
     folder = tmp_path_factory.mktemp("readme")
     runs = folder / "runs"
@@ -85,6 +85,8 @@ def workspace(tmp_path_factory):
     sentiment_rnn.train(sentiment_rnn.Config.quick(), output=runs / "sentiment_rnn" / RUN_STAMP, verbose=0)
     char_lstm_generator.train(char_lstm_generator.Config.quick().replace(data=str(play), sample_every=0),
                               output=runs / "char_lstm_generator" / RUN_STAMP, verbose=0)
+    translator.train(translator.Config.quick().replace(compare_without_attention=False),
+                     output=runs / "translator" / RUN_STAMP, verbose=0)
     return folder
 
 
@@ -134,12 +136,12 @@ def test_every_command_line_parses_with_its_flags_and_config_keys():
 
 
 def test_the_cheap_command_lines_run_in_the_readmes_folder(workspace, monkeypatch):
-    """`list`, `--show-config`, and `predict` and `generate` on the fixture's runs."""
+    """`list`, `--show-config`, and `predict`, `generate` and `translate` on the fixture's runs."""
     monkeypatch.chdir(workspace)
     ran = 0
     for line, words in COMMANDS:
         words = [re.sub(r"<[a-z]+>", RUN_STAMP, word) for word in words]
-        cheap = words[0] in ("list", "predict", "generate") or "--show-config" in words
+        cheap = words[0] in ("list", "predict", "generate", "translate") or "--show-config" in words
         if not cheap or not all(Path(w).exists() for w in words if w.startswith("runs/")):
             continue
         done = cli_here(*words)

@@ -1,0 +1,131 @@
+"""Benchmark: the translator with attention against the same model without it, on Tatoeba's Chinese-English pairs.
+
+    python benchmarks/translation.py --data ../shared/data/cmn-eng/cmn.txt            # seeds 0 1 2
+    python benchmarks/translation.py --data path/to/cmn.txt --seeds 3 --name translation_more
+
+Every run is the recipe's default `Config` (only `data` and `seed` set), exactly as
+`rnn-cookbook run translator --set data=...` trains it: the attention model, then in the same
+run the `attention=none` baseline on the same split and seed, and the two retrieval baselines.
+Each finished seed is written to `benchmarks/results/<name>.json` at once, and a seed already
+there is not run again, so a killed benchmark resumes where it stopped (`--fresh` starts over).
+
+Reported per system, mean ± sample standard deviation over the seeds: test BLEU and chrF (beam
+search, the recipe's width and length penalty), BLEU on the long sentences (10+ English words),
+greedy BLEU, train time and sentences/s of each decoder. Targets (issue 23): attention beats
+`attention=none` by >= 3 BLEU, and by more on long sentences; moonshot: BLEU >= 30.
+`translation_bleu_by_length.png` averages the per-length BLEU of each system over the seeds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+from pathlib import Path
+from typing import Any
+
+from _results import RESULTS, spread, write_results  # benchmarks/_results.py
+
+import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+
+from rnn_cookbook import plots
+from rnn_cookbook.recipes import translator
+
+SYSTEMS = ("model", "no_attention", "translation_memory", "most_frequent_sentence")
+TARGET_GAIN, MOONSHOT = 3.0, 30.0
+
+
+def run_seed(data: str, seed: int, runs: Path) -> dict[str, Any]:
+    """One default-config run: its metrics record and its run folder."""
+    cfg = translator.Config(data=data, seed=seed)
+    result = translator.train(cfg, output=runs / f"seed-{seed}", verbose=2)
+    print(result.summary(), flush=True)
+    return {"seed": seed, "run": str(result.run.path), "metrics": result.metrics}
+
+
+def scores_of(record: dict[str, Any], system: str) -> dict[str, float]:
+    metrics = record["metrics"]
+    return metrics["model"] if system == "model" else metrics["baselines"].get(system, {})
+
+
+def table(records: list[dict[str, Any]]) -> str:
+    """The Markdown table: one row per system, mean ± sd over the seeds."""
+    lines = [
+        "| system | BLEU | chrF | BLEU, 10+ words | greedy BLEU | train time (s) | sentences/s greedy | sentences/s beam |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for system in SYSTEMS:
+        rows = [scores_of(r, system) for r in records]
+        if not all(rows):
+            continue
+
+        def cell(key: str, rows: list[dict[str, float]] = rows) -> str:
+            values = [row[key] for row in rows if key in row]
+            return spread(values, 1) if values else "-"
+
+        train = "-"
+        greedy_speed = beam_speed = "-"
+        if system == "model":
+            train = spread([r["metrics"]["wall_time_s"] for r in records], 0)
+            greedy_speed = spread([r["metrics"]["decoding"]["greedy_sentences_per_s"] for r in records], 0)
+            beam_speed = spread([r["metrics"]["decoding"]["beam_sentences_per_s"] for r in records], 0)
+        elif system == "no_attention":
+            train = spread([r["metrics"]["no_attention"]["wall_time_s"] for r in records], 0)
+            beam_speed = spread([r["metrics"]["no_attention"]["beam_sentences_per_s"] for r in records], 0)
+        lines.append(
+            f"| {system} | {cell('bleu')} | {cell('chrf')} | {cell('bleu_long')} | {cell('greedy_bleu')} | {train} | {greedy_speed} | {beam_speed} |"
+        )
+    return "\n".join(lines)
+
+
+def length_figure(records: list[dict[str, Any]]) -> Any:
+    """BLEU by source length, each system averaged over the seeds."""
+    bins = list(records[0]["metrics"]["bleu_by_length"])
+    averaged: dict[str, dict[str, float]] = {}
+    for b in bins:
+        cells = [r["metrics"]["bleu_by_length"][b] for r in records]
+        averaged[b] = {"count": statistics.mean(c["count"] for c in cells)}
+        for system in ("model", "no_attention", "translation_memory"):
+            averaged[b][system] = statistics.mean(c[system] for c in cells)
+    renamed = {b: {("attention" if k == "model" else k): v for k, v in row.items()} for b, row in averaged.items()}
+    return plots.bleu_by_length(
+        renamed,
+        ["attention", "no_attention", "translation_memory"],
+        title=f"cmn-eng test BLEU by source length, mean of {len(records)} seed(s)",
+        xlabel="source length (characters)",
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", required=True, help="path to cmn.txt (or any pair file the recipe reads)")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--name", default="translation", help="results file name (benchmarks/results/NAME.json)")
+    parser.add_argument("--runs", type=Path, default=Path.home() / ".cache/rnn-cookbook-benchmarks/translation")
+    parser.add_argument("--fresh", action="store_true", help="run every seed again, even those already recorded")
+    args = parser.parse_args()
+
+    saved = RESULTS / f"{args.name}.json"
+    done = [] if args.fresh or not saved.is_file() else json.loads(saved.read_text())["runs"]
+    for seed in args.seeds:
+        if any(r["seed"] == seed for r in done):
+            print(f"seed {seed}: already recorded in {saved}, skipped")
+            continue
+        done.append(run_seed(args.data, seed, args.runs))
+        summary = {"data": args.data, "config": translator.Config(data=args.data).to_dict(), "runs": done}
+        write_results(args.name, summary)  # after every seed: a killed benchmark keeps what it finished
+    records = sorted((r for r in done if r["seed"] in args.seeds), key=lambda r: r["seed"])
+    gains = [scores_of(r, "model")["bleu"] - scores_of(r, "no_attention")["bleu"] for r in records]
+    long_gains = [scores_of(r, "model")["bleu_long"] - scores_of(r, "no_attention")["bleu_long"] for r in records]
+    figure = length_figure(records)
+    figure.savefig(RESULTS / f"{args.name}_bleu_by_length.png", dpi=110, bbox_inches="tight")
+    print()
+    print(table(records))
+    print()
+    print(f"attention - no attention: {spread(gains, 1)} BLEU (target >= {TARGET_GAIN}); on 10+ words: {spread(long_gains, 1)}")
+    best = max(scores_of(r, "model")["bleu"] for r in records)
+    print(f"best BLEU {best:.1f} (moonshot >= {MOONSHOT})")
+
+
+if __name__ == "__main__":
+    main()

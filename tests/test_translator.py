@@ -1,0 +1,244 @@
+"""The translator: sentence-pair files, the leak-free split, the attention model, greedy and beam decoding, the CLI."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import zipfile
+
+import numpy as np
+import pytest
+
+from conftest import cli, cli_here
+from rnn_cookbook.data.text.pairs import (
+    TOY_PAIRS,
+    connected_groups,
+    detokenize,
+    load_pairs,
+    tokenize,
+)
+from rnn_cookbook.errors import ConfigError, DataError, RunFolderError
+
+ATTRIBUTION = "CC-BY 2.0 (France) Attribution: tatoeba.org #{} (someone) & #{} (someone else)"
+
+
+def tatoeba_file(path, rows, *, bom=True):
+    """A pair file laid out as manythings.org packs Tatoeba: English<TAB>Chinese<TAB>attribution, BOM, empty last line."""
+    lines = [f"{en}\t{zh}\t{ATTRIBUTION.format(i, i + 1)}" for i, (en, zh) in enumerate(rows)]
+    path.write_bytes((codecs.BOM_UTF8 if bom else b"") + ("\n".join(lines) + "\n\n").encode("utf-8"))
+    return path
+
+
+def toy_rows():
+    """The toy pairs as (English, Chinese), with two English sentences that have two translations each."""
+    rows = [(en, zh) for zh, en in (line.split("\t") for line in TOY_PAIRS.splitlines())]
+    return rows + [("I'm fine.", "我很好啊。"), ("Thank you.", "谢谢你。")]
+
+
+@pytest.fixture(scope="module")
+def recipe():
+    from rnn_cookbook.recipes import translator
+
+    return translator
+
+
+@pytest.fixture(scope="module")
+def quick(recipe, tmp_path_factory):
+    """One quick run on a Tatoeba-style file the test writes, shared by the tests of a trained model."""
+    folder = tmp_path_factory.mktemp("translator")
+    data = tatoeba_file(folder / "cmn.txt", toy_rows())
+    cfg = recipe.Config.quick().replace(data=str(data), epochs=12)
+    return recipe.train(cfg, output=folder / "run", verbose=0)
+
+
+# --- reading pairs ---------------------------------------------------------------------------------
+def test_words_and_characters_round_trip():
+    assert tokenize("I'll see you at 5.", "words") == ["I'll", "see", "you", "at", "5", "."]
+    assert tokenize("我们 明天见。", "chars") == ["我", "们", "明", "天", "见", "。"]
+    assert detokenize(["Where", "'s", "Tom", "?"], "words") == "Where 's Tom?"
+    assert detokenize(tokenize("He said (twice), no.", "words"), "words") == "He said (twice), no."
+
+
+def test_a_tatoeba_file_reads_chinese_to_english_with_its_attribution_kept(tmp_path):
+    path = tatoeba_file(tmp_path / "cmn.txt", toy_rows())
+    pairs = load_pairs(path, test_fraction=0.2, validation_fraction=0.2)
+    assert (pairs.source_language, pairs.target_language, pairs.source_level, pairs.target_level) == ("zh", "en", "chars", "words")
+    assert len(pairs.sources) == len(toy_rows())  # the BOM and the empty last line are no pairs
+    assert pairs.sources[0] == "我很好。" and pairs.targets[0] == "I'm fine."  # no BOM glued to the first sentence
+    assert pairs.extra[0][0].startswith("CC-BY 2.0 (France) Attribution: tatoeba.org #0")
+    assert "column 2 is zh by its script" in pairs.notes[0]
+    reverse = load_pairs(path, source_language="en", target_language="zh", test_fraction=0.2, validation_fraction=0.2)
+    assert reverse.sources[0] == "I'm fine." and reverse.source_level == "words" and reverse.target_level == "chars"
+
+
+def test_a_source_tab_target_file_reads_in_its_own_order_and_columns_name_others(tmp_path):
+    path = tmp_path / "fr-en.tsv"
+    path.write_text("".join(f"Je suis {w}.\tI am {w}.\n" for w in ("las", "content", "ici", "prêt", "seul", "là", "fort", "triste", "grand", "petit")))
+    pairs = load_pairs(path, source_language="fr", target_language="en", test_fraction=0.2, validation_fraction=0.2)
+    assert pairs.sources[0] == "Je suis las." and "source first, target second" in pairs.notes[0]
+    swapped = load_pairs(path, source_language="en", target_language="fr", columns="fr,en", test_fraction=0.2, validation_fraction=0.2)
+    assert swapped.sources[0] == "I am las."
+    with pytest.raises(ConfigError, match="source and target must be two of them"):
+        load_pairs(path, source_language="de", target_language="en", columns="fr,en")
+    with pytest.raises(ConfigError, match="no column of the file is written in zh's script, but zh->en was asked"):
+        load_pairs(path)  # the defaults expect Chinese: a French file is refused, not cut into characters
+
+
+def test_bad_pair_files_are_named_by_line(tmp_path):
+    one_column = tmp_path / "one.txt"
+    one_column.write_text("Hi.\t你好。\nno tab here\n")
+    with pytest.raises(DataError, match=r"one.txt, line 2: one column"):
+        load_pairs(one_column)
+    empty_side = tmp_path / "empty.txt"
+    empty_side.write_text("Hi.\t你好。\n\t再见。\n")
+    with pytest.raises(DataError, match=r"line 2: an empty sentence"):
+        load_pairs(empty_side)
+    with pytest.raises(DataError, match="no such file"):
+        load_pairs(tmp_path / "missing.txt")
+
+
+def test_long_pairs_are_dropped_and_counted(tmp_path):
+    path = tatoeba_file(tmp_path / "cmn.txt", toy_rows())
+    pairs = load_pairs(path, max_source_length=4, test_fraction=0.2, validation_fraction=0.2)
+    too_long = sum(len(zh) > 4 for _, zh in toy_rows())
+    assert len(pairs.sources) == len(toy_rows()) - too_long
+    assert f"dropped {too_long} pair(s) longer than 4 source" in pairs.notes[1]
+
+
+def test_no_sentence_of_either_language_is_on_two_sides_of_the_split(tmp_path):
+    # "Thank you." has three translations, and "谢谢。" two originals: one group of four pairs.
+    rows = toy_rows() + [("Thanks.", "谢谢。"), ("Thank you.", "多谢。")]
+    assert connected_groups(["a", "b", "a", "c"], ["x", "y", "z", "y"]).tolist() == [0, 1, 0, 1]
+    for seed in range(5):
+        pairs = load_pairs(tatoeba_file(tmp_path / "cmn.txt", rows), test_fraction=0.25, validation_fraction=0.25, seed=seed)
+        sides = {part: pairs.part(part) for part in ("train", "validation", "test")}
+        for a in sides:
+            for b in sides:
+                if a < b:
+                    assert not set(sides[a][0]) & set(sides[b][0]) and not set(sides[a][1]) & set(sides[b][1])
+        assert sum(pairs.sizes().values()) == len(rows)
+
+
+def test_a_zip_downloads_once_from_a_local_url(tmp_path):
+    archive = tmp_path / "cmn-eng.zip"
+    with zipfile.ZipFile(archive, "w") as packed:
+        packed.write(tatoeba_file(tmp_path / "cmn.txt", toy_rows()), "cmn.txt")
+        packed.writestr("_about.txt", "about the file")
+    pairs = load_pairs("cmn-eng", origin=archive.as_uri(), cache_dir=tmp_path / "cache", test_fraction=0.2, validation_fraction=0.2)
+    assert len(pairs.sources) == len(toy_rows()) and pairs.name == "cmn.txt"
+    with pytest.raises(DataError, match="cmn-eng: download of cmn-eng.zip failed .* set data=path/to/cmn.txt"):
+        load_pairs("cmn-eng", origin=(tmp_path / "nothing.zip").as_uri(), cache_dir=tmp_path / "other")
+
+
+# --- the model and its decoders ------------------------------------------------------------------------
+def test_config_refuses_what_cannot_work(recipe):
+    with pytest.raises(ConfigError, match="attention must be one of luong, bahdanau, none"):
+        recipe.Config(attention="dot")
+    with pytest.raises(ConfigError, match="data_parallel trains on JAX"):
+        recipe.Config(strategy="data_parallel")
+    with pytest.raises(ConfigError, match="beam must be an integer >= 1"):
+        recipe.Config(beam=0)
+
+
+def test_decoding_one_step_at_a_time_matches_the_teacher_forced_model(recipe, quick):
+    import tensorflow as tf
+
+    from rnn_cookbook.translation import TranslatorRun
+
+    run = TranslatorRun(quick.run.path)
+    sources = ["我喜欢猫。", "她明天去。"]
+    source_ids = run.translator.source_ids(sources)
+    target_in = run.target.encode(["I like cats.", "She'll go tomorrow."], run.translator.max_steps, markers=True)
+    full = run.model.predict([source_ids, target_in], verbose=0)
+    memory, keys, states, mask = run.translator.encode(tf.constant(source_ids))
+    for t in range(5):
+        probabilities, weights, states = run.translator.step(tf.constant(target_in[:, t]), states, memory, keys, mask)
+        np.testing.assert_allclose(probabilities.numpy(), full[:, t], atol=1e-5)
+        weights = weights.numpy()
+        np.testing.assert_allclose(weights.sum(axis=1), 1.0, atol=1e-5)
+        assert np.all(weights[source_ids == 0] == 0)  # padding gets no attention
+
+
+def test_beam_search_finds_translations_at_least_as_likely_as_greedy(recipe, quick):
+    from rnn_cookbook.translation import TranslatorRun
+
+    run = TranslatorRun(quick.run.path)
+    sources, _ = recipe.load_data(quick.config).sentences("train")
+    ids = run.translator.source_ids(sources)
+    greedy, _ = run.translator.greedy_ids(ids)
+    import tensorflow as tf
+
+    one_beam = run.translator._beam(tf.constant(ids), 1, tf.constant(0.0)).numpy()  # the beam loop itself, not greedy
+    np.testing.assert_array_equal(one_beam, greedy)
+    beam = run.translator.beam_ids(ids, beam=3, length_penalty=0.0)  # ranked by log-probability alone
+
+    def log_probability(written):
+        target_in = np.concatenate([np.full((len(written), 1), run.target.start_id), written[:, :-1]], axis=1)
+        target_in[target_in == run.target.end_id] = 0  # nothing is read after the end token
+        probabilities = run.model.predict([ids, target_in], verbose=0)
+        picked = np.take_along_axis(probabilities, written[:, :, None], axis=2)[:, :, 0]
+        live = np.cumsum(written == run.target.end_id, axis=1) - (written == run.target.end_id) == 0
+        return np.where(live, np.log(picked), 0.0).sum(axis=1)
+
+    assert np.all(log_probability(beam) >= log_probability(greedy) - 1e-4)
+
+
+def test_a_quick_run_reports_bleu_beside_both_baselines_and_draws_its_figures(quick):
+    metrics = json.loads((quick.run.path / "metrics.json").read_text())
+    assert {"bleu", "chrf", "greedy_bleu", "loss"} <= set(metrics["model"])
+    assert set(metrics["baselines"]) == {"no_attention", "translation_memory", "most_frequent_sentence"}
+    assert 0 <= metrics["model"]["bleu"] <= 100
+    assert metrics["decoding"]["beam_sentences_per_s"] > 0 and metrics["pairs"]["test"] > 0
+    assert (quick.run.path / "attention.png").is_file() and (quick.run.path / "bleu_by_length.png").is_file()
+    vocabulary = json.loads((quick.run.path / "vocabulary.json").read_text())
+    assert vocabulary["task"] == "translation" and vocabulary["source"]["level"] == "chars"
+
+
+def test_translations_are_scored_by_sacrebleu():
+    from rnn_cookbook.translation import translation_scores
+
+    same = translation_scores(["See you tomorrow.", "I like cats."], ["See you tomorrow.", "I like cats."], "en")
+    assert same == {"bleu": pytest.approx(100.0), "chrf": pytest.approx(100.0)}
+    worse = translation_scores(["See you.", "I like dogs."], ["See you tomorrow.", "I like cats."], "en")
+    assert worse["bleu"] < 100 and worse["chrf"] < 100
+
+
+# --- using a run ----------------------------------------------------------------------------------------
+def test_translate_prints_translations_from_a_new_process(quick):
+    done = cli("translate", str(quick.run.path), "我喜欢猫。", "他很忙。")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert len(lines) == 2 and all(line.strip() for line in lines)
+    assert "Traceback" not in done.stderr
+
+
+def test_translate_in_python_agrees_with_the_cli(quick):
+    from rnn_cookbook.translation import translate
+
+    in_python = translate(quick.run.path, ["我喜欢猫。", "他很忙。"], beam=1)
+    printed = cli_here("translate", str(quick.run.path), "我喜欢猫。", "他很忙。", "--beam", "1")
+    assert printed.returncode == 0 and printed.stdout.strip().splitlines() == in_python
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "error: text 1 is empty; give a sentence to translate"),
+        ("xyz", "error: text 1 'xyz' has no character this model knows; it translates zh"),
+        ("我很好。" * 4, "error: text 1 is 16 characters long; this model reads at most 12 (split it into sentences)"),
+    ],
+)
+def test_bad_texts_get_one_line_and_no_traceback(quick, text, message):
+    done = cli_here("translate", str(quick.run.path), text)
+    assert done.returncode == 1 and done.stderr.strip() == message
+
+
+def test_unknown_characters_are_noted_and_other_runs_refused(quick, quick_run):
+    done = cli_here("translate", str(quick.run.path), "我很好吗？")
+    assert done.returncode == 0 and "note: text 1: not in the vocabulary, read as [UNK]: 吗" in done.stderr
+    refused = cli_here("translate", str(quick_run.run.path), "你好。")
+    assert refused.returncode == 1 and "which does not translate" in refused.stderr
+    with pytest.raises(RunFolderError):
+        from rnn_cookbook.translation import TranslatorRun
+
+        TranslatorRun(quick_run.run.path)
