@@ -82,6 +82,9 @@ def workspace(tmp_path_factory):
     play.write_text("ROMEO:\nI walk the garden late and speak to the moon.\nJULIET:\nThen speak again, and I will answer.\n" * 20)
     timeseries_forecaster.train(timeseries_forecaster.Config.quick(), output=runs / "timeseries_forecaster" / RUN_STAMP,
                                 verbose=0)
+    from rnn_cookbook.data.series import co2
+
+    co2().frame.tail(104).rename_axis("date").to_csv(folder / "latest.csv")  # `forecast ... --series latest.csv`
     sentiment_rnn.train(sentiment_rnn.Config.quick(), output=runs / "sentiment_rnn" / RUN_STAMP, verbose=0)
     char_lstm_generator.train(char_lstm_generator.Config.quick().replace(data=str(play), sample_every=0),
                               output=runs / "char_lstm_generator" / RUN_STAMP, verbose=0)
@@ -136,15 +139,16 @@ def test_every_command_line_parses_with_its_flags_and_config_keys():
 
 
 def test_the_cheap_command_lines_run_in_the_readmes_folder(workspace, monkeypatch):
-    """`list`, `--show-config`, and `predict`, `generate` and `translate` on the fixture's runs."""
+    """`list`, `--show-config`, and `predict`, `generate`, `translate` and `forecast` on the fixture's runs."""
     monkeypatch.chdir(workspace)
     ran = 0
     for line, words in COMMANDS:
         words = [re.sub(r"<[a-z]+>", RUN_STAMP, word) for word in words]
-        cheap = words[0] in ("list", "predict", "generate", "translate") or "--show-config" in words
-        if not cheap or not all(Path(w).exists() for w in words if w.startswith("runs/")):
+        cheap = words[0] in ("list", "predict", "generate", "translate", "forecast") or "--show-config" in words
+        needed = [w for w in words if w.startswith("runs/")] + [after for w, after in zip(words, words[1:], strict=False) if w == "--series"]
+        if not cheap or not all(Path(path).exists() for path in needed):
             continue
         done = cli_here(*words)
         assert done.returncode == 0, f"README line {line}: rnn-cookbook {shlex.join(words)}\n{done.stderr}"
         ran += 1
-    assert ran >= 5
+    assert ran >= 7  # list, --show-config, predict, generate x2, translate, forecast
