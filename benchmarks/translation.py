@@ -6,8 +6,12 @@
 Every run is the recipe's default `Config` (only `data` and `seed` set), exactly as
 `rnn-cookbook run translator --set data=...` trains it: the attention model, then in the same
 run the `attention=none` baseline on the same split and seed, and the two retrieval baselines.
-Each finished seed is written to `benchmarks/results/<name>.json` at once, and a seed already
-there is not run again, so a killed benchmark resumes where it stopped (`--fresh` starts over).
+Each finished seed is written to `benchmarks/results/<name>_seed<N>.json` at once, and a seed
+already there is not run again, so a killed benchmark resumes where it stopped (`--fresh` starts
+over), and seeds can run as separate processes at the same time (`--seeds 1` beside `--seeds 2`);
+the run that finds every seed recorded writes `<name>.json`, the table and the figure.
+`--speed` then times both decoders again on each run's test split, one process at a time, so the
+sentences/s do not depend on what else ran beside the training.
 
 Reported per system, mean ± sample standard deviation over the seeds: test BLEU and chrF (beam
 search, the recipe's width and length penalty), BLEU on the long sentences (10+ English words),
@@ -67,11 +71,11 @@ def table(records: list[dict[str, Any]]) -> str:
         greedy_speed = beam_speed = "-"
         if system == "model":
             train = spread([r["metrics"]["wall_time_s"] for r in records], 0)
-            greedy_speed = spread([r["metrics"]["decoding"]["greedy_sentences_per_s"] for r in records], 0)
-            beam_speed = spread([r["metrics"]["decoding"]["beam_sentences_per_s"] for r in records], 0)
+            speeds = [r.get("speed_alone") or r["metrics"]["decoding"] for r in records]  # timed alone when measured so
+            greedy_speed = spread([speed["greedy_sentences_per_s"] for speed in speeds], 0)
+            beam_speed = spread([speed["beam_sentences_per_s"] for speed in speeds], 0)
         elif system == "no_attention":
             train = spread([r["metrics"]["no_attention"]["wall_time_s"] for r in records], 0)
-            beam_speed = spread([r["metrics"]["no_attention"]["beam_sentences_per_s"] for r in records], 0)
         lines.append(
             f"| {system} | {cell('bleu')} | {cell('chrf')} | {cell('bleu_long')} | {cell('greedy_bleu')} | {train} | {greedy_speed} | {beam_speed} |"
         )
@@ -96,6 +100,32 @@ def length_figure(records: list[dict[str, Any]]) -> Any:
     )
 
 
+def recorded(name: str) -> dict[int, dict[str, Any]]:
+    """The seeds already run: `<name>_seed<N>.json` files (and the runs of an older `<name>.json`)."""
+    found: dict[int, dict[str, Any]] = {}
+    summary = RESULTS / f"{name}.json"
+    if summary.is_file():
+        found.update({r["seed"]: r for r in json.loads(summary.read_text())["runs"]})
+    for path in sorted(RESULTS.glob(f"{name}_seed*.json")):
+        record = json.loads(path.read_text())["run"]
+        found[record["seed"]] = record
+    return found
+
+
+def measure_speed(record: dict[str, Any]) -> dict[str, float]:
+    """Sentences/s of greedy and beam decoding over the run's test split, after one warm-up call each."""
+    from rnn_cookbook.translation import TranslatorRun, timed
+
+    run = TranslatorRun(record["run"])
+    cfg = translator.Config.from_dict(run.config)
+    sources, _ = translator.load_data(cfg).sentences("test")
+    ids = run.translator.source_ids(sources)
+    translator.warm_up(run.translator, ids, cfg)
+    _, greedy_s = timed(run.translator.greedy_ids, ids)
+    _, beam_s = timed(run.translator.beam_ids, ids, cfg.beam, cfg.length_penalty)
+    return {"greedy_sentences_per_s": len(ids) / greedy_s, "beam_sentences_per_s": len(ids) / beam_s}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, help="path to cmn.txt (or any pair file the recipe reads)")
@@ -103,18 +133,26 @@ def main() -> None:
     parser.add_argument("--name", default="translation", help="results file name (benchmarks/results/NAME.json)")
     parser.add_argument("--runs", type=Path, default=Path.home() / ".cache/rnn-cookbook-benchmarks/translation")
     parser.add_argument("--fresh", action="store_true", help="run every seed again, even those already recorded")
+    parser.add_argument("--speed", action="store_true", help="time the decoders of every recorded run again, alone")
     args = parser.parse_args()
 
-    saved = RESULTS / f"{args.name}.json"
-    done = [] if args.fresh or not saved.is_file() else json.loads(saved.read_text())["runs"]
+    done = {} if args.fresh else recorded(args.name)
     for seed in args.seeds:
-        if any(r["seed"] == seed for r in done):
-            print(f"seed {seed}: already recorded in {saved}, skipped")
+        if seed in done:
+            print(f"seed {seed}: already recorded, skipped")
             continue
-        done.append(run_seed(args.data, seed, args.runs))
-        summary = {"data": args.data, "config": translator.Config(data=args.data).to_dict(), "runs": done}
-        write_results(args.name, summary)  # after every seed: a killed benchmark keeps what it finished
-    records = sorted((r for r in done if r["seed"] in args.seeds), key=lambda r: r["seed"])
+        done[seed] = run_seed(args.data, seed, args.runs)
+        write_results(f"{args.name}_seed{seed}", {"run": done[seed]})  # at once: a killed benchmark keeps it
+    wanted = [0, 1, 2] if args.name == "translation" else args.seeds
+    if not all(seed in done for seed in wanted):
+        print(f"recorded seeds {sorted(done)}; the summary waits for {wanted}")
+        return
+    records = [done[seed] for seed in sorted(done)]
+    if args.speed:
+        for record in records:
+            record["speed_alone"] = measure_speed(record)
+            print(f"seed {record['seed']}: {record['speed_alone']}")
+    write_results(args.name, {"data": args.data, "config": translator.Config(data=args.data).to_dict(), "runs": records})
     gains = [scores_of(r, "model")["bleu"] - scores_of(r, "no_attention")["bleu"] for r in records]
     long_gains = [scores_of(r, "model")["bleu_long"] - scores_of(r, "no_attention")["bleu_long"] for r in records]
     figure = length_figure(records)

@@ -112,9 +112,9 @@ class Config(RecipeConfig):
     recipe: ClassVar[str] = "translator"
 
     data: str = "cmn-eng"  # cmn-eng (download) | toy | path to a source<TAB>target file (a .zip holding one)
-    source: str = "zh"  # the language translated from: a name in `columns`
-    target: str = "en"
-    columns: str = "auto"  # the file's first two columns, e.g. en,zh; auto: a Chinese column by its script
+    source: str = "auto"  # the language translated from, a name in `columns`; auto: Chinese (or Japanese) if a column is
+    target: str = "auto"  # ... and into; auto: the other column
+    columns: str = "auto"  # the file's first two columns, e.g. en,zh; auto: a Chinese column by its script, the other en
     source_tokens: str = "auto"  # auto | chars | words (auto: characters for zh and ja)
     target_tokens: str = "auto"
     encoding: str | None = None  # the file's encoding; None: UTF-8 (byte-order mark allowed), then cp1252
@@ -435,7 +435,7 @@ def train(
         extra_callbacks=[TranslationPrinter(data, every=cfg.sample_every if verbose != 0 else 0)],
         json_files={
             VOCABULARY_FILE: vocabulary_record(
-                data.source, data.target, source_language=cfg.source, target_language=cfg.target
+                data.source, data.target, source_language=data.pairs.source_language, target_language=data.pairs.target_language
             )
         },
         notes=data.pairs.notes,

@@ -66,7 +66,7 @@ def test_a_tatoeba_file_reads_chinese_to_english_with_its_attribution_kept(tmp_p
     assert len(pairs.sources) == len(toy_rows())  # the BOM and the empty last line are no pairs
     assert pairs.sources[0] == "我很好。" and pairs.targets[0] == "I'm fine."  # no BOM glued to the first sentence
     assert pairs.extra[0][0].startswith("CC-BY 2.0 (France) Attribution: tatoeba.org #0")
-    assert "column 2 is zh by its script" in pairs.notes[0]
+    assert "column 2 is zh by its script, column 1 en" in pairs.notes[0]
     reverse = load_pairs(path, source_language="en", target_language="zh", test_fraction=0.2, validation_fraction=0.2)
     assert reverse.sources[0] == "I'm fine." and reverse.source_level == "words" and reverse.target_level == "chars"
 
@@ -74,14 +74,17 @@ def test_a_tatoeba_file_reads_chinese_to_english_with_its_attribution_kept(tmp_p
 def test_a_source_tab_target_file_reads_in_its_own_order_and_columns_name_others(tmp_path):
     path = tmp_path / "fr-en.tsv"
     path.write_text("".join(f"Je suis {w}.\tI am {w}.\n" for w in ("las", "content", "ici", "prêt", "seul", "là", "fort", "triste", "grand", "petit")))
+    plain = load_pairs(path, test_fraction=0.2, validation_fraction=0.2)  # no settings: source<TAB>target, words
+    assert plain.sources[0] == "Je suis las." and plain.label == "fr-en.tsv (source->target)"
+    assert plain.source_level == plain.target_level == "words" and "the first is the source" in plain.notes[0]
     pairs = load_pairs(path, source_language="fr", target_language="en", test_fraction=0.2, validation_fraction=0.2)
-    assert pairs.sources[0] == "Je suis las." and "source first, target second" in pairs.notes[0]
+    assert pairs.sources[0] == "Je suis las." and pairs.label == "fr-en.tsv (fr->en)"
     swapped = load_pairs(path, source_language="en", target_language="fr", columns="fr,en", test_fraction=0.2, validation_fraction=0.2)
     assert swapped.sources[0] == "I am las."
     with pytest.raises(ConfigError, match="source and target must be two of them"):
         load_pairs(path, source_language="de", target_language="en", columns="fr,en")
-    with pytest.raises(ConfigError, match="no column of the file is written in zh's script, but zh->en was asked"):
-        load_pairs(path)  # the defaults expect Chinese: a French file is refused, not cut into characters
+    with pytest.raises(ConfigError, match="no column of the file is written in zh's script, but zh was asked"):
+        load_pairs(path, source_language="zh")  # refused, not cut into characters
 
 
 def test_bad_pair_files_are_named_by_line(tmp_path):

@@ -5,9 +5,11 @@ manythings.org/anki packs (`English<TAB>other language<TAB>attribution`), or any
 `source<TAB>target[<TAB>more]` file. `load_pairs` reads them as they are:
 
 - The file's columns are named by `columns`, e.g. `"en,zh"`. With `"auto"`, a column written in
-  Chinese or Japanese script is that language (`zh` or `ja`), and otherwise the first column is
-  the source and the second the target, the `source<TAB>target` convention. The columns after
-  those two (Tatoeba's attribution, say) are kept aside, never dropped: `SentencePairs.extra`.
+  Chinese or Japanese script is that language (`zh` or `ja`) and the source, and the other column
+  English, the target (Tatoeba's packs pair English with another language); a file without such a
+  column reads as `source<TAB>target`. `source` and `target` choose the direction (`source=en
+  target=zh` turns Tatoeba's round). The columns after those two (Tatoeba's attribution, say) are
+  kept aside, never dropped: `SentencePairs.extra`.
 - Chinese and Japanese are read as characters (no segmenter is needed), every other language as
   words and punctuation marks (`tokenize`); `source_tokens` / `target_tokens` choose.
 - Pairs longer than the model's maximum on either side are dropped, and the run says how many.
@@ -38,7 +40,8 @@ from rnn_cookbook.errors import ConfigError, DataError
 
 #: Languages read one character at a time: their words are not separated by spaces.
 CHARACTER_LANGUAGES = ("zh", "cmn", "yue", "ja", "jpn", "th", "tha")
-TOKEN_LEVELS = ("auto", "chars", "words")
+AUTO = "auto"
+TOKEN_LEVELS = (AUTO, "chars", "words")
 #: Tatoeba's English-Chinese pairs as manythings.org/anki packs them (the zip holds cmn.txt).
 CMN_ENG_URL = "https://www.manythings.org/anki/cmn-eng.zip"
 CMN_ENG_HINT = (
@@ -223,28 +226,50 @@ def read_pair_file(path: str | Path, *, encoding: str | None = None) -> tuple[li
 
 
 def column_languages(rows: Sequence[Sequence[str]], columns: str, source: str, target: str) -> tuple[tuple[str, str], str]:
-    """The languages of the first two columns, and how they were found (for a note)."""
-    if columns != "auto":
+    """The languages of the first two columns, and how they were found (for a note).
+
+    `columns` names them; with `auto`, a column in Chinese or Japanese script is that language and
+    the other one is the other language asked for, or English when none is (Tatoeba's packs pair
+    English with another language). Without such a column, the columns are the `source` and
+    `target` asked for, in that order, or plainly `source` and `target`.
+    """
+    if columns != AUTO:
         named = tuple(c.strip() for c in columns.split(","))
-        if len(named) != 2 or not all(named) or named[0] == named[1]:
+        if len(named) != 2 or not all(named) or named[0] == named[1] or AUTO in named:
             raise ConfigError(f"columns must name the file's first two columns, like 'en,zh'; got {columns!r}")
         return named, "as set by columns"
     sample = rows[:: max(1, len(rows) // 2000)]
     found = [script_language([row[i] for row in sample]) for i in (0, 1)]
-    for i in (0, 1):
-        other = 1 - i
-        if found[i] is not None and found[other] is None and found[i] in (source, target):
-            rest = target if found[i] == source else source
-            languages = [rest, rest]
-            languages[i] = found[i]
-            return (languages[0], languages[1]), f"column {i + 1} is {found[i]} by its script"
-    wanted_script = [language for language in (source, target) if language.lower() in CHARACTER_LANGUAGES]
+    asked = [language for language in (source, target) if language != AUTO]
+    if (found[0] is None) != (found[1] is None):
+        i = 0 if found[0] is not None else 1
+        others = [language for language in asked if language != found[i]]
+        other = others[0] if others else "en"
+        languages = [other, other]
+        languages[i] = found[i]
+        because = "as asked" if others else "as in Tatoeba's packs, which pair English with another language"
+        return (languages[0], languages[1]), f"column {i + 1} is {found[i]} by its script, column {2 - i} {other}, {because}"
+    wanted_script = [language for language in asked if language.lower() in CHARACTER_LANGUAGES]
     if wanted_script:
         raise ConfigError(
-            f"no column of the file is written in {wanted_script[0]}'s script, but {source}->{target} was asked; "
+            f"no column of the file is written in {wanted_script[0]}'s script, but {wanted_script[0]} was asked; "
             "set source=... and target=... to the file's languages (source<TAB>target), or columns=... to name them"
         )
-    return (source, target), "source first, target second (set columns=... if not)"
+    languages = (source if source != AUTO else "source", target if target != AUTO else "target")
+    return languages, "the first is the source, the second the target; set columns=... to name them"
+
+
+def direction(languages: tuple[str, str], source: str, target: str) -> tuple[str, str]:
+    """(source, target) languages: as asked, with `auto` filled in. By default a Chinese or Japanese
+    column is the source (the seeds' direction, into English), otherwise the first column."""
+    if source == AUTO and target == AUTO:
+        first = next((language for language in languages if language.lower() in CHARACTER_LANGUAGES), languages[0])
+        return first, languages[1 - languages.index(first)]
+    if source == AUTO:
+        return (languages[1 - languages.index(target)] if target in languages else languages[0]), target
+    if target == AUTO:
+        return source, (languages[1 - languages.index(source)] if source in languages else languages[1])
+    return source, target
 
 
 def connected_groups(left: Sequence[str], right: Sequence[str]) -> np.ndarray:
@@ -285,8 +310,8 @@ def split_groups(groups: np.ndarray, validation_fraction: float, test_fraction: 
 def load_pairs(
     source: str | Path,
     *,
-    source_language: str = "zh",
-    target_language: str = "en",
+    source_language: str = "auto",
+    target_language: str = "auto",
     columns: str = "auto",
     source_tokens: str = "auto",
     target_tokens: str = "auto",
@@ -309,7 +334,7 @@ def load_pairs(
     for name, value in (("source_tokens", source_tokens), ("target_tokens", target_tokens)):
         if value not in TOKEN_LEVELS:
             raise ConfigError(f"{name} must be one of {', '.join(TOKEN_LEVELS)}; got {value!r}")
-    if source_language == target_language:
+    if source_language == target_language != AUTO:
         raise ConfigError(f"source and target are both {source_language!r}; translate between two languages")
     if str(source) == "toy":
         rows, name = [line.split("\t") for line in TOY_PAIRS.splitlines()], "toy (hand-written)"
@@ -318,6 +343,7 @@ def load_pairs(
             source = download("cmn-eng", "cmn-eng.zip", origin, file_hash, cache_dir, hint=CMN_ENG_HINT)
         rows, name = read_pair_file(source, encoding=encoding)
     languages, how = column_languages(rows, columns, source_language, target_language)
+    source_language, target_language = direction(languages, source_language, target_language)
     for language in (source_language, target_language):
         if language not in languages:
             raise ConfigError(
@@ -347,7 +373,7 @@ def load_pairs(
                 "whose sentences never repeat across them; give more pairs"
             )
     notes = (
-        f"{name}: {len(rows):,} pairs, columns {languages[0]},{languages[1]} ({how}); translating "
+        f"{name}: {len(rows):,} pairs; columns {languages[0]},{languages[1]}: {how}; translating "
         f"{source_language} ({levels[0]}) -> {target_language} ({levels[1]})",
         f"dropped {too_long:,} pair(s) longer than {max_source_length} source or {max_target_length} target tokens; "
         f"split {sizes['train']:,} train / {sizes['validation']:,} validation / {sizes['test']:,} test, "
