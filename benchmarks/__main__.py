@@ -393,7 +393,8 @@ def translation_rows() -> list[Row]:
         }]
     runs = [r["metrics"] for r in record["runs"]]
     cfg = record["config"]
-    data = f"cmn-eng (Tatoeba, {cfg['source']} -> {cfg['target']}), {runs[0]['pairs']['test']:,} test pairs, no sentence in two splits"
+    # metrics' data label names the resolved languages ("cmn.txt (zh->en)"); the config may say "auto"
+    data = f"Tatoeba {runs[0]['data']}, {runs[0]['pairs']['test']:,} test pairs, no sentence in two splits"
     memory = spread([r["baselines"]["translation_memory"]["bleu"] for r in runs], 1)
     rows = []
     for label, scores, seconds, speed in (
