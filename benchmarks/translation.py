@@ -143,6 +143,8 @@ def main() -> None:
             continue
         done[seed] = run_seed(args.data, seed, args.runs)
         write_results(f"{args.name}_seed{seed}", {"run": done[seed]})  # at once: a killed benchmark keeps it
+    if not args.fresh:  # seeds that other processes finished meanwhile
+        done = {**recorded(args.name), **done}
     wanted = [0, 1, 2] if args.name == "translation" else args.seeds
     if not all(seed in done for seed in wanted):
         print(f"recorded seeds {sorted(done)}; the summary waits for {wanted}")
