@@ -14,7 +14,7 @@ columns; S reads and forecasts the oil temperature OT alone.
 Each run is `rnn-cookbook run timeseries_forecaster` with the settings below (any --set changes
 them), so the figures are the recipe's own. The recipe's linear baseline (one least-squares map
 from a column's window to its next 96 hours, shared by the columns: the Linear/DLinear family) is
-scored on the same test windows. `--average` also scores the mean forecast of the seeds' models.
+scored on the same test windows. `--average` also scores the mean forecast of the tutorials' models.
 Results go to `benchmarks/results/etth1.json`; the script prints a Markdown table.
 """
 
@@ -23,13 +23,13 @@ from __future__ import annotations
 import argparse
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from _results import spread, write_results  # benchmarks/_results.py
+from _results import Row, load_results, mean_of, measured_on, spread, table_spread, write_results  # benchmarks/_results.py
 
-import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
-
-from rnn_cookbook.recipes import timeseries_forecaster as recipe
+if TYPE_CHECKING:
+    from rnn_cookbook.recipes.timeseries_forecaster import Config
 
 #: The model the exploration chose on validation MSE (benchmarks/README.md, "ETTh1").
 SETTINGS = {
@@ -52,7 +52,49 @@ PUBLISHED = {
 }
 
 
-def config(setting: str, window: int, seed: int, data: Path, overrides: list[str]) -> recipe.Config:
+#: The published anchors as the table's cells show them (setting, input hours): the comparable figures first.
+TABLE_ANCHORS = {
+    ("M", 96): "0.386 DLinear (96 h in), 0.375 DLinear (336 h in), 0.370 PatchTST/64",
+    ("M", 336): "0.375 DLinear (336 h in)",
+}
+
+
+def table_rows() -> list[Row]:
+    """This benchmark's rows of the table: one per setting and input length in `results/etth1.json`, then `etth1_336.json`.
+
+    Ours is the test MSE on standardised values over the seeds (mean ± sd), beside the recipe's
+    linear baseline (deterministic: the first run's figure) and the papers' figures for the same
+    setting (`TABLE_ANCHORS`); train time and samples/s are means over the seeds.
+    """
+    rows = []
+    for name in ("etth1", "etth1_336"):
+        record = load_results(name)
+        if record:
+            rows += record_rows(record)
+    return rows
+
+
+def record_rows(record: dict[str, Any]) -> list[Row]:
+    """The rows of one results file, sorted by setting, then input hours."""
+    rows = []
+    groups = sorted({(r["setting"], r["config"]["window"]) for r in record["runs"]})
+    for setting, window in groups:
+        runs = [r for r in record["runs"] if r["setting"] == setting and r["config"]["window"] == window]
+        linear = runs[0]["baselines"]["linear_regression"]["mse_scaled"]
+        what = "all 7 columns in and out" if setting == "M" else "OT in, OT out"
+        rows.append(Row(
+            recipe="timeseries_forecaster (per_column GRU, segments)", data=f"ETTh1 {setting}: {what}, {window} h -> 96 h",
+            metric="test MSE (standardised), lower is better", ours=table_spread([r["model"]["mse_scaled"] for r in runs]),
+            baseline=f"linear per column {linear:.3f}", anchor=TABLE_ANCHORS.get((setting, window), "-"),
+            train_time=mean_of(runs, "wall_time_s", 1), samples_per_s=mean_of(runs, "samples_per_s"),
+            measured_on=measured_on(record),
+        ))
+    return rows
+
+
+def config(setting: str, window: int, seed: int, data: Path, overrides: list[str]) -> Config:
+    from rnn_cookbook.recipes import timeseries_forecaster as recipe
+
     column, features = COLUMNS[setting]
     return recipe.Config(
         series=str(data), column=column, features=features, date_column="date", split_at=BORDERS,
@@ -69,13 +111,16 @@ def validation_errors(history: dict[str, list[float]]) -> dict[str, float]:
 
 
 def main() -> None:
+    import rnn_cookbook.core.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+    from rnn_cookbook.recipes import timeseries_forecaster as recipe
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True, help="ETTh1.csv")
     parser.add_argument("--settings", nargs="+", default=["M", "S"], choices=sorted(COLUMNS))
     parser.add_argument("--windows", nargs="+", type=int, default=[96])
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
-    parser.add_argument("--average", action="store_true", help="also score the mean forecast of the seeds' models")
+    parser.add_argument("--average", action="store_true", help="also score the mean forecast of the tutorials' models")
     parser.add_argument("--name", default="etth1", help="results file name (default etth1)")
     args = parser.parse_args()
 

@@ -16,14 +16,37 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from _results import spread, write_results  # benchmarks/_results.py
+from _results import Row, load_results, mean_of, measured_on, spread, table_spread, write_results  # benchmarks/_results.py
 
-import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 
-from rnn_cookbook.recipes import timeseries_forecaster as recipe
+def table_rows() -> list[Row]:
+    """This benchmark's rows of the table: one per series of co2 and sunspots in `results/forecaster.json`.
+
+    Ours is the model's test MAE over the seeds (mean ± sd), beside linear regression's on the same
+    windows; train time and samples/s are means over the seeds. The sine series stays out of the
+    table (a synthetic check, see benchmarks/README.md).
+    """
+    record = load_results("forecaster")
+    if not record:
+        return []
+    rows = []
+    for series, unit in (("co2", "ppm"), ("sunspots", "sunspots")):
+        runs = [r for r in record["runs"] if r["config"]["series"] == series]
+        if runs:
+            rows.append(Row(
+                recipe="timeseries_forecaster", data=f"{series} (test stretch)", metric=f"MAE ({unit}), lower is better",
+                ours=table_spread([r["model"]["mae"] for r in runs]),
+                baseline=f"linear regression {table_spread([r['baselines']['linear_regression']['mae'] for r in runs])}",
+                train_time=mean_of(runs, "wall_time_s", 1), samples_per_s=mean_of(runs, "samples_per_s"),
+                measured_on=measured_on(record),
+            ))
+    return rows
 
 
 def main() -> None:
+    import rnn_cookbook.core.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+    from rnn_cookbook.recipes import timeseries_forecaster as recipe
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--series", nargs="+", default=["co2", "sunspots", "sine"])
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])

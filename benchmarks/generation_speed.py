@@ -1,4 +1,4 @@
-"""Benchmark: characters per second of seed 004's generation loop against the stateful sampler.
+"""Benchmark: characters per second of the rnn-deep-dive tutorial's generation loop against the stateful sampler.
 
     python benchmarks/generation_speed.py
 
@@ -6,10 +6,10 @@ Model: `char_lstm_generator` at its default size (Embedding 256, LSTM 256, softm
 65-character vocabulary, the size of tiny Shakespeare's); its weights do not change the speed, so
 it is not trained. Prompt "ROMEO:". Three loops:
 
-(a) seed 004's: for every new character, run the model over the whole text so far with
+(a) the rnn-deep-dive tutorial's: for every new character, run the model over the whole text so far with
     `model.predict` and take the argmax (200 characters). Also timed with a direct `model(x)` call
     instead of `predict`, to separate the quadratic re-reading from `predict`'s per-call overhead.
-(b) `rnn_cookbook.generation.Sampler`: one-step model carrying the LSTM state, compiled loop,
+(b) `rnn_cookbook.generation.sampling.Sampler`: one-step model carrying the LSTM state, compiled loop,
     1,000 characters at batch 1;
 (c) the same, 64 samples of 1,000 characters at once.
 
@@ -23,20 +23,33 @@ from __future__ import annotations
 import argparse
 import time
 
-from _results import write_results  # benchmarks/_results.py
-
-import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import numpy as np
-
-from rnn_cookbook.generation import Sampler
-from rnn_cookbook.recipes import char_lstm_generator as recipe
+from _results import Row, load_results, measured_on, write_results  # benchmarks/_results.py
 
 VOCABULARY_SIZE = 65
 PROMPT = [18, 27, 25, 17, 27, 10]  # six ids, standing for "ROMEO:"
 
 
+def table_rows() -> list[Row]:
+    """This benchmark's row of the table: the stateful sampler's characters per second at batch 1, loop (b).
+
+    From `results/generation_speed.json`: ours is (b), the baseline the rnn-deep-dive tutorial's
+    loop (a); there is no training, so the train samples/s cell repeats (b)'s characters per second.
+    """
+    record = load_results("generation_speed")
+    if not record:
+        return []
+    fast = f"{record['summary']['b_chars_per_second']:,.0f}"
+    naive = next(r for r in record["runs"] if r["loop"].startswith("(a)"))
+    return [Row(
+        recipe="char_lstm_generator (generation)", data="LSTM(256), batch 1", metric="characters per second", ours=fast,
+        baseline=f"the rnn-deep-dive tutorial's loop {naive['chars_per_second']:,.1f}", samples_per_s=fast,
+        measured_on=measured_on(record),
+    )]
+
+
 def naive(model, length: int, *, use_predict: bool) -> list[int]:
-    """Seed 004's loop: the whole text goes through the model again for each new character."""
+    """The rnn-deep-dive tutorial's loop: the whole text goes through the model again for each new character."""
     text = list(PROMPT)
     for _ in range(length):
         x = np.array([text])
@@ -59,6 +72,10 @@ def timed(label: str, chars: int, run) -> dict:
 
 
 def main() -> None:
+    import rnn_cookbook.core.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+    from rnn_cookbook.generation.sampling import Sampler
+    from rnn_cookbook.recipes import char_lstm_generator as recipe
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--naive-length", type=int, default=200)
     parser.add_argument("--length", type=int, default=1000)
@@ -69,9 +86,9 @@ def main() -> None:
     model = recipe.build_model(cfg, VOCABULARY_SIZE)
     sampler = Sampler(model)
     records = [
-        timed("(a) seed 004: model.predict on the whole text", args.naive_length,
+        timed("(a) the rnn-deep-dive tutorial: model.predict on the whole text", args.naive_length,
               lambda: naive(model, args.naive_length, use_predict=True)),
-        timed("(a') seed 004's loop with model(x) instead of predict", args.naive_length,
+        timed("(a') the rnn-deep-dive tutorial's loop with model(x) instead of predict", args.naive_length,
               lambda: naive(model, args.naive_length, use_predict=False)),
         timed("(b) stateful sampler, batch 1", args.length,
               lambda: sampler.sample(PROMPT, args.length, temperature=0.8, seed=0)),

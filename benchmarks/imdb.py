@@ -1,4 +1,4 @@
-"""Benchmark: seed 003's own data, IMDB at full size (aclImdb, 25,000 train / 25,000 test reviews).
+"""Benchmark: the ithome-rnn tutorial's own data, IMDB at full size (aclImdb, 25,000 train / 25,000 test reviews).
 
     python benchmarks/imdb.py lm                  # the language model of the 75,000 train + unlabelled reviews (hours)
     python benchmarks/imdb.py tfidf simple_rnn lstm lstm+encoder
@@ -12,7 +12,7 @@ vocabulary ever reads:
 
 - `tfidf`: TF-IDF word 1-2-grams + logistic regression, as every text run prints it (here alone,
   with its C chosen on the same validation reviews);
-- `simple_rnn`: seed 003's recipe at the seed's settings (SimpleRNN(32, relu), 10,000 words,
+- `simple_rnn`: the ithome-rnn tutorial's recipe at the tutorial's settings (SimpleRNN(32, relu), 10,000 words,
   200 ids, 10 epochs of batch 128);
 - `simple_rnn_500`: the same SimpleRNN on the last 500 words (Chollet's setting, 0.85 in his book);
 - `lstm`: the best from-scratch gated model measured on the small sets (LSTM(128), max pooling),
@@ -37,10 +37,9 @@ import shutil
 import statistics
 import time
 from pathlib import Path
+from typing import Any
 
-from _results import RESULTS, write_results  # benchmarks/_results.py
-
-import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+from _results import RESULTS, Row, load_results, measured_on, write_results  # benchmarks/_results.py
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "aclImdb"
 LABELLED = SHARED / "aclImdb_labeled.tar.gz"
@@ -56,7 +55,7 @@ LANGUAGE_MODEL = {  # the `language_model` recipe's defaults, on the 75,000 revi
 LSTM = {"cell": "lstm", "embedding_dim": 128, "rnn_units": 128, "pooling": "max", "batch_size": 64, "epochs": 15, "maxlen": 400}
 ROWS = {
     # name: (recipe settings, what the row is)
-    "simple_rnn": ({}, "seed 003: SimpleRNN(32, relu), 10,000 words, 200 ids"),
+    "simple_rnn": ({}, "the ithome-rnn tutorial: SimpleRNN(32, relu), 10,000 words, 200 ids"),
     "simple_rnn_500": ({"maxlen": 500}, "SimpleRNN(32, relu) on the last 500 words (Chollet)"),
     "lstm": (LSTM, "LSTM(128), max pooling, 400 words, from scratch"),
     # It overfit by epoch 2 (training accuracy 0.91, validation loss rising): dropout on the word vectors and the pooled states.
@@ -70,6 +69,65 @@ ROWS = {
                              "unfreeze": "gradual", "layer_lr_decay": 0.385, "schedule": "slanted_triangular", "learning_rate": 2e-3},
                             "the same, with ULMFiT's gradual unfreezing, per-layer rates (1/2.6) and slanted triangular rate (peak 2e-3)"),
 }
+
+
+#: The published anchor of each classifier row, as the table shows it.
+TABLE_ANCHORS = {
+    "simple_rnn": "0.85 (Chollet, SimpleRNN, 500 words)",
+    "simple_rnn_500": "0.85 (Chollet, SimpleRNN, 500 words)",
+    "lstm": "0.865 (Dai & Le 2015, LSTM from scratch)",
+    "lstm_dropout": "0.865 (Dai & Le 2015, LSTM from scratch)",
+    "lstm+encoder": "0.924 (Dai & Le 2015, LM-pretrained LSTM)",
+    "lstm+encoder+ulmfit": "0.924 (Dai & Le 2015); 0.944 (ULMFiT, IMDB-only language model)",
+}
+#: The language model's row until `python benchmarks/imdb.py lm` has recorded one.
+LANGUAGE_MODEL_PENDING = Row(
+    recipe="language_model", data="IMDB train + unlabelled reviews (75,000)", metric="validation perplexity",
+    ours="not measured yet: `python benchmarks/imdb.py lm` takes hours",
+)
+
+
+def table_rows() -> list[Row]:
+    """This benchmark's rows of the table: each classifier row of `results/imdb.json` in recorded order, then the language model.
+
+    A classifier row gives its test accuracy (mean ± sd over its seeds, or its one run) beside
+    TF-IDF + logistic regression on the same split (the `tfidf` row's figure for rows recorded
+    before the recipe printed its own), and its mean train time and samples/s. The last row is the
+    language model's validation perplexity beside the unigram model's, in words per second, or
+    `LANGUAGE_MODEL_PENDING` while it has not run.
+    """
+    record = load_results(NAME) or {}
+    recorded = record.get("rows", {})
+    tfidf = recorded.get("tfidf", {}).get("test_accuracy")
+    rows = [
+        classifier_row(name, row, tfidf, record) for name, row in recorded.items() if name not in ("tfidf", "language model")
+    ]
+    lm = recorded.get("language model")
+    rows.append(language_model_row(lm, record) if lm else LANGUAGE_MODEL_PENDING)
+    return rows
+
+
+def classifier_row(name: str, row: dict[str, Any], tfidf: float | None, record: dict[str, Any]) -> Row:
+    """The table's row of one classifier row of `results/imdb.json`."""
+    seeds = row.get("seeds", [0])
+    return Row(
+        recipe=f"sentiment_rnn ({row['what']})", data="IMDB (aclImdb), 25,000 / 25,000", metric="test accuracy",
+        ours=(f"{row['test_accuracy']:.3f} ± {row['test_accuracy_sd']:.3f} ({len(seeds)} runs)" if len(seeds) > 1
+              else f"{row['test_accuracy']:.3f} (1 run)"),
+        baseline=f"TF-IDF + logistic regression {row.get('tfidf_same_split', tfidf):.3f}",
+        anchor=TABLE_ANCHORS.get(name, "-"), train_time=f"{row['train_time_s']:,.0f}",
+        samples_per_s=f"{row['samples_per_s']:,.0f}" if row.get("samples_per_s") else "-", measured_on=measured_on(record),
+    )
+
+
+def language_model_row(lm: dict[str, Any], record: dict[str, Any]) -> Row:
+    """The table's row of the language model: validation perplexity beside the unigram model's."""
+    return Row(
+        recipe=f"language_model ({lm['what']})", data=f"IMDB train + unlabelled reviews, {lm['training_words']:,} words",
+        metric="validation perplexity, lower is better", ours=f"{lm['validation_perplexity']:.1f}",
+        baseline=f"unigram {lm['unigram_perplexity']:.1f}", train_time=f"{lm['train_time_s']:,.0f}",
+        samples_per_s=f"{lm['words_per_s']:,.0f} words/s", measured_on=measured_on(record),
+    )
 
 
 def language_model_folder() -> Path:
@@ -100,7 +158,8 @@ def run_language_model() -> dict:
 
 
 def run_tfidf() -> dict:
-    from rnn_cookbook import baselines
+    from rnn_cookbook.core import scores
+    from rnn_cookbook.text import baselines
     from rnn_cookbook.recipes import sentiment_rnn
 
     data = sentiment_rnn.load_data(sentiment_rnn.Config(data=str(LABELLED)))
@@ -109,8 +168,8 @@ def run_tfidf() -> dict:
         data.train_texts, data.train[1], data.encoded.test_texts, validation=(data.validation_texts, data.validation[1])
     )
     seconds = time.perf_counter() - started
-    scores = baselines.classification_scores(data.test[1], probabilities)
-    return {"row": "tfidf", "what": "TF-IDF 1-2-grams + logistic regression", "test_accuracy": scores["accuracy"], "train_time_s": round(seconds, 1)}
+    measured = scores.classification_scores(data.test[1], probabilities)
+    return {"row": "tfidf", "what": "TF-IDF 1-2-grams + logistic regression", "test_accuracy": measured["accuracy"], "train_time_s": round(seconds, 1)}
 
 
 def run_classifier(name: str, seed: int = 0) -> dict:
@@ -160,6 +219,8 @@ def table() -> None:
 
 
 def main() -> None:
+    import rnn_cookbook.core.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("rows", nargs="*", help=f"what to run, in order: {', '.join(['lm', 'tfidf', *ROWS])}")
     parser.add_argument("--seeds", nargs="+", type=int, default=[0], help="seeds of the classifier rows (default: 0)")

@@ -20,7 +20,7 @@ user's file (`split_column=split`), so the recipe's own loader, vocabulary, earl
 of the training rows) and TF-IDF + logistic regression baseline (1-2-grams, sublinear tf, C chosen
 on those validation rows) run unchanged.
 
-Models (`MODELS`): `simple_rnn` is seed 003's recipe as it stands (SimpleRNN(32), Embedding 64);
+Models (`MODELS`): `simple_rnn` is the ithome-rnn tutorial's recipe as it stands (SimpleRNN(32), Embedding 64);
 `lstm` and `bilstm` are the gated cells with the settings chosen on validation (see
 `benchmarks/README.md`); `lstm+encoder` starts from the `language_model` run given as
 `--encoder` (its shape replaces the LSTM's; `ENCODER_SETTINGS` are its fine-tuning settings).
@@ -41,9 +41,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from _results import RESULTS, on_common_folds, write_results  # benchmarks/_results.py
-
-import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+from _results import (  # benchmarks/_results.py
+    RESULTS, Row, load_results, mean_of, measured_on, on_common_folds, table_spread, write_results,
+)
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 SETS = {
@@ -81,11 +81,95 @@ MODELS.update(ABLATIONS)
 LEGACY_MODELS = ("simple_rnn+lm", "lstm+lm", "lstm+lm+unlabeled", "bilstm+lm")
 
 
+#: The published anchor of each data set (by its title in `SETS`), as the table shows it.
+TABLE_ANCHORS = {
+    "sentence polarity": "0.761 (Kim 2014, CNN, random embeddings); 0.815 (with word2vec)",
+    "review polarity": "0.864-0.872 (Pang & Lee 2004, NB and SVM)",
+    "TREC (6 classes)": "0.912 (Kim 2014, CNN, random embeddings); 0.928 (with word2vec)",
+}
+_ENCODER_ROW = "cell=lstm, encoder=IMDB language model, pooling="
+#: The models the table shows, in its order, with the recipe settings each row names.
+TABLE_RECIPES = {
+    "simple_rnn": "sentiment_rnn (the ithome-rnn tutorial)",
+    "simple_rnn+lm": "sentiment_rnn (the ithome-rnn tutorial, pretrain=lm, since removed)",
+    "lstm": "sentiment_rnn (cell=lstm, 128 units, pooling=max)",
+    "lstm+lm": "sentiment_rnn (cell=lstm, 128 units, pooling=max, pretrain=lm, since removed)",
+    "bilstm": "sentiment_rnn (cell=bilstm, 128 units, pooling=max)",
+    "bilstm+lm": "sentiment_rnn (cell=bilstm, 128 units, pooling=max, pretrain=lm, since removed)",
+    "lstm+encoder": f"sentiment_rnn ({_ENCODER_ROW}mean, lm_finetune_epochs=1)",
+    "lstm+encoder+concat": f"sentiment_rnn ({_ENCODER_ROW}concat, lm_finetune_epochs=1)",
+    "lstm+encoder+lm_finetune5": f"sentiment_rnn ({_ENCODER_ROW}mean, lm_finetune_epochs=5)",
+    "lstm+encoder+lm_finetune20": f"sentiment_rnn ({_ENCODER_ROW}mean, lm_finetune_epochs=20, early stopping)",
+}
+
+
+def table_rows() -> list[Row]:
+    """This benchmark's rows of the table: the early 90/10 split first, then the folds of each data set.
+
+    From `results/text_classification.json` (an earlier version of this script: one 90/10 split of
+    sentence polarity, three seeds), one row per model (`split_rows`). Then, from every
+    `results/text_classification_<data>*.json` (parallel jobs write one file each), one row per data
+    set and model of `TABLE_RECIPES` (`fold_rows`).
+    """
+    return split_rows() + fold_rows()
+
+
+def split_rows() -> list[Row]:
+    """The 90/10 split of sentence polarity: test accuracy over the seeds, beside TF-IDF with C fixed at 1."""
+    record = load_results("text_classification")
+    if not record:
+        return []
+    rows = []
+    names = {"simple_rnn": "sentiment_rnn", "bilstm": "sentiment_rnn (cell=bilstm)", "conv1d_rnn": "conv1d_rnn_classifier"}
+    for model_name, recipe in names.items():
+        runs = [r for r in record["runs"] if r["model_name"] == model_name and "90/10" in r["dataset"]]
+        if runs:
+            rows.append(Row(
+                recipe=recipe, data="sentence polarity, 90/10 split", metric="test accuracy",
+                ours=table_spread([r["model"]["accuracy"] for r in runs]),
+                baseline=f"TF-IDF + logistic regression, C fixed at 1 {table_spread([r['baselines']['tfidf_logreg']['accuracy'] for r in runs])}",
+                anchor="0.761 (Kim 2014, CNN, random embeddings, 10-fold)",
+                train_time=mean_of(runs, "wall_time_s", 1), samples_per_s=mean_of(runs, "samples_per_s"),
+                measured_on=measured_on(record),
+            ))
+    return rows
+
+
+def fold_rows() -> list[Row]:
+    """The rows from scratch and pretrained, per data set: polarity, reviews, then TREC.
+
+    Each row is the mean over the folds that model ran, beside TF-IDF on those same folds; a row
+    of fewer than 10 folds says so (the long pretrained rows ran on the first folds only). Train
+    time is the whole run's (`total_time_s`: language model fine-tuning included); the machine is
+    the last results file's.
+    """
+    rows = []
+    for data in ("polarity", "reviews", "trec"):
+        parts = [json.loads(p.read_text()) for p in sorted(RESULTS.glob(f"text_classification_{data}*.json"))]
+        if not parts:
+            continue
+        every_run = [run for part in parts for run in part["runs"]]
+        for model, recipe in TABLE_RECIPES.items():
+            runs = [r for r in every_run if r["model_name"] == model]
+            if not runs:
+                continue
+            title = runs[0]["dataset"]
+            split = "its own 500 test questions" if data == "trec" else f"{len(runs)} of 10 folds"
+            rows.append(Row(
+                recipe=recipe, data=f"{title}, {split}", metric="test accuracy",
+                ours=table_spread([r["model"]["accuracy"] for r in runs]),
+                baseline=f"TF-IDF + logistic regression {table_spread([r['baselines']['tfidf_logreg']['accuracy'] for r in runs])}",
+                anchor=TABLE_ANCHORS.get(title, "-"), train_time=mean_of(runs, "total_time_s", 1),
+                measured_on=measured_on(parts[-1]),
+            ))
+    return rows
+
+
 def labelled_examples(name: str) -> tuple[list[str], list[str], list[int]]:
     """Texts, labels and the fold of each example (10 folds)."""
     from sklearn.model_selection import StratifiedKFold
 
-    from rnn_cookbook.data.text.labelled import class_folders, from_class_files, pang_lee_fold
+    from rnn_cookbook.text.labelled import class_folders, from_class_files, pang_lee_fold
 
     folder = SETS[name][1]
     if name == "reviews":
@@ -160,7 +244,7 @@ def probe_encoder(data_name: str, fold: int, encoder: str, scratch: Path) -> dic
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    from rnn_cookbook import language_model
+    from rnn_cookbook.text import language_model
     from rnn_cookbook.recipes import sentiment_rnn
 
     fold_file = None if data_name == "trec" else write_fold(labelled_examples(data_name), fold, scratch / f"{data_name}-fold{fold}.csv")
@@ -211,6 +295,8 @@ def table() -> None:
 
 
 def main() -> None:
+    import rnn_cookbook.core.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", choices=list(SETS), default="polarity")
     parser.add_argument("--models", nargs="+", choices=list(MODELS), default=["simple_rnn", "lstm"])

@@ -1,4 +1,4 @@
-"""Benchmark: training throughput of seed 002's PyTorch LSTM and of the Keras row-LSTM recipe, same CPU.
+"""Benchmark: training throughput of the rnn-and-lstm tutorial's PyTorch LSTM and of the Keras row-LSTM recipe, same CPU.
 
     python benchmarks/torch_vs_keras_row_lstm.py
     python benchmarks/torch_vs_keras_row_lstm.py --batches 60 --warmup 5 --repeats 3
@@ -7,12 +7,12 @@
 Measures training samples per second of one and the same model in both frameworks, on the same
 CPU, in one process:
 
-- PyTorch: seed 002's model exactly as printed (class `LSTM`: `nn.LSTM(28, 128, 2,
+- PyTorch: the rnn-and-lstm tutorial's model exactly as printed (class `LSTM`: `nn.LSTM(28, 128, 2,
   batch_first=True)` with zero initial states, `nn.Linear(128, 10)` on the last step's output),
-  `CrossEntropyLoss`, `Adam(lr=1e-3)`, and the seed's training step (forward, loss, `zero_grad`,
+  `CrossEntropyLoss`, `Adam(lr=1e-3)`, and the tutorial's training step (forward, loss, `zero_grad`,
   `backward`, `step`) on CPU tensors built once (no DataLoader);
 - Keras: `row_lstm_classifier.build_model(Config(dropout=0.0), image_shape=(28, 28))`, the
-  recipe's model without its dropout, i.e. the seed's architecture (softmax + sparse
+  recipe's model without its dropout, i.e. the tutorial's architecture (softmax + sparse
   cross-entropy in place of logits + `CrossEntropyLoss`, the same function), timed two ways:
   `model.fit` over the timed batches (one call, how the recipe trains; includes fit's per-call
   set-up) and a `train_on_batch` loop (one compiled step per call, the closest match to PyTorch's
@@ -40,17 +40,30 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from _results import write_results  # benchmarks/_results.py
+from _results import Row, load_results, measured_on, write_results  # benchmarks/_results.py
 
-import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
-import keras
-import tensorflow as tf
-
-from rnn_cookbook.recipes import row_lstm_classifier
-
-SEQUENCE_LENGTH, INPUT_SIZE, HIDDEN_SIZE, NUM_LAYERS, NUM_CLASSES = 28, 28, 128, 2, 10  # seed 002
-LEARNING_RATE = 0.001  # seed 002
+SEQUENCE_LENGTH, INPUT_SIZE, HIDDEN_SIZE, NUM_LAYERS, NUM_CLASSES = 28, 28, 128, 2, 10  # the rnn-and-lstm tutorial
+LEARNING_RATE = 0.001  # the rnn-and-lstm tutorial
 TORCH_HINT = "pip install torch==2.13.0  (a CPU build; PyTorch is not a dependency of rnn-cookbook)"
+
+
+def table_rows() -> list[Row]:
+    """This benchmark's row of the table: Keras `fit`'s training samples per second beside the tutorial's PyTorch loop.
+
+    From `results/torch_vs_keras_row_lstm.json`: the median over repeats of each; the train
+    samples/s cell repeats Keras `fit`'s figure.
+    """
+    record = load_results("torch_vs_keras_row_lstm")
+    if not record:
+        return []
+    through = record["throughput"]
+    keras_fit = f"{through['keras fit']['median_samples_per_s']:,.0f}"
+    torch_loop = f"{through['pytorch (the rnn-and-lstm tutorial)']['median_samples_per_s']:,.0f}"
+    return [Row(
+        recipe="row_lstm_classifier (training speed)", data="28x28 images, batch 100", metric="samples per second",
+        ours=f"{keras_fit} (Keras fit)", baseline=f"{torch_loop} (the rnn-and-lstm tutorial's PyTorch)",
+        samples_per_s=keras_fit, measured_on=measured_on(record),
+    )]
 
 
 def inputs(count: int, images: str | None, seed: int) -> tuple[np.ndarray, np.ndarray, str]:
@@ -59,7 +72,7 @@ def inputs(count: int, images: str | None, seed: int) -> tuple[np.ndarray, np.nd
     if images is None:
         x = rng.standard_normal((count, SEQUENCE_LENGTH, INPUT_SIZE), dtype=np.float32)
         return x, rng.integers(0, NUM_CLASSES, count).astype(np.int64), "random normal"
-    from rnn_cookbook.data.images import load_images
+    from rnn_cookbook.images.loading import load_images
 
     loaded = load_images(images)
     if loaded.image_shape != (SEQUENCE_LENGTH, INPUT_SIZE) or len(loaded.train_labels) < count:
@@ -69,7 +82,7 @@ def inputs(count: int, images: str | None, seed: int) -> tuple[np.ndarray, np.nd
 
 
 def torch_trainer(x: np.ndarray, y: np.ndarray, batch_size: int) -> tuple[Callable[[int, int], None], dict[str, Any]]:
-    """Seed 002's PyTorch model, loss and optimiser; a function that trains on batches [first, last)."""
+    """The rnn-and-lstm tutorial's PyTorch model, loss and optimiser; a function that trains on batches [first, last)."""
     import torch
     import torch.nn as nn
     import torch.optim as optim
@@ -78,7 +91,7 @@ def torch_trainer(x: np.ndarray, y: np.ndarray, batch_size: int) -> tuple[Callab
     torch.manual_seed(0)
     device = torch.device("cpu")
 
-    class LSTM(nn.Module):  # seed 002, section 3.2, as printed
+    class LSTM(nn.Module):  # the rnn-and-lstm tutorial, section 3.2, as printed
         def __init__(self, input_size, hidden_size, num_layers, num_classes):
             super().__init__()
             self.hidden_size = hidden_size
@@ -113,7 +126,7 @@ def torch_trainer(x: np.ndarray, y: np.ndarray, batch_size: int) -> tuple[Callab
             loss.backward()
             optimizer.step()
         if loss is not None:
-            loss.item()  # the seed prints it; also makes sure the step has finished
+            loss.item()  # the tutorial prints it; also makes sure the step has finished
 
     info = {
         "torch": torch.__version__,
@@ -127,6 +140,11 @@ def torch_trainer(x: np.ndarray, y: np.ndarray, batch_size: int) -> tuple[Callab
 
 def keras_trainers(x: np.ndarray, y: np.ndarray, batch_size: int) -> tuple[dict[str, Callable[[int, int], None]], dict[str, Any]]:
     """The recipe's model without dropout; `fit` and `train_on_batch` over batches [first, last)."""
+    import keras
+    import tensorflow as tf
+
+    from rnn_cookbook.recipes import row_lstm_classifier
+
     keras.utils.set_random_seed(0)
     cfg = row_lstm_classifier.Config(dropout=0.0)
     model = row_lstm_classifier.build_model(cfg, image_shape=(SEQUENCE_LENGTH, INPUT_SIZE), num_classes=NUM_CLASSES)
@@ -153,6 +171,8 @@ def keras_trainers(x: np.ndarray, y: np.ndarray, batch_size: int) -> tuple[dict[
 
 
 def main() -> None:
+    import rnn_cookbook.core.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batches", type=int, default=60, help="timed batches per repeat and method")
     parser.add_argument("--warmup", type=int, default=5, help="untimed batches per method first")
@@ -167,7 +187,7 @@ def main() -> None:
     torch_info: dict[str, Any]
     try:
         train_torch, torch_info = torch_trainer(x, y, args.batch_size)
-        methods = {"pytorch (seed 002)": train_torch, **methods}
+        methods = {"pytorch (the rnn-and-lstm tutorial)": train_torch, **methods}
     except ImportError as exc:
         torch_info = {"skipped": f"PyTorch is not installed ({exc}); install it with: {TORCH_HINT}"}
         print(f"PyTorch skipped: {exc}\n  to measure it: {TORCH_HINT}", flush=True)
@@ -210,7 +230,7 @@ def main() -> None:
         },
     )
 
-    reference = figures.get("pytorch (seed 002)")
+    reference = figures.get("pytorch (the rnn-and-lstm tutorial)")
     print(f"\n{args.batches} batches of {args.batch_size} ({source}), {args.repeats} repeat(s), "
           f"{os.cpu_count()} CPU(s); median over repeats")
     print("\n| framework | samples/s (median) | ms per batch | per repeat (samples/s) | vs PyTorch |")
@@ -220,7 +240,7 @@ def main() -> None:
         runs = " / ".join(f"{v:.0f}" for v in figure["samples_per_s"])
         print(f"| {name} | {figure['median_samples_per_s']:.0f} | {figure['median_ms_per_batch']:.1f} | {runs} | {ratio} |")
     if "skipped" in torch_info:
-        print(f"| pytorch (seed 002) | skipped: {torch_info['skipped']} | | | |")
+        print(f"| pytorch (the rnn-and-lstm tutorial) | skipped: {torch_info['skipped']} | | | |")
     else:
         print(f"\nPyTorch {torch_info['torch']}: {torch_info['torch_num_threads']} intra-op / "
               f"{torch_info['torch_num_interop_threads']} inter-op threads, {torch_info['parameters']:,} parameters")

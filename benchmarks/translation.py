@@ -28,19 +28,51 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from _results import RESULTS, spread, write_results  # benchmarks/_results.py
-
-import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
-
-from rnn_cookbook import plots
-from rnn_cookbook.recipes import translator
+from _results import RESULTS, Row, load_results, mean_of, measured_on, spread, table_spread, write_results  # benchmarks/_results.py
 
 SYSTEMS = ("model", "no_attention", "translation_memory", "most_frequent_sentence")
 TARGET_GAIN, MOONSHOT = 3.0, 30.0
 
 
+def table_rows() -> list[Row]:
+    """This benchmark's rows of the table: the translator with attention, then the same model without it.
+
+    From `results/translation.json` (written once every seed has run): test BLEU and BLEU on
+    sentences of 10+ words over the seeds (mean ± sd), beside the translation-memory baseline, with
+    the mean train time; samples/s for the attention model only (the baseline trains in the same
+    run). Before that file exists, one row says the benchmark has not run.
+    """
+    record = load_results("translation")
+    if not record:
+        return [Row(
+            recipe="translator", data="cmn-eng (Tatoeba, zh -> en)", metric="test BLEU (sacrebleu)",
+            ours="not measured yet: run benchmarks/translation.py",
+        )]
+    runs = [r["metrics"] for r in record["runs"]]
+    cfg = record["config"]
+    # metrics' data label names the resolved languages ("cmn.txt (zh->en)"); the config may say "auto"
+    data = f"Tatoeba {runs[0]['data']}, {runs[0]['pairs']['test']:,} test pairs, no sentence in two splits"
+    memory = table_spread([r["baselines"]["translation_memory"]["bleu"] for r in runs], 1)
+    rows = []
+    for label, scores, seconds, speed in (
+        (f"{cfg['attention']} attention, beam {cfg['beam']}", [r["model"] for r in runs], [r["wall_time_s"] for r in runs],
+         mean_of(runs, "samples_per_s")),
+        (f"attention=none, beam {cfg['beam']}", [r["baselines"]["no_attention"] for r in runs],
+         [r["no_attention"]["wall_time_s"] for r in runs], "-"),
+    ):
+        rows.append(Row(
+            recipe=f"translator ({label})", data=data, metric="test BLEU (sacrebleu); on 10+ words",
+            ours=f"{table_spread([s['bleu'] for s in scores], 1)}; {table_spread([s['bleu_long'] for s in scores], 1)}",
+            baseline=f"translation memory {memory}", train_time=f"{statistics.mean(seconds):,.0f}",
+            samples_per_s=speed, measured_on=measured_on(record),
+        ))
+    return rows
+
+
 def run_seed(data: str, seed: int, runs: Path) -> dict[str, Any]:
     """One default-config run: its metrics record and its run folder."""
+    from rnn_cookbook.recipes import translator
+
     cfg = translator.Config(data=data, seed=seed)
     result = translator.train(cfg, output=runs / f"seed-{seed}", verbose=2)
     print(result.summary(), flush=True)
@@ -84,6 +116,8 @@ def table(records: list[dict[str, Any]]) -> str:
 
 def length_figure(records: list[dict[str, Any]]) -> Any:
     """BLEU by source length, each system averaged over the seeds."""
+    from rnn_cookbook.translation import plots
+
     bins = list(records[0]["metrics"]["bleu_by_length"])
     averaged: dict[str, dict[str, float]] = {}
     for b in bins:
@@ -114,19 +148,25 @@ def recorded(name: str) -> dict[int, dict[str, Any]]:
 
 def measure_speed(record: dict[str, Any]) -> dict[str, float]:
     """Sentences/s of greedy and beam decoding over the run's test split, after one warm-up call each."""
-    from rnn_cookbook.translation import TranslatorRun, timed
+    from rnn_cookbook.recipes import translator
+    from rnn_cookbook.translation.run import TranslatorRun
+    from rnn_cookbook.translation.evaluation import warm_up
+    from rnn_cookbook.translation.scores import timed
 
     run = TranslatorRun(record["run"])
     cfg = translator.Config.from_dict(run.config)
     sources, _ = translator.load_data(cfg).sentences("test")
     ids = run.translator.source_ids(sources)
-    translator.warm_up(run.translator, ids, cfg)
+    warm_up(run.translator, ids, cfg)
     _, greedy_s = timed(run.translator.greedy_ids, ids)
     _, beam_s = timed(run.translator.beam_ids, ids, cfg.beam, cfg.length_penalty)
     return {"greedy_sentences_per_s": len(ids) / greedy_s, "beam_sentences_per_s": len(ids) / beam_s}
 
 
 def main() -> None:
+    import rnn_cookbook.core.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+    from rnn_cookbook.recipes import translator
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, help="path to cmn.txt (or any pair file the recipe reads)")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
