@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Generating text one character at a time with an LSTM
 #
-# *Recipe `char_lstm_generator`, from the text-generation example of seed 004 (its section 4,
+# *Recipe `char_lstm_generator`, from the text-generation example of the rnn-deep-dive tutorial (its section 4,
 # "具体代码实例和详细解释说明": concrete code examples).*
 #
 # A character-level language model reads text one character at a time. Its LSTM carries a state
@@ -11,11 +11,11 @@
 # Sampling from those probabilities, feeding the chosen character back in and repeating writes new
 # text.
 #
-# The recipe keeps seed 004's sizes (a 256-dimensional embedding, `LSTM(256)`, a softmax over the
+# The recipe keeps the rnn-deep-dive tutorial's sizes (a 256-dimensional embedding, `LSTM(256)`, a softmax over the
 # characters, Adam, batch 128) but trains them the way they work: the seed fed one character per
 # sample, which leaves the LSTM nothing to remember; here the model reads sequences of 100
 # characters and predicts the next character at every position. Generation carries the LSTM's
-# state instead of re-reading the whole text for each new character, as the seed did.
+# state instead of re-reading the whole text for each new character, as the tutorial did.
 #
 # The default data is Shakespeare (1.1 MB, the text of TensorFlow's text-generation tutorial),
 # downloaded once into the Keras cache; without a network, set `DATA` to a local text file, such as
@@ -23,19 +23,19 @@
 #
 # **Full mode takes 20 to 30 minutes on a 2-core CPU**, well over 15 minutes: the benchmark runs on
 # tiny Shakespeare trained for 47 to 48 epochs in 1,059 to 1,774 s (`benchmarks/README.md`).
-# `QUICK = True` trains a tiny model on seed 000's one sentence for three epochs and takes about
+# `QUICK = True` trains a tiny model on the rnn-practice tutorial's one sentence for three epochs and takes about
 # half a minute; it shows every step, but the model learns almost nothing in that time.
 
 # %% tags=["parameters"]
 QUICK = False  # True: the recipe's seconds-long config (the tests run every notebook this way)
 EPOCHS = None  # None: the config's own number of epochs (early stopping ends training sooner)
-DATA = None  # None: the config's own data (Shakespeare, downloaded; quick mode: seed 000's sentence); or a text file or folder
+DATA = None  # None: the config's own data (Shakespeare, downloaded; quick mode: the rnn-practice tutorial's sentence); or a text file or folder
 OUTPUT = None  # run folder for the trained model; None: runs/char_lstm_generator/<timestamp>
 
 # %% [markdown]
 # ## The configuration
 #
-# `Config()` holds seed 004's settings plus the recipe's own (100-character sequences, dropout 0.35
+# `Config()` holds the rnn-deep-dive tutorial's settings plus the recipe's own (100-character sequences, dropout 0.35
 # on the LSTM's outputs, Adam at 2e-3, the learning rate cut by 5 after two flat epochs, early
 # stopping after four) and checks every value; `Config.quick()` is the small variant.
 
@@ -45,7 +45,8 @@ import numpy as np
 from scipy.special import softmax
 
 from rnn_cookbook.recipes import char_lstm_generator as recipe  # first: it loads TensorFlow without its start-up log
-from rnn_cookbook import generation, plots
+from rnn_cookbook.generation import sampling as generation
+from rnn_cookbook.core import plots
 
 cfg = recipe.Config.quick() if QUICK else recipe.Config()
 if EPOCHS is not None:
@@ -59,7 +60,7 @@ cfg.to_dict()
 #
 # `load_data` reads the corpus, takes every distinct character as the vocabulary (there is no
 # unknown-character token), and turns the text into character ids. The split is by position: the
-# last 10% of the text validates, and the model never trains on it. Seed 000's sentence is too
+# last 10% of the text validates, and the model never trains on it. The rnn-practice tutorial's sentence is too
 # short to split, so it validates on its own training text, and its note says so.
 
 # %%
@@ -164,7 +165,7 @@ print(result.summary())
 # ## Generating text
 #
 # `rnn_cookbook.generation` does not feed the whole text back into the model for every new
-# character, as seed 004 does (each step then costs as much as all the steps before it). Instead:
+# character, as the rnn-deep-dive tutorial does (each step then costs as much as all the steps before it). Instead:
 #
 # 1. `one_step_model` rebuilds the trained network as a model that reads *one* character and the
 #    LSTM's state, and returns the logits of the next character and the new state. It is built from
@@ -172,7 +173,7 @@ print(result.summary())
 #    over the same prefix, at the cost of one step.
 # 2. `Sampler` runs the prompt through it to prime the state, then samples characters one at a time
 #    in a single compiled `tf.function` loop, each new character costing one LSTM step. It writes
-#    about 14,000 characters a second on the 2-core CPU, against 21 for seed 004's loop
+#    about 14,000 characters a second on the 2-core CPU, against 21 for the rnn-deep-dive tutorial's loop
 #    (`benchmarks/README.md`).
 #
 # A `Sampler` is built once and passed to every `generate` call below, so its loop is compiled once.
@@ -205,7 +206,7 @@ print(f"prompt {prompt!r}: largest difference between the two distributions {np.
 # - `T < 1` sharpens it: likely characters take more of the probability, the text is safer and
 #   more repetitive;
 # - `T > 1` flattens it: rare characters come up more often, with more invented words and typos;
-# - `T = 0` always takes the most likely character (seed 004's `argmax`), which soon loops.
+# - `T = 0` always takes the most likely character (the rnn-deep-dive tutorial's `argmax`), which soon loops.
 #
 # `top_k=k` keeps only the k most likely characters before drawing: it cuts off the long tail of
 # unlikely characters, where most typos come from, while still sampling among the plausible ones.
@@ -264,7 +265,7 @@ for sample in samples:
 #   `rnn-cookbook run char_lstm_generator --set data=path/to/book.txt` on the command line.
 # - Generate from the saved run in a new process:
 #   `rnn-cookbook generate <run folder> --prompt "ROMEO:" --temperature 0.8 --top-k 20 --num-samples 3`,
-#   or in Python `rnn_cookbook.generation.GeneratorRun(result.run.path).generate("ROMEO:", length=400)`.
+#   or in Python `rnn_cookbook.generation.sampling.GeneratorRun(result.run.path).generate("ROMEO:", length=400)`.
 # - A word-level model of the same kind: `notebooks/word_generator.ipynb`; the recurrence written
 #   out in NumPy, with its backward pass: `notebooks/numpy_rnn_scratch.ipynb`.
 # - Search sizes and learning rates: `notebooks/grid_search.ipynb`

@@ -1,8 +1,8 @@
 # %% [markdown]
 # # Text classification with a convolution in front of a recurrent network
 #
-# *Recipe `conv1d_rnn_classifier`, from the "CNN + RNN" model of seed 000 ("RNN实战:从入门到上手"),
-# trained on the texts and settings of seed 003 ("RNN(循環神經網路)", iThome 2023, day 10).*
+# *Recipe `conv1d_rnn_classifier`, from the "CNN + RNN" model of the rnn-practice tutorial ("RNN实战:从入门到上手"),
+# trained on the texts and settings of the ithome-rnn tutorial ("RNN(循環神經網路)", iThome 2023, day 10).*
 #
 # The two halves of the model read a text in different ways:
 #
@@ -15,12 +15,12 @@
 #   is awful" from "awful start, but good" (the same phrases, in another order), and the shorter
 #   sequence leaves them fewer steps to remember across.
 #
-# The seed builds this model (`Conv1D(64, 3, relu)` → `MaxPooling1D(2)` → `SimpleRNN(100,
+# The tutorial builds this model (`Conv1D(64, 3, relu)` → `MaxPooling1D(2)` → `SimpleRNN(100,
 # return_sequences=True)` → `SimpleRNN(50)` → `Dense(1, sigmoid)`) but never trains it, and feeds it
-# one number per step. Here it reads words through an `Embedding` and trains on seed 003's data and
+# one number per step. Here it reads words through an `Embedding` and trains on the ithome-rnn tutorial's data and
 # settings, like `sentiment_rnn`: the 10,000 most frequent words, texts cut or padded to 200 ids,
 # Adam, 10 epochs of batch 128, early stopping after 3 epochs. Two additions: the learning rate is
-# cut by 5 after 2 epochs without progress (the `ReduceLROnPlateau(factor=0.2)` of seed 000's
+# cut by 5 after 2 epochs without progress (the `ReduceLROnPlateau(factor=0.2)` of the rnn-practice tutorial's
 # optimisation section), and the two SimpleRNNs start from recurrent weights at half Keras' usual
 # scale. With the usual scale the stacked pair memorises the training texts and learns nothing that
 # carries over (test accuracy 0.569 against 0.707 on the sentence-polarity data; the recipe's
@@ -34,7 +34,7 @@
 # Full mode on IMDB has not been timed end to end (the benchmark machine cannot download it); an
 # epoch over 20,000 reviews of 200 ids takes about 18 s on a 2-core CPU, so the 10 epochs take at
 # most about 3 minutes, plus the download. On the sentence-polarity data (10,662 sentences)
-# training takes about 13 s. `QUICK = True` trains a small version on seed 000's four toy sentences
+# training takes about 13 s. `QUICK = True` trains a small version on the rnn-practice tutorial's four toy sentences
 # in a few seconds: it shows every step working, but its accuracy and predictions mean nothing.
 
 # %% tags=["parameters"]
@@ -46,7 +46,7 @@ OUTPUT = None  # run folder for the trained model; None: runs/conv1d_rnn_classif
 # %% [markdown]
 # ## The configuration
 #
-# `Config()` holds seed 000's layer sizes on seed 003's data and training settings, and checks
+# `Config()` holds the rnn-practice tutorial's layer sizes on the ithome-rnn tutorial's data and training settings, and checks
 # every value; `Config.quick()` is the small variant (the toy sentences, 20 ids per text, 8 filters
 # and 8 units per layer, 3 epochs).
 
@@ -57,7 +57,8 @@ import pandas as pd
 
 import rnn_cookbook
 from rnn_cookbook.recipes import conv1d_rnn_classifier as recipe  # first: it imports TensorFlow quietly
-from rnn_cookbook import plots, text_classifier
+from rnn_cookbook.core import plots
+from rnn_cookbook.text import classifier as text_classifier
 
 cfg = recipe.Config.quick() if QUICK else recipe.Config()
 if EPOCHS is not None:
@@ -113,7 +114,7 @@ figure
 # ## The model
 #
 # `build_model` stacks the embedding, the convolution (`ngrams`), the pooling, the two SimpleRNNs
-# and one sigmoid unit, compiled as seed 003 does (Adam, binary cross-entropy, accuracy). The
+# and one sigmoid unit, compiled as the ithome-rnn tutorial does (Adam, binary cross-entropy, accuracy). The
 # output shapes show the sequence shrinking: `maxlen` words, `maxlen - 2` three-word windows after
 # the convolution, half as many after the pooling; the second SimpleRNN returns only its final
 # state.
@@ -142,7 +143,7 @@ plots.loss_curves(result.history, title="conv1d_rnn_classifier: binary cross-ent
 # Accuracy and binary cross-entropy on the test texts. *tfidf_logreg* is scikit-learn's logistic
 # regression on TF-IDF word and bigram weights, fitted on the same training texts, its
 # regularisation chosen on the validation texts. On one 90/10 split of the sentence-polarity data
-# this hybrid reached 0.707 ± 0.038 over three seeds, above the seed's plain SimpleRNN (0.678) but
+# this hybrid reached 0.707 ± 0.038 over three seeds, above the tutorial's plain SimpleRNN (0.678) but
 # below the baseline as it was then (0.736, with its regularisation fixed) and a bidirectional LSTM
 # (0.757; `benchmarks/README.md`).
 

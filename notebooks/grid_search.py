@@ -1,10 +1,10 @@
 # %% [markdown]
 # # Grid-searching a recurrent network's hyperparameters
 #
-# *From the "模型优化技巧" (optimisation tips) section of seed 000 ("RNN实战:从入门到上手"), applied
+# *From the "模型优化技巧" (optimisation tips) section of the rnn-practice tutorial ("RNN实战:从入门到上手"), applied
 # to the recipe `timeseries_forecaster`.*
 #
-# Seed 000 tunes its SimpleRNN forecaster with scikit-learn: it wraps a model-building function in
+# The rnn-practice tutorial tunes its SimpleRNN forecaster with scikit-learn: it wraps a model-building function in
 # Keras' `KerasRegressor` and lets `GridSearchCV` cross-validate every combination of hidden size and
 # optimizer:
 #
@@ -17,14 +17,14 @@
 #
 # Keras has since dropped that wrapper; scikeras provides it now. `rnn_cookbook.search` wraps the
 # recipe's *own* `build_model` in a scikeras estimator, so the model searched is the model `train`
-# fits, and every `Config` field can be a search parameter (the seed's `hidden_size` is `units`
-# here). Two things differ from the seed on purpose. Each candidate is cross-validated on the
+# fits, and every `Config` field can be a search parameter (the tutorial's `hidden_size` is `units`
+# here). Two things differ from the tutorial on purpose. Each candidate is cross-validated on the
 # training and validation windows only, so the test stretch stays unseen until the winner is
 # trained. And the folds respect time: with `TimeSeriesSplit` every fold trains on the past and is
-# scored on the stretch that follows, while the seed's default folds would train on the future.
+# scored on the stretch that follows, while the tutorial's default folds would train on the future.
 #
 # The data is weekly CO2 at Mauna Loa, as in `notebooks/timeseries_forecaster.ipynb`, and each
-# candidate is scored by its mean absolute error in ppm. Full mode searches the seed's grid
+# candidate is scored by its mean absolute error in ppm. Full mode searches the tutorial's grid
 # (3 units x 2 optimizers) with 3 folds: about 270-320 s on a 2-core CPU (`benchmarks/README.md`),
 # plus about half a minute to train the winner and the estimator example, so 5 to 6 minutes in all.
 # `QUICK = True` searches 2 x 2 small candidates with 2 folds and 1 epoch in under a minute.
@@ -40,7 +40,7 @@ OUTPUT = None  # run folder for the winner's training; None: runs/timeseries_for
 # ## The grid
 #
 # The starting configuration is the recipe's (`Config()`, or `Config.quick()`); the grid changes
-# some of its fields. `search.DEFAULT_GRIDS` holds the seed's grid, which `rnn-cookbook search
+# some of its fields. `search.DEFAULT_GRIDS` holds the tutorial's grid, which `rnn-cookbook search
 # timeseries_forecaster` uses when it is given no `--grid`.
 
 # %%
@@ -48,7 +48,8 @@ OUTPUT = None  # run folder for the winner's training; None: runs/timeseries_for
 import numpy as np
 
 from rnn_cookbook.recipes import timeseries_forecaster  # first: it imports TensorFlow quietly
-from rnn_cookbook import plots, search
+from rnn_cookbook import search
+from rnn_cookbook.core import plots
 
 cfg = timeseries_forecaster.Config.quick() if QUICK else timeseries_forecaster.Config()
 if EPOCHS is not None:
@@ -200,7 +201,7 @@ print(f"inputs {data.x[:cut].shape} -> predictions {predictions.shape}; MAE on t
 # ## Where to go next
 #
 # - The same from the command line, with the files saved into `runs/timeseries_forecaster/search/`:
-#   `rnn-cookbook search timeseries_forecaster` (the seed's grid), or
+#   `rnn-cookbook search timeseries_forecaster` (the tutorial's grid), or
 #   `rnn-cookbook search timeseries_forecaster --grid units=16,32 --grid cell=lstm,gru --cv 3 --n-jobs 2`;
 #   then `rnn-cookbook run timeseries_forecaster --config .../best_config.json`.
 # - Random search over wider ranges: `search.random_search("timeseries_forecaster",

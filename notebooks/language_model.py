@@ -2,7 +2,7 @@
 # # A word-level language model, pretrained once for every text classifier
 #
 # *Recipe `language_model`: the first stage of ULMFiT (Howard & Ruder 2018), the pretraining that
-# seed 003's sentiment classifier lacks.*
+# the ithome-rnn tutorial's sentiment classifier lacks.*
 #
 # A language model reads a text one word at a time and, after each word, gives a probability to
 # every word that could come next. To do that well it has to learn what words mean and how they
@@ -15,7 +15,7 @@
 # would cost more than the LSTM itself on a CPU; the input side still reads every word. Training
 # cuts the texts, end to end, into sequences of 70 words; each word's target is the next one.
 #
-# The default data is seed 000's sentences, a toy that shows every step and means nothing. Set
+# The default data is the rnn-practice tutorial's sentences, a toy that shows every step and means nothing. Set
 # `DATA` to real unlabelled text: a text file (one text per line), a folder of files, a CSV column
 # or a `.tar.gz` archive (with `INCLUDE` to keep some of its members). A language model of 75,000
 # IMDB reviews (17 million words) takes hours on a 2-core CPU (`benchmarks/README.md`); the toy
@@ -24,7 +24,7 @@
 # %% tags=["parameters"]
 QUICK = False  # True: the recipe's seconds-long config (the tests run every notebook this way)
 EPOCHS = None  # None: the config's own number of epochs
-DATA = None  # None: the config's own data (seed 000's sentences); else text files, folders, CSVs or .tar.gz archives, joined by commas
+DATA = None  # None: the config's own data (the rnn-practice tutorial's sentences); else text files, folders, CSVs or .tar.gz archives, joined by commas
 INCLUDE = None  # folders and archives: keep only the files whose inner path matches, e.g. "*/train/*"
 OUTPUT = None  # run folder for the trained model; None: runs/language_model/<timestamp>
 
@@ -39,8 +39,8 @@ OUTPUT = None  # run folder for the trained model; None: runs/language_model/<ti
 import numpy as np
 
 from rnn_cookbook.recipes import language_model as recipe  # first: it loads TensorFlow without its start-up log
-from rnn_cookbook import plots
-from rnn_cookbook.generation import GeneratorRun
+from rnn_cookbook.core import plots
+from rnn_cookbook.generation.sampling import GeneratorRun
 
 cfg = recipe.Config.quick() if QUICK else recipe.Config()
 if EPOCHS is not None:

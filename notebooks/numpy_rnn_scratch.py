@@ -1,15 +1,15 @@
 # %% [markdown]
 # # A recurrent network from scratch in NumPy, with backpropagation through time
 #
-# *Recipe `numpy_rnn_scratch`, from the RNN equations and NumPy code of seed 000 ("RNN实战:从入门到上手")
-# and the NumPy `RNN` class that seed 004 opens with.*
+# *Recipe `numpy_rnn_scratch`, from the RNN equations and NumPy code of the rnn-practice tutorial ("RNN实战:从入门到上手")
+# and the NumPy `RNN` class that the rnn-deep-dive tutorial opens with.*
 #
 # Before Keras, the recurrence itself: a hidden state that is updated from the previous state and
-# the current input, one step at a time, and read out into a prediction at every step. Seed 000
-# writes its equations and a NumPy forward and backward pass; seed 004 writes a NumPy class. Neither
-# learns anything: seed 000's backward pass covers a single time step (so no gradient ever flows
+# the current input, one step at a time, and read out into a prediction at every step. The rnn-practice tutorial
+# writes its equations and a NumPy forward and backward pass; the rnn-deep-dive tutorial writes a NumPy class. Neither
+# learns anything: the rnn-practice tutorial's backward pass covers a single time step (so no gradient ever flows
 # back through the recurrent weights to earlier steps), scores a softmax with mean squared error and
-# returns no gradient for the output bias; seed 004's class has no softmax and no backward pass.
+# returns no gradient for the output bias; the rnn-deep-dive tutorial's class has no softmax and no backward pass.
 #
 # This recipe is the working version, in the spirit of Andrej Karpathy's `min-char-rnn.py` and with
 # its settings: a character-level model with 100 hidden units, trained on chunks of 25 characters
@@ -17,7 +17,7 @@
 # 0.1. The model, `rnn_cookbook/numpy_rnn.py`, imports NumPy only. This notebook writes out its
 # equations, checks its gradients against finite differences, trains it and samples from it.
 #
-# The default data is seed 000's sentence, "The quick brown fox jumps over the lazy dog.", which
+# The default data is the rnn-practice tutorial's sentence, "The quick brown fox jumps over the lazy dog.", which
 # the model learns by heart. Full mode (min-char-rnn's settings, 100 epochs over the sentence)
 # takes under half a minute on a 2-core CPU: about 10 s for the gradient check, under 2 s for
 # training, the rest starting up. `QUICK = True` (32 hidden units, 30 epochs) takes about 20 s.
@@ -26,7 +26,7 @@
 # %% tags=["parameters"]
 QUICK = False  # True: the recipe's seconds-long config (the tests run every notebook this way)
 EPOCHS = None  # None: the config's own number of epochs (passes over the text)
-DATA = None  # None: the config's own data (seed 000's sentence); or a UTF-8 text file or folder of *.txt
+DATA = None  # None: the config's own data (the rnn-practice tutorial's sentence); or a UTF-8 text file or folder of *.txt
 OUTPUT = None  # run folder for the trained model; None: runs/numpy_rnn_scratch/<timestamp>
 
 # %% [markdown]
@@ -53,7 +53,7 @@ OUTPUT = None  # run folder for the trained model; None: runs/numpy_rnn_scratch/
 # $$dW_{hy} = \sum_t dy_t\, h_t^\top \quad db_y = \sum_t dy_t \quad dW_{hh} = \sum_t da_t\, h_{t-1}^\top \quad dW_{xh} = \sum_t da_t\, x_t^\top \quad db_h = \sum_t da_t$$
 #
 # The term $W_{hh}^\top da_{t+1}$ is what makes it *through time*: the state $h_t$ is asked for its
-# share of every later step's error, not only its own step's. It is exactly what seed 000's
+# share of every later step's error, not only its own step's. It is exactly what the rnn-practice tutorial's
 # one-step backward pass leaves out. After the loop, $W_{hh}^\top da_1$ is the gradient with respect
 # to $h_0$.
 #
@@ -75,7 +75,7 @@ OUTPUT = None  # run folder for the trained model; None: runs/numpy_rnn_scratch/
 import numpy as np
 
 from rnn_cookbook.recipes import numpy_rnn_scratch as recipe  # first: it loads TensorFlow without its start-up log
-from rnn_cookbook import plots
+from rnn_cookbook.core import plots
 from rnn_cookbook.numpy_rnn import PARAMETER_NAMES, numerical_gradients
 
 cfg = recipe.Config.quick() if QUICK else recipe.Config()
@@ -89,7 +89,7 @@ cfg.to_dict()
 # ## The data
 #
 # `load_data` reads the corpus and takes every distinct character as the vocabulary. On a real text
-# the last 10% validates; seed 000's sentence is too short to split and validates on its own
+# the last 10% validates; the rnn-practice tutorial's sentence is too short to split and validates on its own
 # training text (its note says so). A training chunk and its targets, the same characters shifted
 # by one:
 
@@ -174,7 +174,7 @@ plots.loss_curves(result.history, title="numpy_rnn_scratch: cross-entropy per ch
 # The validation loss in nats per character, in bits per character (`loss / ln 2`) and as a
 # perplexity (`e^loss`, "as unsure as a uniform choice among that many characters"), beside a
 # unigram model (character frequencies) and a 5-gram model (the next character from the four
-# before it) counted on the training text. On seed 000's sentence, which validates on its own
+# before it) counted on the training text. On the rnn-practice tutorial's sentence, which validates on its own
 # training text, the figures only show how well the sentence was memorised: the 5-gram model knows
 # it almost by heart. On a real text the RNN has to beat the 5-gram to be worth anything.
 
@@ -200,7 +200,7 @@ for temperature in (0.0, 0.5, 1.0):
 #
 # The trained model's hidden state $h_t$ after each character of the opening of the text (at most
 # 32 hidden units shown). Each column is everything the model carries forward at that point, and
-# it must be enough to predict the next character: in seed 000's sentence, the state after "the "
+# it must be enough to predict the next character: in the rnn-practice tutorial's sentence, the state after "the "
 # has to tell the first "the" (followed by "quick") from the second (followed by "lazy"), which
 # the last character alone cannot.
 

@@ -1,14 +1,14 @@
 # %% [markdown]
 # # Reading an image row by row with an LSTM
 #
-# *Recipe `row_lstm_classifier`, from section 3.2 of seed 002 ("循环神经网络(RNN)与长短时记忆网络(LSTM)"),
+# *Recipe `row_lstm_classifier`, from section 3.2 of the rnn-and-lstm tutorial ("循环神经网络(RNN)与长短时记忆网络(LSTM)"),
 # a PyTorch tutorial ported to Keras.*
 #
 # Nothing in a recurrent layer says its steps must be moments in time. Here step *t* is row *t* of
 # the image, from top to bottom: the LSTM reads one row of pixels per step, and its state carries
 # what the rows above looked like (a loop closed at the top, a stroke leaning left). After the
 # bottom row the last state has seen the whole picture, and a Dense softmax turns it into ten class
-# probabilities. Seed 002 does this on MNIST with a 2-layer `nn.LSTM(28, 128)`; the recipe keeps its
+# probabilities. The rnn-and-lstm tutorial does this on MNIST with a 2-layer `nn.LSTM(28, 128)`; the recipe keeps its
 # settings (128 units, 2 layers, Adam 1e-3, batch 100, 5 epochs) and adds dropout 0.3 between the
 # two layers.
 #
@@ -32,16 +32,16 @@ DATA = None  # None: the 8x8 digits (offline); "mnist", "fashion_mnist" (downloa
 # %% [markdown]
 # ## The configuration
 #
-# `Config()` holds seed 002's settings and checks every value; `Config.quick()` is a small
+# `Config()` holds the rnn-and-lstm tutorial's settings and checks every value; `Config.quick()` is a small
 # variant (one LSTM layer of 32 units, three passes over the digits at a higher learning rate).
-# `batches_per_epoch` keeps the seed's amount of training on any data: an epoch is about 600
+# `batches_per_epoch` keeps the tutorial's amount of training on any data: an epoch is about 600
 # batches, one pass over MNIST, while the 1,293 training digits are read many times per epoch.
 
 # %%
 # %matplotlib inline
 from matplotlib.figure import Figure
 
-from rnn_cookbook import plots
+from rnn_cookbook.core import plots
 from rnn_cookbook.recipes import row_lstm_classifier as recipe
 
 cfg = recipe.Config.quick() if QUICK else recipe.Config()
@@ -54,7 +54,7 @@ cfg.to_dict()
 # %% [markdown]
 # ## The data
 #
-# `load_data` loads the images, normalises the pixels as seed 002 does (scaled to [0, 1], then
+# `load_data` loads the images, normalises the pixels as the rnn-and-lstm tutorial does (scaled to [0, 1], then
 # standardised with the training images' mean and standard deviation), and holds out 10% of the
 # training images, stratified, to validate on. The digits have no test split of their own, so 20%
 # of them are set aside for testing once, with a fixed seed.
@@ -135,10 +135,10 @@ evaluation.figures["misclassified.png"]
 # %% [markdown]
 # ## Where to go next
 #
-# - Seed 002's own data: `DATA = "mnist"` (downloaded once into the Keras cache), or
+# - The rnn-and-lstm tutorial's own data: `DATA = "mnist"` (downloaded once into the Keras cache), or
 #   `DATA = "fashion_mnist"` for pictures of clothes, where rows matter more; a folder of IDX files
 #   (e.g. Debian's `/usr/share/datasets/fashion-mnist`) works too. On MNIST an epoch is one pass
 #   over 54,000 images, so full mode takes a few minutes.
-# - Seed 002's model exactly, without the added dropout: `cfg.replace(dropout=0)`, or on the
+# - The rnn-and-lstm tutorial's model exactly, without the added dropout: `cfg.replace(dropout=0)`, or on the
 #   command line `rnn-cookbook run row_lstm_classifier --set dropout=0`.
-# - Reload the trained model later: `rnn_cookbook.runs.RunFolder.open(result.run.path).load_model()`.
+# - Reload the trained model later: `rnn_cookbook.core.runs.RunFolder.open(result.run.path).load_model()`.

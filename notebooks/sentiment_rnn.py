@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Sentiment of movie reviews with a recurrent network
 #
-# *Recipe `sentiment_rnn`, from seed 003 ("RNN(循環神經網路)", iThome 2023, day 10), which trains a
+# *Recipe `sentiment_rnn`, from the ithome-rnn tutorial ("RNN(循環神經網路)", iThome 2023, day 10), which trains a
 # SimpleRNN on IMDB reviews.*
 #
 # A review is a sequence of words. The recurrent layer reads it one word at a time and carries a
@@ -10,11 +10,11 @@
 # the review is positive. The words enter as ids, and an `Embedding` turns each id into a vector of
 # 64 numbers learnt with the rest of the model.
 #
-# The defaults are seed 003's, unchanged: the 10,000 most frequent words, reviews cut or padded to
+# The defaults are the ithome-rnn tutorial's, unchanged: the 10,000 most frequent words, reviews cut or padded to
 # 200 ids, `Embedding(10000, 64)` → `SimpleRNN(32, relu)` → `Dense(1, sigmoid)`, Adam, 10 epochs of
 # batch 128, 20% of the training reviews held out for validation and early stopping after 3 epochs
 # without a better validation loss. The recipe's `cell` option swaps the recurrent layer and keeps
-# everything else: `simple_rnn` (the seed's), `lstm`, `gru` or `bilstm` (a bidirectional LSTM). An
+# everything else: `simple_rnn` (the tutorial's), `lstm`, `gru` or `bilstm` (a bidirectional LSTM). An
 # accuracy means little on its own, so the recipe also fits a **TF-IDF + logistic regression**
 # baseline on the same training texts and scores both on the same test reviews.
 #
@@ -28,13 +28,13 @@
 #
 # | model | test accuracy | train time |
 # |---|---|---|
-# | these defaults (seed 003's SimpleRNN) | 0.850 ± 0.004 (3 runs) | about 40 s |
+# | these defaults (the ithome-rnn tutorial's SimpleRNN) | 0.850 ± 0.004 (3 runs) | about 40 s |
 # | `cell="lstm"`, 128 units, `pooling="max"`, `maxlen=400` | 0.855; 0.863 with `embedding_dropout=0.3`, `output_dropout=0.5` | about 8 min |
 # | the same started from the IMDB language model (`encoder=...`, `pooling="mean"`) | 0.881 (1 run) | 22 min, after a 34-minute language model |
 # | TF-IDF + logistic regression, the line every run prints | 0.902 | seconds |
 #
 # On the sentence-polarity data (10,662 sentences) training takes about 8 s. `QUICK = True`
-# trains on seed 000's four toy sentences in a few seconds: it shows every step working, but its
+# trains on the rnn-practice tutorial's four toy sentences in a few seconds: it shows every step working, but its
 # accuracy and predictions mean nothing.
 
 # %% tags=["parameters"]
@@ -46,7 +46,7 @@ OUTPUT = None  # run folder for the trained model; None: runs/sentiment_rnn/<tim
 # %% [markdown]
 # ## The configuration
 #
-# `Config()` holds seed 003's settings and checks every value; `Config.quick()` is the small
+# `Config()` holds the ithome-rnn tutorial's settings and checks every value; `Config.quick()` is the small
 # variant (the toy sentences, a 1,000-word vocabulary, 20 ids per text, 8 units, 3 epochs).
 
 # %%
@@ -56,7 +56,8 @@ import pandas as pd
 
 import rnn_cookbook
 from rnn_cookbook.recipes import sentiment_rnn as recipe  # first: it imports TensorFlow quietly
-from rnn_cookbook import plots, text_classifier
+from rnn_cookbook.core import plots
+from rnn_cookbook.text import classifier as text_classifier
 
 cfg = recipe.Config.quick() if QUICK else recipe.Config()
 if EPOCHS is not None:
@@ -109,7 +110,7 @@ figure
 # ## The model
 #
 # `build_model` stacks the embedding, the recurrent layer chosen by `cell` and one sigmoid unit,
-# and compiles it as seed 003 does (Adam, binary cross-entropy, accuracy).
+# and compiles it as the ithome-rnn tutorial does (Adam, binary cross-entropy, accuracy).
 
 # %%
 model = recipe.build_model(cfg, data.vocabulary_size)
@@ -135,7 +136,7 @@ plots.loss_curves(result.history, title="sentiment_rnn: binary cross-entropy per
 # regression on TF-IDF word and bigram weights, fitted on the same training texts: it ignores word
 # order beyond pairs, so a recurrent model has to beat it to show that reading in order pays. Its
 # regularisation strength is chosen on the validation texts, as the network's early stopping is. On
-# sentence polarity's ten folds neither the seed's SimpleRNN (0.635) nor an LSTM (0.755) beats it
+# sentence polarity's ten folds neither the tutorial's SimpleRNN (0.635) nor an LSTM (0.755) beats it
 # (0.775, `benchmarks/README.md`).
 
 # %%
@@ -211,7 +212,7 @@ pd.DataFrame({
 # ## More than two classes
 #
 # Nothing above is tied to two classes. With three or more label values the model ends in a
-# softmax over the classes (two keep seed 003's sigmoid), the loss is sparse categorical
+# softmax over the classes (two keep the ithome-rnn tutorial's sigmoid), the loss is sparse categorical
 # cross-entropy, and the report adds macro-F1 and each class's precision and recall, for the model
 # and the TF-IDF baseline alike. Files of `LABEL text` lines are read as they come: TREC's
 # `DESC:manner How did ...` (`label_level="coarse"`: 6 classes, or `"fine"`: 50) and fastText's
@@ -239,7 +240,7 @@ many = recipe.train(questions, verbose=0)
 print(many.summary())
 
 # %%
-from rnn_cookbook.predict import TextClassifierRun
+from rnn_cookbook.text.predict import TextClassifierRun
 
 TextClassifierRun(many.run.path).top(["who wrote the music ?", "how many films did she make ?"], k=3)
 

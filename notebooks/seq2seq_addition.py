@@ -1,10 +1,10 @@
 # %% [markdown]
 # # Sequence to sequence: an encoder–decoder that learns to add
 #
-# *Recipe `seq2seq_addition`, from section 2.3 of seed 004 ("序列到序列(Sequence-to-Sequence)任务"),
+# *Recipe `seq2seq_addition`, from section 2.3 of the rnn-deep-dive tutorial ("序列到序列(Sequence-to-Sequence)任务"),
 # on the task of Keras' "addition RNN" example.*
 #
-# Seed 004 names the idea and gives no code: an *encoder* turns the input sequence into a hidden
+# The rnn-deep-dive tutorial names the idea and gives no code: an *encoder* turns the input sequence into a hidden
 # state of fixed size, and a *decoder* writes the output sequence from that state. Here the input is
 # a question such as `535+61`, read one character at a time, and the output is its answer `596`,
 # written one character at a time. Input and output have different lengths, and every answer digit
@@ -41,8 +41,9 @@ OUTPUT = None  # run folder for the trained model; None: runs/seq2seq_addition/<
 # %matplotlib inline
 import numpy as np
 
-from rnn_cookbook import plots
+from rnn_cookbook.core import plots
 from rnn_cookbook.recipes import seq2seq_addition as recipe
+from rnn_cookbook.seq2seq import addition
 
 cfg = recipe.Config.quick() if QUICK else recipe.Config()
 if EPOCHS is not None:
@@ -61,7 +62,7 @@ cfg.to_dict()
 data = recipe.load_data(cfg)
 for note in data.notes():
     print("note:", note)
-questions, answers = recipe.questions_of(data.train[:6]), recipe.answers_of(data.train[:6])
+questions, answers = addition.questions_of(data.train[:6]), addition.answers_of(data.train[:6])
 for question, answer in zip(questions, answers, strict=True):
     print(f"{question:>{data.question_length}} = {answer}")
 
@@ -75,12 +76,12 @@ for question, answer in zip(questions, answers, strict=True):
 
 # %%
 inputs, targets = data.arrays("train")
-print(recipe.VOCABULARY.tokens, "(id 0 is padding)\n")
+print(addition.VOCABULARY.tokens, "(id 0 is padding)\n")
 
 
 def shown(ids):
     """Character ids as text, padding made visible."""
-    return recipe.VOCABULARY.decode(ids).replace(recipe.PAD, "·")
+    return addition.VOCABULARY.decode(ids).replace(addition.PAD, "·")
 
 
 print(f"{'question':<12}{'decoder reads':<16}{'decoder writes':<16}")
@@ -89,7 +90,7 @@ for row in range(6):
 
 print(f"\nstep by step, for {questions[0]} = {answers[0]}:")
 for step, (read, write) in enumerate(zip(inputs["answer_in"][0], targets[0], strict=True), start=1):
-    if read == recipe.PAD_ID:
+    if read == addition.PAD_ID:
         break
     print(f"  step {step}: reads {shown([read])!r}, should write {shown([write])!r}")
 
@@ -145,17 +146,17 @@ print(result.summary())
 # it stops at `$`, or after `digits + 1` characters, the longest possible answer.
 
 # %%
-decoder = recipe.GreedyDecoder(result.model)
-question = recipe.questions_of(data.test[:1])[0]
-state = decoder.encoder.predict(recipe.encode_questions([question], decoder.question_length), verbose=0)
-token = np.array([[recipe.START_ID]], dtype="int32")
-print(f"question {question!r} (true answer {recipe.answers_of(data.test[:1])[0]})")
+decoder = addition.GreedyDecoder(result.model)
+question = addition.questions_of(data.test[:1])[0]
+state = decoder.encoder.predict(addition.encode_questions([question], decoder.question_length), verbose=0)
+token = np.array([[addition.START_ID]], dtype="int32")
+print(f"question {question!r} (true answer {addition.answers_of(data.test[:1])[0]})")
 for step in range(1, decoder.max_answer_length + 1):
     probabilities, *state = decoder.step.predict([token, *state], verbose=0)
     probabilities = probabilities[0, 0]
     best = int(probabilities.argmax())
     print(f"  step {step}: reads {shown(token[0])!r}, writes {shown([best])!r} (probability {probabilities[best]:.3f})")
-    if best == recipe.END_ID:
+    if best == addition.END_ID:
         break
     token = np.array([[best]], dtype="int32")
 
@@ -168,8 +169,8 @@ for step in range(1, decoder.max_answer_length + 1):
 # that says why).
 
 # %%
-test_questions = recipe.questions_of(data.test[:12])
-test_answers = recipe.answers_of(data.test[:12])
+test_questions = addition.questions_of(data.test[:12])
+test_answers = addition.answers_of(data.test[:12])
 for question, right, got in zip(test_questions, test_answers, recipe.answer(result.model, test_questions), strict=True):
     print(f"{question:>{data.question_length}} = {got:<{data.max_answer_length}}  {'ok' if got == right else 'wrong, it is ' + right}")
 
@@ -192,10 +193,10 @@ for question, got in zip(MY_QUESTIONS, recipe.answer(result.model, MY_QUESTIONS)
 # exact match.
 
 # %%
-print(recipe.answer_scores(["59"], ["596"]), recipe.answer_scores(["586"], ["596"]))
-expected = recipe.answers_of(data.test)
-predicted = recipe.answer(result.model, recipe.questions_of(data.test))
-scores = recipe.answer_scores(predicted, expected)
+print(addition.answer_scores(["59"], ["596"]), addition.answer_scores(["586"], ["596"]))
+expected = addition.answers_of(data.test)
+predicted = recipe.answer(result.model, addition.questions_of(data.test))
+scores = addition.answer_scores(predicted, expected)
 print(f"model on {len(expected)} test questions: exact match {scores['exact_match']:.4f}, "
       f"per character {scores['char_accuracy']:.4f}")
 
@@ -222,9 +223,9 @@ right = np.array(predicted) == np.array(expected)
 wrong = np.flatnonzero(~right)
 print(f"{len(wrong)} of {len(expected)} test questions answered wrongly" + (", for example:" if len(wrong) else "."))
 for i in wrong[:10]:
-    print(f"  {recipe.questions_of(data.test[i:i + 1])[0]:>{data.question_length}} = {predicted[i]:<{data.max_answer_length}}"
+    print(f"  {addition.questions_of(data.test[i:i + 1])[0]:>{data.question_length}} = {predicted[i]:<{data.max_answer_length}}"
           f"  (it is {expected[i]}; carries needed: {needed[i]})")
-no_carry = np.array(recipe.baseline_answers(data, data.test)["no_carry"]) == np.array(expected)
+no_carry = np.array(addition.baseline_answers(data.train, data.test)["no_carry"]) == np.array(expected)
 levels = np.arange(needed.max() + 1)
 figure, (axis,) = plots.new_figure(7.0, 4.0)
 model_bars = axis.bar(levels - 0.2, [right[needed == k].mean() for k in levels], width=0.4, label="model")
@@ -244,5 +245,5 @@ figure
 #   `rnn-cookbook run seq2seq_addition --set reverse_input=false` (validation loss 0.213 after 5
 #   epochs instead of 0.042, in the recipe's docstring).
 # - Longer numbers: `cfg.replace(digits=4)`; the encoder's fixed-size state has more to hold.
-# - Reload the trained model later: `rnn_cookbook.runs.RunFolder.open(result.run.path).load_model()`,
+# - Reload the trained model later: `rnn_cookbook.core.runs.RunFolder.open(result.run.path).load_model()`,
 #   then `recipe.answer(model, ["535+61"])`.

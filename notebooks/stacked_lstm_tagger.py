@@ -1,13 +1,13 @@
 # %% [markdown]
 # # Tagging every step of a sequence with a stacked LSTM
 #
-# *Recipe `stacked_lstm_tagger`, from the Keras example of seed 001 ("RNN模型全解析").*
+# *Recipe `stacked_lstm_tagger`, from the Keras example of the rnn-anatomy tutorial ("RNN模型全解析").*
 #
-# Seed 001 stacks `LSTM(64, return_sequences=True)` → `LSTM(32, return_sequences=True)` →
+# The rnn-anatomy tutorial stacks `LSTM(64, return_sequences=True)` → `LSTM(32, return_sequences=True)` →
 # `Dense(softmax)` and never says what data it is for. Because the second LSTM returns its whole
 # sequence, the Dense layer is applied at every step: the model gives one class distribution *per
 # step*. That makes it a sequence tagger, like a part-of-speech tagger, and this recipe gives it a
-# task where tagging a step needs memory. (The seed also calls LSTM a 2014 invention; it is
+# task where tagging a step needs memory. (The tutorial also calls LSTM a 2014 invention; it is
 # Hochreiter and Schmidhuber's, 1997.)
 #
 # The task is synthetic. A hidden *regime* (one of three) follows a sticky Markov chain: at each
@@ -31,7 +31,7 @@ OUTPUT = None  # run folder for the trained model; None: runs/stacked_lstm_tagge
 # %% [markdown]
 # ## The configuration
 #
-# `Config()` holds seed 001's model and training settings (LSTM 64 → LSTM 32, Adam, 10 epochs of
+# `Config()` holds the rnn-anatomy tutorial's model and training settings (LSTM 64 → LSTM 32, Adam, 10 epochs of
 # batch 32) and the task's: 3 regimes, stay probability 0.95, noise 1.0, 2,000 training sequences of
 # 100 steps. `Config.quick()` uses fewer, shorter sequences and a smaller stack.
 
@@ -39,7 +39,7 @@ OUTPUT = None  # run folder for the trained model; None: runs/stacked_lstm_tagge
 # %matplotlib inline
 import numpy as np
 
-from rnn_cookbook import plots
+from rnn_cookbook.core import plots
 from rnn_cookbook.recipes import stacked_lstm_tagger as recipe
 
 cfg = recipe.Config.quick() if QUICK else recipe.Config()
@@ -77,7 +77,7 @@ figure
 # %% [markdown]
 # ## The model
 #
-# `build_model` is seed 001's stack. Both LSTMs return sequences, so the output has one softmax
+# `build_model` is the rnn-anatomy tutorial's stack. Both LSTMs return sequences, so the output has one softmax
 # over the regimes per step: shape (batch, steps, 3). The input takes sequences of any length.
 # Beside it, `build_per_step_baseline` is the memoryless baseline the recipe trains on the same
 # data: one Dense softmax applied to each step on its own, 6 weights, no way to see other steps.
@@ -187,4 +187,4 @@ figure
 # - More regimes: `cfg.replace(n_regimes=5)`.
 # - Search the stack's sizes: `rnn-cookbook search stacked_lstm_tagger` (cross-validated on the
 #   per-step loss), or `notebooks/grid_search.ipynb`.
-# - Reload the trained model later: `rnn_cookbook.runs.RunFolder.open(result.run.path).load_model()`.
+# - Reload the trained model later: `rnn_cookbook.core.runs.RunFolder.open(result.run.path).load_model()`.

@@ -1,11 +1,11 @@
 # %% [markdown]
 # # Forecasting a time series with a recurrent network
 #
-# *Recipe `timeseries_forecaster`, from the time-series part of seed 000 ("RNN实战:从入门到上手").*
+# *Recipe `timeseries_forecaster`, from the time-series part of the rnn-practice tutorial ("RNN实战:从入门到上手").*
 #
 # A recurrent layer reads a window of the past one step at a time and carries a hidden state from
 # step to step, so by the last step the state summarises the whole window: the trend, the season,
-# the last wiggle. A Dense layer turns that state into the next value. The seed fed one step per
+# the last wiggle. A Dense layer turns that state into the next value. The tutorial fed one step per
 # sample, which leaves the state nothing to remember; this recipe feeds windows of 52 weeks.
 #
 # The data is weekly CO2 at Mauna Loa (it ships with statsmodels, so nothing is downloaded). Two
@@ -32,7 +32,7 @@ OUTPUT = None  # run folder for the trained model; None: runs/timeseries_forecas
 
 # %%
 # %matplotlib inline
-from rnn_cookbook import plots
+from rnn_cookbook.core import plots
 from rnn_cookbook.recipes import timeseries_forecaster as recipe
 
 cfg = recipe.Config.quick() if QUICK else recipe.Config()
@@ -166,5 +166,5 @@ forecast(many_result.run.path, until_2004)
 # - Your own data: `cfg.replace(series="path/to/data.csv", column="value", date_column="date")`; a
 #   date over several columns: `date_column="year,month,day,hour"`; `calendar=True` adds the hour
 #   of day, day of week and day of year.
-# - Search units and optimizer as seed 000 did: `notebooks/grid_search.ipynb`.
-# - Reload the trained model later: `rnn_cookbook.runs.RunFolder.open(result.run.path).load_model()`.
+# - Search units and optimizer as the rnn-practice tutorial did: `notebooks/grid_search.ipynb`.
+# - Reload the trained model later: `rnn_cookbook.core.runs.RunFolder.open(result.run.path).load_model()`.

@@ -1,11 +1,11 @@
 # %% [markdown]
 # # Translation with attention: from "我们明天见。" to "See you tomorrow."
 #
-# *Recipe `translator`, from seeds 000 to 004, which all name machine translation as what recurrent
-# networks are for, and from section 2.3 of seed 004 ("序列到序列(Sequence-to-Sequence)任务"), which
+# *Recipe `translator`, from all five tutorials, which all name machine translation as what recurrent
+# networks are for, and from section 2.3 of the rnn-deep-dive tutorial ("序列到序列(Sequence-to-Sequence)任务"), which
 # describes the encoder-decoder that does it.*
 #
-# Seed 004's encoder-decoder has two recurrent networks. The *encoder* reads the source sentence
+# The rnn-deep-dive tutorial's encoder-decoder has two recurrent networks. The *encoder* reads the source sentence
 # and turns it into a state of fixed size; the *decoder* starts from that state and writes the
 # translation one token at a time. Every sentence, five characters or thirty, has to pass through
 # the same fixed-size vector, and that vector is the weak point: Cho et al. (2014) found such models
@@ -16,7 +16,7 @@
 # weights that sum to 1, and reads the weighted average of the memory (the *context*) beside its
 # own state. Bahdanau et al. (2015) score with a small additive network; Luong et al. (2015) with a
 # dot product. Drop the recurrence and keep only (scaled) dot-product attention, and you have the
-# Transformer that seed 000 ends on: this notebook is the step between the two.
+# Transformer that the rnn-practice tutorial ends on: this notebook is the step between the two.
 #
 # The recipe translates Chinese into English on Tatoeba's 29,155 English-Chinese pairs
 # (`data=cmn-eng`, downloaded once, CC BY 2.0 FR). Chinese is read one character at a time, so no
@@ -24,7 +24,7 @@
 # baselines are the recipe's own functions, called here one step at a time.
 #
 # **Full mode trains two models**, the attention model and, on the same data, the `attention=none`
-# baseline (the seeds' fixed-vector encoder-decoder), each for up to 20 epochs with early stopping;
+# baseline (the tutorials' fixed-vector encoder-decoder), each for up to 20 epochs with early stopping;
 # `benchmarks/translation.py` measures that run, and `benchmarks/README.md` gives the measured time.
 # `QUICK = True` trains both on 60 hand-written toy pairs and takes seconds: it shows every step,
 # but its scores mean little.
@@ -52,8 +52,9 @@ import time
 import numpy as np
 
 from rnn_cookbook.recipes import translator as recipe  # first: it loads TensorFlow without its start-up log
-from rnn_cookbook import plots
-from rnn_cookbook.data.text.pairs import connected_groups, tokenize
+from rnn_cookbook.core import plots
+from rnn_cookbook.translation import plots as translation_plots
+from rnn_cookbook.translation.pairs import connected_groups, tokenize
 
 cfg = recipe.Config.quick() if QUICK else recipe.Config()
 if DATA is not None:
@@ -65,7 +66,7 @@ cfg.to_dict()
 # %% [markdown]
 # ## The data
 #
-# `load_data` reads the pairs (`rnn_cookbook.data.text.pairs.load_pairs`), finds which column is
+# `load_data` reads the pairs (`rnn_cookbook.translation.pairs.load_pairs`), finds which column is
 # Chinese by its script, drops the pairs that are too long, splits them into training, validation
 # and test pairs, and learns the two vocabularies from the training pairs only. Its notes say what
 # it read and what it dropped.
@@ -241,7 +242,7 @@ print(result.summary())
 # ## Decoding, opened up
 #
 # At translation time there is no true translation to read: the decoder must read its own output.
-# `recipe.translator_for(model, data)` gives the model's `rnn_cookbook.translation.Translator`,
+# `evaluation.translator_for(model, data)` (from `rnn_cookbook.translation.evaluation`) gives the model's `rnn_cookbook.translation.translator.Translator`,
 # which calls the trained layers themselves in two parts:
 #
 # - `encode(source_ids)` → the memory, its keys, the decoder's first state and the source mask;
@@ -254,7 +255,9 @@ print(result.summary())
 # attention.
 
 # %%
-translator = recipe.translator_for(result.model, data)
+from rnn_cookbook.translation import evaluation
+
+translator = evaluation.translator_for(result.model, data)
 sentence, reference = test_sources[0], test_references[0]
 source_ids = translator.source_ids([sentence])
 characters = tokenize(sentence, data.source.level)
@@ -298,12 +301,12 @@ print(f"\n{sum(g != b for g, b in zip(greedy, beam, strict=True))} of {len(beam)
 # ## Speed
 #
 # The first call of each loop traces it into a TensorFlow graph, which takes far longer than
-# decoding; `recipe.warm_up` makes that first call on one batch, as the evaluation does before it
+# decoding; `evaluation.warm_up` makes that first call on one batch, as the evaluation does before it
 # times anything. Then both decoders over the whole test split (these are this machine's figures,
 # measured here; in quick mode the test split is a handful of sentences, too few to time well):
 
 # %%
-recipe.warm_up(translator, test_ids, cfg)
+evaluation.warm_up(translator, test_ids, cfg)
 started = time.perf_counter()
 translator.greedy_ids(test_ids)
 greedy_s = time.perf_counter() - started
@@ -318,7 +321,7 @@ print("as the run measured them:", {k: round(v, 1) if isinstance(v, float) else 
 # ## Using a finished run
 #
 # The run folder holds the model (`model.keras`) and both vocabularies (`vocabulary.json`), so any
-# later process can translate with it: `rnn_cookbook.translation.translate(run_dir, texts)` in
+# later process can translate with it: `rnn_cookbook.translation.run.translate(run_dir, texts)` in
 # Python, or on the command line
 #
 #     rnn-cookbook translate runs/translator/<run> "我们明天见。" "他很忙。"
@@ -327,7 +330,7 @@ print("as the run measured them:", {k: round(v, 1) if isinstance(v, float) else 
 # penalty.
 
 # %%
-from rnn_cookbook.translation import TranslatorRun, translate
+from rnn_cookbook.translation.run import TranslatorRun, translate
 
 print(translate(result.run.path, ["我们明天见。", "他很忙。"]))
 
@@ -337,7 +340,7 @@ print(translate(result.run.path, ["我们明天见。", "他很忙。"]))
 # model never saw, among known ones, are read as `[UNK]`, and `check` returns a note about them.
 
 # %%
-from rnn_cookbook.errors import DataError
+from rnn_cookbook.core.errors import DataError
 
 reopened = TranslatorRun(result.run.path)
 try:
@@ -361,7 +364,7 @@ systems = [name for name in next(iter(by_length.values())) if name != "count"]
 print(f"{'source length':<15}{'sentences':>10}" + "".join(f"{name:>24}" for name in systems))
 for group, scores in by_length.items():
     print(f"{group:<15}{int(scores['count']):>10}" + "".join(f"{scores[name]:>24.1f}" for name in systems))
-plots.bleu_by_length(
+translation_plots.bleu_by_length(
     by_length, [name for name in ("model", "no_attention", "translation_memory") if name in systems],
     title="translator: test BLEU by source length", xlabel="source length (characters)",
 )
@@ -370,7 +373,7 @@ plots.bleu_by_length(
 # ## Where the decoder looked
 #
 # The attention weights of greedy decoding (`attention` from `greedy_ids` above) for four test
-# sentences of middling length, the readable ones, drawn by `recipe.heatmap_figure`, which also
+# sentences of middling length, the readable ones, drawn by `evaluation.heatmap_figure`, which also
 # draws the run's `attention.png`.
 # Each row is one word the decoder wrote, top to bottom, ending with `[END]`; each column is one
 # source character; each row's weights sum to 1, and a bright cell says "this word was written
@@ -378,7 +381,7 @@ plots.bleu_by_length(
 # order differs between the languages. After a few seconds on toy pairs, expect a blur.
 #
 # Matplotlib's own fonts have no Chinese characters. When no font that has them is installed
-# (`plots.cjk_font()` looks for one of `plots.CJK_FONTS`), `plots.attention_heatmaps` numbers the
+# (`translation_plots.cjk_font()` looks for one of `translation_plots.CJK_FONTS`), `translation_plots.attention_heatmaps` numbers the
 # characters instead, and the sentences are printed below with their numbers. To see the
 # characters in the figure, install a CJK font (`apt install fonts-noto-cjk` on Debian or Ubuntu),
 # then restart the kernel.
@@ -388,8 +391,8 @@ if translator.attends:
     lengths = np.array([len(tokenize(source, data.source.level)) for source in test_sources])
     rows = np.sort(np.argsort(np.abs(lengths - 10), kind="stable")[:4])  # the 4 test sentences nearest 10 characters
     chosen = [test_sources[i] for i in rows]
-    figure = recipe.heatmap_figure(data, chosen, greedy_ids[rows], attention[rows], len(rows), cfg.attention)
-    if plots.cjk_font() is None:
+    figure = evaluation.heatmap_figure(data, chosen, greedy_ids[rows], attention[rows], len(rows), cfg.attention)
+    if translation_plots.cjk_font() is None:
         print("no CJK font installed: the columns are numbered")
         for source in chosen:
             print("  ", "  ".join(f"{i}:{c}" for i, c in enumerate(tokenize(source, data.source.level), start=1)))
@@ -403,7 +406,7 @@ figure
 #
 # - The additive score of Bahdanau et al.: `cfg.replace(attention="bahdanau")`, or
 #   `rnn-cookbook run translator --set attention=bahdanau`.
-# - The seeds' encoder-decoder alone: `attention="none"` (then no second model is trained).
+# - The tutorials' encoder-decoder alone: `attention="none"` (then no second model is trained).
 # - Skip the baseline model when you do not need it: `compare_without_attention=False`.
 # - The other direction, English to Chinese: `source="en", target="zh"` (English read in words,
 #   Chinese written in characters; BLEU then uses sacrebleu's `zh` tokenizer).

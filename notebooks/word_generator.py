@@ -1,39 +1,39 @@
 # %% [markdown]
 # # Predicting the next word with a SimpleRNN
 #
-# *Recipe `word_generator`, from the text-generation example of seed 000 ("RNN实战:从入门到上手").*
+# *Recipe `word_generator`, from the text-generation example of the rnn-practice tutorial ("RNN实战:从入门到上手").*
 #
-# Seed 000 takes one sentence, "The quick brown fox jumps over the lazy dog.", uses every prefix of
+# The rnn-practice tutorial takes one sentence, "The quick brown fox jumps over the lazy dog.", uses every prefix of
 # it as an input and the word that follows as the target, and trains `SimpleRNN(50)` →
 # `Dense(softmax)` on those pairs. The recurrence is what reads the prefix: the SimpleRNN takes its
 # words one at a time, mixing each into its hidden state, so after the last word the state
 # summarises the whole prefix and a Dense layer turns it into a probability for every word of the
 # vocabulary. Feeding the chosen word back in and repeating writes a sentence.
 #
-# The seed's code does not run as written: it feeds word ids to the SimpleRNN as numbers (word 7 is
+# The tutorial's code does not run as written: it feeds word ids to the SimpleRNN as numbers (word 7 is
 # not "more" than word 6), and its `return_sequences=True` gives a prediction per step against one
 # label per prefix. The recipe does it right: `TextVectorization` builds the vocabulary, an
 # `Embedding` turns ids into vectors, the SimpleRNN returns only its last state, and the inputs
 # are prefix windows of up to 10 words, padded at the front and masked so that padding never moves
 # the state.
 #
-# The default data is the seed's one sentence, a toy: 8 (prefix, next word) pairs the model learns
+# The default data is the tutorial's one sentence, a toy: 8 (prefix, next word) pairs the model learns
 # by heart, nothing more. Set `DATA` to a real text file to train a real language model (and
 # `EPOCHS` to a few tens: 100 epochs over a book take long).
 #
-# Full mode (the seed's sentence, 100 epochs) takes about half a minute on a 2-core CPU, about
+# Full mode (the tutorial's sentence, 100 epochs) takes about half a minute on a 2-core CPU, about
 # 20 s of it training; `QUICK = True` (30 epochs of a smaller model) trains in under 10 s.
 
 # %% tags=["parameters"]
 QUICK = False  # True: the recipe's seconds-long config (the tests run every notebook this way)
 EPOCHS = None  # None: the config's own number of epochs
-DATA = None  # None: the config's own data (seed 000's sentence); or a UTF-8 text file or folder of *.txt
+DATA = None  # None: the config's own data (the rnn-practice tutorial's sentence); or a UTF-8 text file or folder of *.txt
 OUTPUT = None  # run folder for the trained model; None: runs/word_generator/<timestamp>
 
 # %% [markdown]
 # ## The configuration
 #
-# `Config()` holds seed 000's settings (`SimpleRNN(50)`, Adam, 100 epochs) plus the embedding and
+# `Config()` holds the rnn-practice tutorial's settings (`SimpleRNN(50)`, Adam, 100 epochs) plus the embedding and
 # the window, and checks every value; `Config.quick()` is the small variant, with a higher learning
 # rate so that 30 epochs are enough.
 
@@ -43,7 +43,8 @@ import numpy as np
 from scipy.special import softmax
 
 from rnn_cookbook.recipes import word_generator as recipe  # first: it loads TensorFlow without its start-up log
-from rnn_cookbook import generation, plots
+from rnn_cookbook.generation import sampling as generation
+from rnn_cookbook.core import plots
 
 cfg = recipe.Config.quick() if QUICK else recipe.Config()
 if EPOCHS is not None:
@@ -183,7 +184,7 @@ print(f"  {new_prompt} | {samples[0]}")
 #   `rnn-cookbook run word_generator --set data=path/to/book.txt --set epochs=20`.
 # - Generate from the saved run in a new process:
 #   `rnn-cookbook generate <run folder> --prompt "the quick" --length 8 --temperature 0`, or
-#   `rnn_cookbook.generation.GeneratorRun(result.run.path).generate("the quick", length=8)`.
+#   `rnn_cookbook.generation.sampling.GeneratorRun(result.run.path).generate("the quick", length=8)`.
 # - The same idea one character at a time, with an LSTM: `notebooks/char_lstm_generator.ipynb`.
 # - Search sizes and learning rates: `notebooks/grid_search.ipynb`
 #   (`rnn-cookbook search word_generator`).

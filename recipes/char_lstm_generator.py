@@ -1,22 +1,22 @@
 """Character-level text generation with an LSTM: read 100 characters, predict each next one.
 
-Source: seed 004 §2 ("生成文本"): `Embedding(len(chars), 256)` → `LSTM(256)` → `Dense(len(chars),
+Source: the rnn-deep-dive tutorial §2 ("生成文本"): `Embedding(len(chars), 256)` → `LSTM(256)` → `Dense(len(chars),
 softmax)`, Adam, 100 epochs of batch 128. Those sizes and settings are the defaults here. What the
 seed gets wrong, and what this recipe does instead (see DESIGN.md's errata):
 
-- The seed feeds one character per sample (`input_length=1`) to an LSTM, which then has nothing
+- The tutorial feeds one character per sample (`input_length=1`) to an LSTM, which then has nothing
   to remember, and on Keras 3 the model does not even build. Here the model reads sequences of
   `sequence_length=100` characters and predicts the next character *at every position*
   (`return_sequences=True`), so one sequence gives 100 training targets and the LSTM learns from
   context up to 100 characters back.
-- The seed's loss, `categorical_crossentropy`, wants one-hot targets; its targets are integers.
+- The tutorial's loss, `categorical_crossentropy`, wants one-hot targets; its targets are integers.
   Here: `sparse_categorical_crossentropy`.
-- The seed generates by re-feeding the whole text for each new character (quadratic) and always
+- The tutorial generates by re-feeding the whole text for each new character (quadratic) and always
   takes the most likely character (it soon loops). Here generation carries the LSTM state one
   character at a time, samples with a temperature (and optional top-k), and is reproducible with a
   seed: `rnn_cookbook.generation`, `rnn-cookbook generate RUN_DIR --prompt "ROMEO:"`.
 
-Three changes to the seed's training. Two are about the validation text rather than the training
+Three changes to the tutorial's training. Two are about the validation text rather than the training
 text: `Dropout(0.35)` on the LSTM's outputs, and a learning rate cut by 5 after two epochs without
 a better validation loss. Without them the model overfits Shakespeare: after 45 epochs its
 training loss was 1.30 nats per character against 1.54 on the validation text. The third is Adam
@@ -33,7 +33,7 @@ epoch, so you can watch the model learn to spell.
 
     rnn-cookbook run char_lstm_generator                             # Shakespeare (downloads once)
     rnn-cookbook run char_lstm_generator --set data=path/to/book.txt
-    rnn-cookbook run char_lstm_generator --quick                     # seconds: seed 000's sentence, tiny model
+    rnn-cookbook run char_lstm_generator --quick                     # seconds: the rnn-practice tutorial's sentence, tiny model
     rnn-cookbook generate runs/char_lstm_generator/<run> --prompt "ROMEO:" --temperature 0.8
 """
 
@@ -41,37 +41,45 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+import rnn_cookbook.core.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import keras
 import numpy as np
 
-from rnn_cookbook import baselines, script
-from rnn_cookbook.config import RecipeConfig, check_fraction, check_positive
-from rnn_cookbook.data.pipeline import next_token_chunks, next_token_dataset, next_token_sequences
-from rnn_cookbook.data.text.corpora import CharText, load_char_text
-from rnn_cookbook.generation import train_generator
-from rnn_cookbook.training import Evaluation, TrainResult, compile_for_classes
+from rnn_cookbook.core import scores
+from rnn_cookbook.core import script
+from rnn_cookbook.core.config import FRACTION, FRACTION_OR_ZERO, NON_NEGATIVE_INT, NON_NEGATIVE_NUMBER, POSITIVE_INT, RecipeConfig
+from rnn_cookbook.core.pipeline import next_token_chunks, next_token_dataset, next_token_sequences
+from rnn_cookbook.generation.corpora import CharText, load_char_text
+from rnn_cookbook.generation.sampling import train_generator
+from rnn_cookbook.core.training import Evaluation, TrainResult, compile_for_classes
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from rnn_cookbook.core.training import RunOptions
     import tensorflow as tf
 
 
 @dataclasses.dataclass
 class Config(RecipeConfig):
-    """Seed 004's model and training settings, trained on sequences of characters."""
+    """The rnn-deep-dive tutorial's model and training settings, trained on sequences of characters."""
 
     recipe: ClassVar[str] = "char_lstm_generator"
+    constraints = {
+        "sequence_length": POSITIVE_INT, "embedding_dim": POSITIVE_INT, "units": POSITIVE_INT,
+        "dropout": FRACTION_OR_ZERO, "validation_fraction": FRACTION,
+        "sample_every": NON_NEGATIVE_INT, "sample_length": POSITIVE_INT, "sample_temperature": NON_NEGATIVE_NUMBER,
+    }
 
     data: str = "shakespeare"  # shakespeare | fox (toy) | path to a UTF-8 text file or a folder of *.txt
     sequence_length: int = 100  # characters per training sequence
-    embedding_dim: int = 256  # seed 004: Embedding(len(chars), 256)
-    units: int = 256  # seed 004: LSTM(256)
+    embedding_dim: int = 256  # the rnn-deep-dive tutorial: Embedding(len(chars), 256)
+    units: int = 256  # the rnn-deep-dive tutorial: LSTM(256)
     dropout: float = 0.35  # on the LSTM's outputs, not its recurrent state (that would lose cuDNN); see above
-    epochs: int = 100  # seed 004; early stopping ends training once validation loss stops falling
-    batch_size: int = 128  # seed 004
+    epochs: int = 100  # the rnn-deep-dive tutorial; early stopping ends training once validation loss stops falling
+    batch_size: int = 128  # the rnn-deep-dive tutorial
     learning_rate: float = 2e-3  # twice Adam's default: 78 batches an epoch is few steps; see above
     patience: int = 4  # early stopping after 4 epochs without a better validation loss
     validation_fraction: float = 0.1  # the last 10% of the text
@@ -80,22 +88,14 @@ class Config(RecipeConfig):
     sample_length: int = 200
     sample_temperature: float = 0.8
 
-    def validate(self) -> None:
-        super().validate()
-        for name in ("sequence_length", "embedding_dim", "units", "sample_length"):
-            check_positive(name, getattr(self, name))
-        check_positive("sample_every", self.sample_every, allow_zero=True)
-        check_fraction("validation_fraction", self.validation_fraction)
-        check_fraction("dropout", self.dropout, allow_zero=True)
-
     @classmethod
     def quick(cls) -> Config:
-        """Seconds on CPU: seed 000's sentence, a small model, three epochs."""
+        """Seconds on CPU: the rnn-practice tutorial's sentence, a small model, three epochs."""
         return cls(data="fox", sequence_length=10, embedding_dim=16, units=32, epochs=3, batch_size=8, sample_length=40)
 
 
 def load_data(cfg: Config) -> CharText:
-    """The corpus as character ids, split by position (see `rnn_cookbook.data.text.corpora.load_char_text`)."""
+    """The corpus as character ids, split by position (see `rnn_cookbook.generation.corpora.load_char_text`)."""
     return load_char_text(cfg.data, validation_fraction=cfg.validation_fraction, min_length=cfg.sequence_length + 1)
 
 
@@ -125,8 +125,8 @@ def evaluate(model: keras.Model, data: CharText, cfg: Config) -> Evaluation:
     return Evaluation(
         data=data.corpus.label,
         split="validation",
-        model={**baselines.language_model_scores(loss, level="char"), "accuracy": accuracy},
-        baselines=baselines.char_ngram_baselines(data.train_ids, data.validation_ids, len(data.vocabulary)),
+        model={**scores.language_model_scores(loss, level="char"), "accuracy": accuracy},
+        baselines=scores.char_ngram_baselines(data.train_ids, data.validation_ids, len(data.vocabulary)),
     )
 
 
@@ -147,9 +147,7 @@ def stream_loss(model: keras.Model, ids: np.ndarray, *, streams: int = 16, batch
     return float(loss), float(accuracy)
 
 
-def train(
-    cfg: Config | None = None, *, output: str | Path | None = None, verbose: int | None = None, resume: bool = False
-) -> TrainResult:
+def train(cfg: Config | None = None, **run: Unpack[RunOptions]) -> TrainResult:
     """The whole recipe: corpus, model, fit with early stopping and epoch samples, validation loss."""
     cfg = cfg or Config()
     data = load_data(cfg)
@@ -162,9 +160,7 @@ def train(
         datasets=lambda: datasets(data, cfg),
         evaluate=lambda model: evaluate(model, data, cfg),
         examples_per_epoch=next_token_sequences(len(data.train_ids), cfg.sequence_length, shuffle=True),
-        output=output,
-        verbose=verbose,
-        resume=resume,
+        **run,
     )
 
 
@@ -189,9 +185,7 @@ def search_data(cfg: Config) -> dict:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point: `python recipes/char_lstm_generator.py --help`."""
-    return script.main(sys.modules[__name__], argv)
+main = script.entry_point(__name__)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,10 @@
 """Text classification with a convolution in front of two SimpleRNN layers.
 
-Source: seed 000's "CNN + RNN" model: `Conv1D(64, 3, relu)` → `MaxPooling1D(2)` →
+Source: the rnn-practice tutorial's "CNN + RNN" model: `Conv1D(64, 3, relu)` → `MaxPooling1D(2)` →
 `SimpleRNN(100, return_sequences=True)` → `SimpleRNN(50)` → `Dense(1, sigmoid)`, Adam, binary
-cross-entropy, accuracy. The seed never trains it and gives it `input_shape=(100, 1)`, one number
+cross-entropy, accuracy. The tutorial never trains it and gives it `input_shape=(100, 1)`, one number
 per step; here it reads words through an `Embedding` and trains on the same texts and settings as
-`sentiment_rnn` (seed 003's: 10,000 words, 200 ids per text, 10 epochs of batch 128).
+`sentiment_rnn` (the ithome-rnn tutorial's: 10,000 words, 200 ids per text, 10 epochs of batch 128).
 
 One change to make it learn: the SimpleRNN layers start from recurrent weights with a smaller
 scale (`recurrent_gain=0.5`: an orthogonal matrix times 0.5 instead of Keras' default 1.0). Two
@@ -15,13 +15,13 @@ default gain it reached 0.96 training accuracy against 0.57 validation accuracy 
 0.569 ± 0.076 over three seeds); with gain 0.5 the state forgets at a steady rate, validation
 accuracy rises to 0.75-0.77 and test accuracy to 0.707 ± 0.038 (`benchmarks/README.md`). Gradient clipping, dropout and
 normalisation did not help; a GRU in place of the SimpleRNNs did, which confirms the diagnosis but
-is not the seed's model.
+is not the tutorial's model.
 
 Why the hybrid: the convolution looks at three neighbouring words at a time and learns local
 n-gram features ("not very good"); pooling halves the sequence, so the recurrent layers read 99
-feature vectors instead of 200 words, in order, and carry what they saw to the end. Seed 000's
+feature vectors instead of 200 words, in order, and carry what they saw to the end. The rnn-practice tutorial's
 optimisation section adds `ReduceLROnPlateau(factor=0.2)`; here it comes from the callback presets,
-acting after 2 flat epochs (its floor is below the starting rate, unlike the seed's, and its
+acting after 2 flat epochs (its floor is below the starting rate, unlike the tutorial's, and its
 patience is below early stopping's 3, so it can act before training stops).
 
 A pretrained language model (`encoder=RUN_DIR`) is an LSTM body, which this recipe does not
@@ -35,41 +35,46 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+import rnn_cookbook.core.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import keras
 
-from rnn_cookbook import script, text_classifier
-from rnn_cookbook.config import check_positive
-from rnn_cookbook.errors import ConfigError
-from rnn_cookbook.text_classifier import TextClassificationData, TextClassifierConfig
+from rnn_cookbook.core import script
+from rnn_cookbook.text import classifier as text_classifier
+from rnn_cookbook.core.config import POSITIVE_INT, Interval
+from rnn_cookbook.core.errors import ConfigError
+from rnn_cookbook.text.classifier import TextClassificationData, TextClassifierConfig
 
 if TYPE_CHECKING:
-    from rnn_cookbook.training import TrainResult
+    from typing_extensions import Unpack
+
+    from rnn_cookbook.core.training import RunOptions
+    from rnn_cookbook.core.training import TrainResult
 
 
 @dataclasses.dataclass
 class Config(TextClassifierConfig):
-    """Seed 000's layer sizes on seed 003's data and training settings."""
+    """The rnn-practice tutorial's layer sizes on the ithome-rnn tutorial's data and training settings."""
 
     recipe: ClassVar[str] = "conv1d_rnn_classifier"
+    constraints = {
+        "filters": POSITIVE_INT, "kernel_size": POSITIVE_INT, "pool_size": POSITIVE_INT,
+        "rnn_units": POSITIVE_INT, "rnn_units_2": POSITIVE_INT,
+        "recurrent_gain": Interval(float, 0, 2, closed="right"),  # a number in (0, 2]
+    }
 
-    filters: int = 64  # seed 000: Conv1D(64, 3, activation="relu")
+    filters: int = 64  # the rnn-practice tutorial: Conv1D(64, 3, activation="relu")
     kernel_size: int = 3
-    pool_size: int = 2  # seed 000: MaxPooling1D(pool_size=2)
-    rnn_units: int = 100  # seed 000: SimpleRNN(100, return_sequences=True)
-    rnn_units_2: int = 50  # seed 000: SimpleRNN(50)
+    pool_size: int = 2  # the rnn-practice tutorial: MaxPooling1D(pool_size=2)
+    rnn_units: int = 100  # the rnn-practice tutorial: SimpleRNN(100, return_sequences=True)
+    rnn_units_2: int = 50  # the rnn-practice tutorial: SimpleRNN(50)
     recurrent_gain: float = 0.5  # scale of the SimpleRNNs' orthogonal recurrent weights (Keras: 1.0); see above
-    reduce_lr_patience: int | None = 2  # seed 000: ReduceLROnPlateau(factor=0.2), below early stopping's 3
+    reduce_lr_patience: int | None = 2  # the rnn-practice tutorial: ReduceLROnPlateau(factor=0.2), below early stopping's 3
 
     def validate(self) -> None:
         super().validate()
-        for name in ("filters", "kernel_size", "pool_size", "rnn_units", "rnn_units_2"):
-            check_positive(name, getattr(self, name))
-        if isinstance(self.recurrent_gain, bool) or not isinstance(self.recurrent_gain, (int, float)) or not 0 < self.recurrent_gain <= 2:
-            raise ConfigError(f"recurrent_gain must be a number in (0, 2], got {self.recurrent_gain!r}")
+        # A shared setting this recipe has no use for, refused in words that say what to do instead.
         if self.encoder is not None:
             raise ConfigError(
                 "conv1d_rnn_classifier has no LSTM body for a language model's weights; "
@@ -103,7 +108,7 @@ def build_model(cfg: Config, vocabulary_size: int | None = None, num_classes: in
 
 
 def _ngrams(cfg: Config) -> keras.layers.Conv1D:
-    return keras.layers.Conv1D(cfg.filters, cfg.kernel_size, activation="relu", name="ngrams")  # seed 000: valid padding
+    return keras.layers.Conv1D(cfg.filters, cfg.kernel_size, activation="relu", name="ngrams")  # the rnn-practice tutorial: valid padding
 
 
 def _simple_rnn(cfg: Config, number: int, *, sequences: bool = False) -> keras.layers.SimpleRNN:
@@ -116,13 +121,11 @@ def _simple_rnn(cfg: Config, number: int, *, sequences: bool = False) -> keras.l
     )
 
 
-def train(
-    cfg: Config | None = None, *, output: str | Path | None = None, verbose: int | None = None, resume: bool = False
-) -> TrainResult:
+def train(cfg: Config | None = None, **run: Unpack[RunOptions]) -> TrainResult:
     """The whole recipe: texts, model, fit with early stopping and LR reduction, test accuracy, run folder."""
     cfg = cfg or Config()
     return text_classifier.train(
-        cfg, build_model, load_data(cfg), output=output, verbose=verbose, resume=resume
+        cfg, build_model, load_data(cfg), **run
     )
 
 
@@ -131,9 +134,7 @@ def search_data(cfg: Config) -> dict:
     return text_classifier.search_data(cfg, load_data(cfg))
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point: `python recipes/conv1d_rnn_classifier.py --help`."""
-    return script.main(sys.modules[__name__], argv)
+main = script.entry_point(__name__)
 
 
 if __name__ == "__main__":

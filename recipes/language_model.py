@@ -1,6 +1,6 @@
 """A word-level LSTM language model of unlabelled text: pretrained once, reused by every text classifier.
 
-Source: the pretraining step that seed 003's sentiment model lacks. Dai & Le (2015) and ULMFiT
+Source: the pretraining step that the ithome-rnn tutorial's sentiment model lacks. Dai & Le (2015) and ULMFiT
 (Howard & Ruder 2018) first teach an Embedding and an LSTM to predict the next word of plenty of
 unlabelled text from the task's domain, then start the classifier from those weights; on IMDB
 that lifts an LSTM from 0.865 to 0.924 (Dai & Le). This recipe is that first stage: its run
@@ -12,10 +12,10 @@ generator (`rnn-cookbook generate RUN_DIR --prompt "this movie"`).
   sources joined by commas. `include` keeps the files whose path matches a pattern: aclImdb's
   two archives give their 75,000 training and unlabelled reviews with `include=*/train/*`,
   never the test reviews a classifier is scored on. Files need not be UTF-8 (see
-  `rnn_cookbook.data.text.reading`). A random `validation_fraction` of the texts validates.
+  `rnn_cookbook.core.reading`). A random `validation_fraction` of the texts validates.
 - **Model**: `Embedding(num_words, embedding_dim)` → `layers` × `LSTM(units)` → `Dense` over the
   `output_words` most frequent words and one "rare word" class (the capped head of
-  `rnn_cookbook.language_model`: the full softmax would cost more than the LSTM), Adam with
+  `rnn_cookbook.text.language_model`: the full softmax would cost more than the LSTM), Adam with
   gradients clipped to norm 1, `sequence_length` words per training sequence (the texts end to
   end, cut at a new random offset each epoch), dropout on the embeddings and after each LSTM.
 - **Report**: the validation perplexity beside a unigram model of the same words; words/s and
@@ -36,20 +36,25 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+import rnn_cookbook.core.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import numpy as np
 
-from rnn_cookbook import baselines, language_model, script
-from rnn_cookbook.config import RecipeConfig, check_fraction, check_positive
-from rnn_cookbook.data.text.reading import EncodingLog, unlabeled_texts
-from rnn_cookbook.data.text.vocabulary import VOCABULARY_FILE, Vocabulary
-from rnn_cookbook.errors import ConfigError, DataError
-from rnn_cookbook.training import Evaluation, TrainResult, make_optimizer, train_recipe
+from rnn_cookbook.core import scores
+from rnn_cookbook.text import language_model
+from rnn_cookbook.core import script
+from rnn_cookbook.core.config import FRACTION, FRACTION_OR_ZERO, NON_NEGATIVE_INT, POSITIVE_INT, RecipeConfig
+from rnn_cookbook.core.reading import EncodingLog, unlabeled_texts
+from rnn_cookbook.core.vocabulary import VOCABULARY_FILE, Vocabulary
+from rnn_cookbook.core.errors import ConfigError, DataError
+from rnn_cookbook.core.training import Evaluation, TrainResult, make_optimizer, train_recipe
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from rnn_cookbook.core.training import RunOptions
     import keras
 
-TOY_TEXTS = (  # seed 000's sentences, the corpus of --quick: shows the pipeline runs, means nothing
+TOY_TEXTS = (  # the rnn-practice tutorial's sentences, the corpus of --quick: shows the pipeline runs, means nothing
     "The quick brown fox jumps over the lazy dog.",
     "I love this movie.",
     "This is a terrible movie.",
@@ -63,6 +68,11 @@ class Config(RecipeConfig):
     """The language model's data, size and training (see the module docstring)."""
 
     recipe: ClassVar[str] = language_model.RECIPE
+    constraints = {
+        "num_words": POSITIVE_INT, "output_words": POSITIVE_INT, "embedding_dim": POSITIVE_INT, "units": POSITIVE_INT,
+        "layers": POSITIVE_INT, "embedding_dropout": FRACTION_OR_ZERO, "dropout": FRACTION_OR_ZERO,
+        "sequence_length": POSITIVE_INT, "validation_fraction": FRACTION, "split_seed": NON_NEGATIVE_INT,
+    }
 
     data: str = "toy"  # toy | paths of text files, folders, CSV/TSV files or .tar.gz archives, joined by commas
     include: str | None = None  # folders and archives: only files whose inner path matches this pattern (e.g. */train/*)
@@ -86,17 +96,12 @@ class Config(RecipeConfig):
 
     def validate(self) -> None:
         super().validate()
-        for name in ("num_words", "output_words", "embedding_dim", "units", "layers", "sequence_length"):
-            check_positive(name, getattr(self, name))
         if self.output_words >= self.num_words:
             raise ConfigError(f"output_words ({self.output_words}) must be below num_words ({self.num_words})")
-        check_fraction("embedding_dropout", self.embedding_dropout, allow_zero=True)
-        check_fraction("dropout", self.dropout, allow_zero=True)
-        check_fraction("validation_fraction", self.validation_fraction)
 
     @classmethod
     def quick(cls) -> Config:
-        """Seconds on CPU: seed 000's sentences (a toy), a tiny model, short sequences."""
+        """Seconds on CPU: the rnn-practice tutorial's sentences (a toy), a tiny model, short sequences."""
         return cls(
             num_words=100, output_words=20, embedding_dim=8, units=8, sequence_length=4, epochs=2, batch_size=4,
             learning_rate=1e-2,
@@ -123,7 +128,7 @@ class LanguageModelData:
 def read_texts(cfg: Config) -> tuple[str, list[str], list[str]]:
     """A name for the corpus, its texts, and notes (how many texts, which encodings)."""
     if cfg.data == "toy":
-        return "seed000_sentences", list(TOY_TEXTS) * 4, ["toy: seed 000's sentences; it validates on its training text"]
+        return "toy_sentences", list(TOY_TEXTS) * 4, ["toy: the rnn-practice tutorial's sentences; it validates on its training text"]
     log = EncodingLog()
     texts: list[str] = []
     sources = [s.strip() for s in cfg.data.split(",") if s.strip()]
@@ -175,19 +180,17 @@ def evaluate(model: keras.Model, data: LanguageModelData, cfg: Config) -> Evalua
     loss = float(model.evaluate(validation, verbose=0))
     classes = cfg.output_words + 1
     capped = np.minimum(data.train_stream, cfg.output_words), np.minimum(data.validation_stream, cfg.output_words)
-    unigram = baselines.ngram_loss(*capped, classes, order=1, start=1)
+    unigram = scores.ngram_loss(*capped, classes, order=1, start=1)
     return Evaluation(
         data=data.name,
         split="validation",
-        model=baselines.language_model_scores(loss, level="word"),
-        baselines={"unigram": baselines.language_model_scores(unigram, level="word")},
+        model=scores.language_model_scores(loss, level="word"),
+        baselines={"unigram": scores.language_model_scores(unigram, level="word")},
         details={"training_words": int(len(data.train_stream)), "output_classes": classes, "texts": data.texts},
     )
 
 
-def train(
-    cfg: Config | None = None, *, output: str | Path | None = None, verbose: int | None = None, resume: bool = False
-) -> TrainResult:
+def train(cfg: Config | None = None, **run: Unpack[RunOptions]) -> TrainResult:
     """The whole recipe: texts, vocabulary, model, next-word fit with words/s and ETA, perplexity, run folder."""
     cfg = cfg or Config()
     data = load_data(cfg)
@@ -200,21 +203,17 @@ def train(
         ),
         evaluate=lambda model: evaluate(model, data, cfg),
         examples_per_epoch=len(data.train_stream),
-        extra_callbacks=[] if verbose == 0 else [language_model.WordsPerSecond(len(data.train_stream), cfg.epochs)],
+        extra_callbacks=[] if run.get("verbose") == 0 else [language_model.WordsPerSecond(len(data.train_stream), cfg.epochs)],
         json_files={
             VOCABULARY_FILE: data.vocabulary.to_dict(),
             language_model.TRAINING_TEXTS_FILE: language_model.fingerprint_record(data.train_texts),
         },
         notes=data.notes,
-        output=output,
-        verbose=verbose,
-        resume=resume,
+        **run,
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point: `python recipes/language_model.py --help`."""
-    return script.main(sys.modules[__name__], argv)
+main = script.entry_point(__name__)
 
 
 if __name__ == "__main__":

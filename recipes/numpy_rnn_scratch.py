@@ -1,10 +1,10 @@
-"""A character-level RNN from scratch in NumPy: the equations of seeds 000 and 004, made to learn.
+"""A character-level RNN from scratch in NumPy: the equations of the rnn-practice and rnn-deep-dive tutorials made to learn.
 
-Source: seed 000 writes the RNN's equations, h_t = tanh(W_hx x_t + W_hh h_{t-1} + b_h) and
-y_t = softmax(W_hy h_t + b_y), and a NumPy `rnn_forward_backward`; seed 004 opens with a NumPy
-`RNN` class. Neither trains a model (DESIGN.md's errata): seed 000's backward pass covers one time
+Source: the rnn-practice tutorial writes the RNN's equations, h_t = tanh(W_hx x_t + W_hh h_{t-1} + b_h) and
+y_t = softmax(W_hy h_t + b_y), and a NumPy `rnn_forward_backward`; the rnn-deep-dive tutorial opens with a NumPy
+`RNN` class. Neither trains a model (DESIGN.md's errata): the rnn-practice tutorial's backward pass covers one time
 step, never reaches earlier steps through W_hh, returns no gradient for b_y and scores a softmax
-with mean squared error; seed 004's class has no biases, no softmax and no backward pass at all.
+with mean squared error; the rnn-deep-dive tutorial's class has no biases, no softmax and no backward pass at all.
 
 This recipe is the working version, in the spirit of Karpathy's min-char-rnn, with its settings as
 defaults: 100 hidden units, sequences of 25 characters, Adagrad at a learning rate of 0.1,
@@ -15,13 +15,13 @@ cross-entropy on the next character at every step. The text is read in order, on
 pass over the training text. Progress shows as Keras' does in `fit` (`keras.utils.Progbar`: a bar on
 a terminal, a line per epoch in logs), and every `print_every` updates the recent loss and a sample.
 
-The default data is seed 000's sentence, a toy the model learns by heart (it validates on its own
+The default data is the rnn-practice tutorial's sentence, a toy the model learns by heart (it validates on its own
 training text). Give it a real text and the last 10% validates, beside a unigram and a 5-gram
 model counted on the training part; loss is in nats per character, with bits per character and
 perplexity. The run folder holds `model.npz` (the five parameter arrays; `NumpyRNN.load` reads it)
 instead of `model.keras`, and `vocabulary.json`.
 
-    python recipes/numpy_rnn_scratch.py --quick                     # a second: seed 000's sentence
+    python recipes/numpy_rnn_scratch.py --quick                     # a second: the rnn-practice tutorial's sentence
     rnn-cookbook run numpy_rnn_scratch                               # min-char-rnn's settings, the sentence
     rnn-cookbook run numpy_rnn_scratch --set data=shakespeare --epochs 2   # ~1 M characters per epoch
 """
@@ -35,18 +35,30 @@ from collections import deque
 from pathlib import Path
 from typing import ClassVar
 
-import rnn_cookbook.quiet  # noqa: F401  (before Keras, which the corpus loader imports: hides TensorFlow's start-up lines)
+import rnn_cookbook.core.quiet  # noqa: F401  (before Keras, which the corpus loader imports: hides TensorFlow's start-up lines)
 import keras
 import numpy as np
 
-from rnn_cookbook import baselines, plots, script
-from rnn_cookbook.config import RecipeConfig, check_choice, check_fraction, check_positive
-from rnn_cookbook.data.text.corpora import CharText, load_char_text
-from rnn_cookbook.data.text.vocabulary import VOCABULARY_FILE
-from rnn_cookbook.errors import ConfigError, DataError
+from rnn_cookbook.core import scores
+from rnn_cookbook.core import plots
+from rnn_cookbook.core import script
+from rnn_cookbook.core.config import (
+    FRACTION,
+    NON_NEGATIVE_INT,
+    NON_NEGATIVE_NUMBER,
+    POSITIVE_INT,
+    POSITIVE_NUMBER,
+    Interval,
+    OneOf,
+    RecipeConfig,
+)
+from rnn_cookbook.core.distribute import MULTIWORKER_REFUSAL
+from rnn_cookbook.generation.corpora import CharText, load_char_text
+from rnn_cookbook.core.vocabulary import VOCABULARY_FILE
+from rnn_cookbook.core.errors import DataError
 from rnn_cookbook.numpy_rnn import Adagrad, NumpyRNN, evaluate_loss, make_optimizer, train_epoch, updates_per_epoch
-from rnn_cookbook.runs import RunFolder, metrics_record
-from rnn_cookbook.training import TrainResult, budget_notes, check_same_config, default_verbosity, print_notes
+from rnn_cookbook.core.runs import RunFolder, metrics_record
+from rnn_cookbook.core.training import TrainResult, budget_notes, check_same_config, default_verbosity, print_notes
 
 MODEL_FILE = "model.npz"
 
@@ -57,14 +69,22 @@ NOT_SEARCHABLE = (
     "`rnn-cookbook run numpy_rnn_scratch --set ...` instead"
 )
 
-
 @dataclasses.dataclass
 class Config(RecipeConfig):
     """min-char-rnn's model and settings. One sequence per update: `batch_size` stays 1."""
 
     recipe: ClassVar[str] = "numpy_rnn_scratch"
+    constraints = {
+        "hidden_size": POSITIVE_INT, "seq_length": POSITIVE_INT,
+        "optimizer": OneOf(("adagrad", "sgd")),  # the two written in NumPy in rnn_cookbook.numpy_rnn
+        "strategy": OneOf(("default",), refused={"multiworker": MULTIWORKER_REFUSAL}),  # one CPU: nothing to spread
+        "batch_size": Interval(int, 1, 1, text="1 for numpy_rnn_scratch: the NumPy loop updates on one sequence at a time"),
+        "clip": POSITIVE_NUMBER, "clip_mode": OneOf(("value", "norm")), "init_scale": POSITIVE_NUMBER,
+        "dtype": OneOf(("float64", "float32")), "validation_fraction": FRACTION,
+        "print_every": NON_NEGATIVE_INT, "sample_length": POSITIVE_INT, "sample_temperature": NON_NEGATIVE_NUMBER,
+    }
 
-    data: str = "fox"  # fox (seed 000's sentence, a toy) | shakespeare | path to a UTF-8 text file or folder
+    data: str = "fox"  # fox (the rnn-practice tutorial's sentence, a toy) | shakespeare | path to a UTF-8 text file or folder
     hidden_size: int = 100  # min-char-rnn
     seq_length: int = 25  # characters per update (truncated BPTT); min-char-rnn
     learning_rate: float = 0.1  # min-char-rnn's Adagrad rate
@@ -82,40 +102,13 @@ class Config(RecipeConfig):
     sample_temperature: float = 1.0  # 1: the model's own distribution, as min-char-rnn samples
 
     @classmethod
-    def optimizer_choices(cls) -> tuple[str, ...]:
-        return ("adagrad", "sgd")  # the two written in NumPy in rnn_cookbook.numpy_rnn
-
-    @classmethod
-    def strategy_choices(cls) -> tuple[str, ...]:
-        return ("default",)  # a NumPy loop on one CPU: nothing for tf.distribute to spread
-
-    def validate(self) -> None:
-        super().validate()
-        for name in ("hidden_size", "seq_length", "sample_length"):
-            check_positive(name, getattr(self, name))
-        check_positive("print_every", self.print_every, allow_zero=True)
-        check_choice("clip_mode", self.clip_mode, ("value", "norm"))
-        check_choice("dtype", self.dtype, ("float64", "float32"))
-        check_fraction("validation_fraction", self.validation_fraction)
-        if self.batch_size != 1:
-            raise ConfigError(f"batch_size must be 1 for {self.recipe}: the NumPy loop updates on one sequence at a time")
-        for name in ("clip", "init_scale"):
-            value = getattr(self, name)
-            if value is None and name == "clip":
-                continue
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-                raise ConfigError(f"{name} must be a number > 0, got {value!r}")
-        if isinstance(self.sample_temperature, bool) or not isinstance(self.sample_temperature, (int, float)) or self.sample_temperature < 0:
-            raise ConfigError(f"sample_temperature must be a number >= 0, got {self.sample_temperature!r}")
-
-    @classmethod
     def quick(cls) -> Config:
-        """About a second: seed 000's sentence, 32 hidden units, 30 epochs (60 updates)."""
+        """About a second: the rnn-practice tutorial's sentence, 32 hidden units, 30 epochs (60 updates)."""
         return cls(hidden_size=32, epochs=30, print_every=20, sample_length=44)
 
 
 def load_data(cfg: Config) -> CharText:
-    """The corpus as character ids, split by position (see `rnn_cookbook.data.text.corpora.load_char_text`)."""
+    """The corpus as character ids, split by position (see `rnn_cookbook.generation.corpora.load_char_text`)."""
     return load_char_text(cfg.data, validation_fraction=cfg.validation_fraction)
 
 
@@ -130,8 +123,8 @@ def evaluate(model: NumpyRNN, data: CharText) -> dict[str, dict[str, float]]:
     The RNN predicts every character after the first, so the baselines skip the first one too (`start=1`).
     """
     return {
-        "model": baselines.language_model_scores(evaluate_loss(model, data.validation_ids), level="char"),
-        **baselines.char_ngram_baselines(data.train_ids, data.validation_ids, len(data.vocabulary)),
+        "model": scores.language_model_scores(evaluate_loss(model, data.validation_ids), level="char"),
+        **scores.char_ngram_baselines(data.train_ids, data.validation_ids, len(data.vocabulary)),
     }
 
 
@@ -270,9 +263,7 @@ def _section(arrays: dict[str, np.ndarray], section: str) -> dict[str, np.ndarra
     return {name.split(".", 1)[1]: array for name, array in arrays.items() if name.startswith(f"{section}.")}
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point: `python recipes/numpy_rnn_scratch.py --help`."""
-    return script.main(sys.modules[__name__], argv)
+main = script.entry_point(__name__)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Classify images with an LSTM that reads them one row at a time.
 
-Source: seed 002 (循环神经网络(RNN)与长短时记忆网络(LSTM), section 3.2): MNIST in PyTorch, each
+Source: the rnn-and-lstm tutorial (循环神经网络(RNN)与长短时记忆网络(LSTM), section 3.2): MNIST in PyTorch, each
 28x28 image read as a sequence of 28 rows of 28 pixels, a 2-layer `nn.LSTM(28, 128)`, a linear
 layer on the last step's output, cross-entropy, Adam at 1e-3, batch 100, 5 epochs, inputs through
 `ToTensor()` and `Normalize((0.1307,), (0.3081,))`. It reports 97.74% test accuracy; its test loop
@@ -13,36 +13,36 @@ seen the whole digit. A convolution is the better tool for images; this recipe i
 recurrent layer can remember, on data where a person can see every mistake.
 
 The model: `Input(rows, cols)` → `LSTM(128, return_sequences=True)` → `LSTM(128)` → `Dense(10,
-softmax)`, sparse categorical cross-entropy. The seed's `nn.Linear` emits logits and its
+softmax)`, sparse categorical cross-entropy. The tutorial's `nn.Linear` emits logits and its
 `CrossEntropyLoss` applies the softmax inside the loss; a softmax layer with that loss computes the
-same thing and lets `model.predict` return probabilities. Seed 002's settings are the defaults:
+same thing and lets `model.predict` return probabilities. The rnn-and-lstm tutorial's settings are the defaults:
 128 units, 2 layers, Adam 1e-3, batch 100, 5 epochs, with one addition: dropout 0.3 between the
-two LSTM layers (see below; `--set dropout=0` is the seed's model). Pixels are normalised as the seed
-does (see `rnn_cookbook.data.images`); 10% of the training images, stratified, validate (the seed
+two LSTM layers (see below; `--set dropout=0` is the tutorial's model). Pixels are normalised as the tutorial
+does (see `rnn_cookbook.images.loading`); 10% of the training images, stratified, validate (the tutorial
 has no validation set), and early stopping watches them (patience 3, best weights restored).
 
-An epoch is about 600 batches (`batches_per_epoch`), the length of seed 002's MNIST epoch: on MNIST
-that is one pass over the 54,000 training images, as in the seed, while the 1,293 training digits
+An epoch is about 600 batches (`batches_per_epoch`), the length of the rnn-and-lstm tutorial's MNIST epoch: on MNIST
+that is one pass over the 54,000 training images, as in the tutorial, while the 1,293 training digits
 are read 46 times. Counted as single passes, 5 epochs of the digits would be 65 updates instead of
-the seed's 3,000, and the model would stop at about 0.81 test accuracy.
+the tutorial's 3,000, and the model would stop at about 0.81 test accuracy.
 
-What to expect (CPU, seeds 0-2): on the digits, without dropout (the seed's model), 0.953 / 0.956 /
+What to expect (CPU, seeds 0-2): on the digits, without dropout (the tutorial's model), 0.953 / 0.956 /
 0.969 test accuracy, beside 0.969 for logistic regression: on 8x8 images a linear model of 64
 pixels is as good, and the LSTM's 200,000 weights memorise 1,293 training images within the first
 epoch. Dropout 0.3 between the two layers (what PyTorch's `nn.LSTM(dropout=0.3)` does) gives
-0.975 / 0.989 / 0.964, so it is the default. On Fashion-MNIST (seed 0, without dropout) the seed's
+0.975 / 0.989 / 0.964, so it is the default. On Fashion-MNIST (seed 0, without dropout) the tutorial's
 settings reach 0.886 test accuracy after 5 epochs, against 0.840 for logistic regression; there,
 reading rows in order pays. `benchmarks/sequence_models.py` has the current figures.
 
 Data (`--set data=...`): scikit-learn's 8x8 `digits` (the offline default: 1,797 real handwritten
-digits, 8 rows of 8 pixels, 20% held out for test), `mnist` (the seed's data, downloaded once),
+digits, 8 rows of 8 pixels, 20% held out for test), `mnist` (the tutorial's data, downloaded once),
 `fashion_mnist` (the same shapes, harder pictures), or a folder of IDX files. The test accuracy
 stands beside two baselines fitted on the same training images: the majority class, and logistic
 regression on the flattened pixels (a model with no notion of order). A confusion matrix and a
 grid of the model's most confident mistakes are saved with the run.
 
     rnn-cookbook run row_lstm_classifier                                # digits, offline
-    rnn-cookbook run row_lstm_classifier --set data=mnist               # seed 002's data
+    rnn-cookbook run row_lstm_classifier --set data=mnist               # the rnn-and-lstm tutorial's data
     rnn-cookbook run row_lstm_classifier --set data=/usr/share/datasets/fashion-mnist
     rnn-cookbook run row_lstm_classifier --quick                        # seconds
 """
@@ -52,22 +52,27 @@ from __future__ import annotations
 import dataclasses
 import sys
 import warnings
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+import rnn_cookbook.core.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import keras
 import numpy as np
 
-from rnn_cookbook import baselines, plots, script
-from rnn_cookbook.config import RecipeConfig, check_fraction, check_positive
-from rnn_cookbook.data.images import SOURCES, ImageSet, load_images
-from rnn_cookbook.data.pipeline import array_dataset
-from rnn_cookbook.data.splits import ArraySplits, stratified_holdout
-from rnn_cookbook.errors import ConfigError, DataError
-from rnn_cookbook.training import Evaluation, TrainResult, compile_for_classes, train_recipe
+from rnn_cookbook.core import scores
+from rnn_cookbook.core import plots
+from rnn_cookbook.images import plots as image_plots
+from rnn_cookbook.core import script
+from rnn_cookbook.core.config import FRACTION, FRACTION_OR_ZERO, NON_NEGATIVE_INT, POSITIVE_INT, RecipeConfig, Satisfies
+from rnn_cookbook.images.loading import SOURCES, ImageSet, load_images
+from rnn_cookbook.core.pipeline import array_dataset
+from rnn_cookbook.core.splits import ArraySplits, stratified_holdout
+from rnn_cookbook.core.errors import ConfigError, DataError
+from rnn_cookbook.core.training import Evaluation, TrainResult, compile_for_classes, train_recipe
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from rnn_cookbook.core.training import RunOptions
     import tensorflow as tf
 
 KNOWN_SHAPES = {"digits": (8, 8), "mnist": (28, 28), "fashion_mnist": (28, 28)}
@@ -75,32 +80,26 @@ KNOWN_SHAPES = {"digits": (8, 8), "mnist": (28, 28), "fashion_mnist": (28, 28)}
 
 @dataclasses.dataclass
 class Config(RecipeConfig):
-    """Seed 002's model and training settings; the data defaults to the digits that ship offline."""
+    """The rnn-and-lstm tutorial's model and training settings; the data defaults to the digits that ship offline."""
 
     recipe: ClassVar[str] = "row_lstm_classifier"
+    constraints = {
+        "data": Satisfies(str.strip, f"one of {', '.join(SOURCES)} or a path"),
+        "units": POSITIVE_INT, "num_layers": POSITIVE_INT, "dropout": FRACTION_OR_ZERO,
+        "batches_per_epoch": POSITIVE_INT, "validation_fraction": FRACTION, "test_fraction": FRACTION,
+        "split_seed": NON_NEGATIVE_INT,
+    }
 
     data: str = "digits"  # digits (offline) | mnist | fashion_mnist | path to an IDX folder or .npz
-    units: int = 128  # seed 002: hidden_size = 128
-    num_layers: int = 2  # seed 002: num_layers = 2 (every layer but the last returns its sequence)
-    dropout: float = 0.3  # between the LSTM layers, as PyTorch's nn.LSTM(dropout=...); seed 002: 0 (see above)
-    epochs: int = 5  # seed 002
-    batch_size: int = 100  # seed 002
-    batches_per_epoch: int | None = 600  # seed 002's MNIST epoch (60,000 / 100); smaller sets repeat (None: one pass)
-    validation_fraction: float = 0.1  # of the training images, stratified; the seed validates on nothing
+    units: int = 128  # the rnn-and-lstm tutorial: hidden_size = 128
+    num_layers: int = 2  # the rnn-and-lstm tutorial: num_layers = 2 (every layer but the last returns its sequence)
+    dropout: float = 0.3  # between the LSTM layers, as PyTorch's nn.LSTM(dropout=...); the rnn-and-lstm tutorial: 0 (see above)
+    epochs: int = 5  # the rnn-and-lstm tutorial
+    batch_size: int = 100  # the rnn-and-lstm tutorial
+    batches_per_epoch: int | None = 600  # the rnn-and-lstm tutorial's MNIST epoch (60,000 / 100); smaller sets repeat (None: one pass)
+    validation_fraction: float = 0.1  # of the training images, stratified; the tutorial validates on nothing
     test_fraction: float = 0.2  # digits only: MNIST and Fashion-MNIST have their own 10,000 test images
     split_seed: int = 0  # fixes the test and validation splits, whatever the model's `seed`
-
-    def validate(self) -> None:
-        super().validate()
-        check_positive("units", self.units)
-        check_positive("num_layers", self.num_layers)
-        check_fraction("dropout", self.dropout, allow_zero=True)
-        if self.batches_per_epoch is not None:
-            check_positive("batches_per_epoch", self.batches_per_epoch)
-        check_fraction("validation_fraction", self.validation_fraction)
-        check_fraction("test_fraction", self.test_fraction)
-        if not isinstance(self.data, str) or not self.data.strip():
-            raise ConfigError(f"data must be one of {', '.join(SOURCES)} or a path, got {self.data!r}")
 
     @classmethod
     def quick(cls) -> Config:
@@ -125,11 +124,11 @@ class ImageData(ArraySplits):
 def passes_per_epoch(cfg: Config, training_images: int) -> int:
     """How many times one epoch reads the training images: about `batches_per_epoch` batches in all.
 
-    Seed 002's 5 epochs of MNIST are 3,000 updates of batch 100. An epoch is a pass over the data,
+    The rnn-and-lstm tutorial's 5 epochs of MNIST are 3,000 updates of batch 100. An epoch is a pass over the data,
     so on 1,293 training digits the same 5 epochs would be 65 updates, far too few to learn (the
-    test accuracy stays near 0.8). Repeating a small set within each epoch keeps the seed's amount
+    test accuracy stays near 0.8). Repeating a small set within each epoch keeps the tutorial's amount
     of training on any data; MNIST's 54,000 training images (after validation) are 540 batches, so
-    on MNIST an epoch is one pass, as in the seed.
+    on MNIST an epoch is one pass, as in the tutorial.
     """
     if cfg.batches_per_epoch is None:
         return 1
@@ -138,7 +137,7 @@ def passes_per_epoch(cfg: Config, training_images: int) -> int:
 
 
 def load_data(cfg: Config) -> ImageData:
-    """Load the images, normalise them as seed 002 does, and hold out a stratified validation part."""
+    """Load the images, normalise them as the rnn-and-lstm tutorial does, and hold out a stratified validation part."""
     images = load_images(cfg.data, test_fraction=cfg.test_fraction, seed=cfg.split_seed)
     x_train = images.normalise(images.train_images)
     fit_rows, validation_rows = _validation_rows(images, cfg.validation_fraction, cfg.split_seed)
@@ -213,19 +212,19 @@ def evaluate(model: keras.Model, data: ImageData, cfg: Config) -> Evaluation:
     size = len(images.class_names)
     probabilities = model.predict(data.dataset("test", cfg.batch_size), verbose=0)
     references = {
-        "majority_class": baselines.class_frequencies(y_train, (len(y_test),), size),
+        "majority_class": scores.class_frequencies(y_train, (len(y_test),), size),
         "logreg_pixels": pixel_logistic_regression(x_train, y_train, x_test, size),
     }
     return Evaluation(
         data=images.name,
-        model=baselines.multiclass_scores(y_test, probabilities),
-        baselines={name: baselines.multiclass_scores(y_test, p) for name, p in references.items()},
+        model=scores.multiclass_scores(y_test, probabilities),
+        baselines={name: scores.multiclass_scores(y_test, p) for name, p in references.items()},
         figures={
             "confusion_matrix.png": plots.confusion_matrix(
                 y_test, probabilities.argmax(axis=1), images.class_names,
                 title=f"{cfg.recipe} on {images.name}: test confusion matrix",
             ),
-            "misclassified.png": plots.misclassified_grid(
+            "misclassified.png": image_plots.misclassified_grid(
                 images.test_images, y_test, probabilities, images.class_names,
                 title=f"{cfg.recipe} on {images.name}", pixel_max=images.pixel_max,
             ),
@@ -233,9 +232,7 @@ def evaluate(model: keras.Model, data: ImageData, cfg: Config) -> Evaluation:
     )
 
 
-def train(
-    cfg: Config | None = None, *, output: str | Path | None = None, verbose: int | None = None, resume: bool = False
-) -> TrainResult:
+def train(cfg: Config | None = None, **run: Unpack[RunOptions]) -> TrainResult:
     """The whole recipe: images, model, fit with early stopping, test accuracy beside two baselines, run folder."""
     cfg = cfg or Config()
     data = load_data(cfg)
@@ -253,9 +250,7 @@ def train(
         evaluate=lambda model: evaluate(model, data, cfg),
         examples_per_epoch=passes * len(data.train[1]),
         notes=notes,
-        output=output,
-        verbose=verbose,
-        resume=resume,
+        **run,
     )
 
 
@@ -276,9 +271,7 @@ def search_data(cfg: Config) -> dict:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point: `python recipes/row_lstm_classifier.py --help`."""
-    return script.main(sys.modules[__name__], argv)
+main = script.entry_point(__name__)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Sentiment of movie reviews with a SimpleRNN (IMDB), and the gated cells that do it better.
 
-Source: seed 003 ("RNN(循環神經網路)", iThome 2023, day 10): IMDB reviews as word ids, the 10,000
+Source: the ithome-rnn tutorial ("RNN(循環神經網路)", iThome 2023, day 10): IMDB reviews as word ids, the 10,000
 most frequent words, cut or padded to 200 ids, `Embedding(10000, 64)` → `SimpleRNN(32,
 activation="relu")` → `Dense(1, sigmoid)`, Adam, binary cross-entropy, 10 epochs of batch 128,
 20% of training for validation, `EarlyStopping(val_loss, patience=3, restore_best_weights=True)`,
@@ -8,28 +8,28 @@ and a plot of training and validation loss. Those are the defaults here, unchang
 
 What this recipe adds:
 
-- `cell` swaps the recurrent layer, everything else equal: `simple_rnn` (the seed's), `lstm`,
+- `cell` swaps the recurrent layer, everything else equal: `simple_rnn` (the tutorial's), `lstm`,
   `gru` or `bilstm` (a Bidirectional LSTM). The gated cells get a padding mask (`mask_zero`), so
   they skip the padding instead of reading it, and keep the fused cuDNN kernel on a GPU.
 - Any labelled text, not only Keras' IMDB: an `aclImdb` folder, a CSV or TSV (with or without a
   header, with or without its own split column), class folders, one file per class, or the
-  toy sentences of seed 000 (which fed word ids to a SimpleRNN as numbers, without an Embedding:
-  here there is always one). See `rnn_cookbook.text_classifier`.
-- `pooling`: `last` (the final state, the seed's), `max` or `mean` of each state feature over the
+  toy sentences of the rnn-practice tutorial (which fed word ids to a SimpleRNN as numbers, without an Embedding:
+  here there is always one). See `rnn_cookbook.text.classifier`.
+- `pooling`: `last` (the final state, the tutorial's), `max` or `mean` of each state feature over the
   whole text (a word early in a long text counts as much as the last one), or `concat` (all three,
   ULMFiT's concat pooling).
 - `encoder=RUN_DIR`: start from a word-level language model pretrained once on unlabelled text
-  (recipe `language_model`; ULMFiT's three stages, `rnn_cookbook.language_model`): its
+  (recipe `language_model`; ULMFiT's three stages, `rnn_cookbook.text.language_model`): its
   vocabulary, Embedding and LSTM layers become the classifier's, `lm_finetune_epochs` first goes
   on training it on the training texts, `freeze_epochs` trains the new layers alone first. It
   replaces the per-run `pretrain=lm` of earlier versions, which lowered accuracy
   (`benchmarks/README.md` has the diagnosis).
 - More than two classes: a softmax output and sparse cross-entropy; `class_weight=balanced` for
-  skewed labels (see `rnn_cookbook.text_classifier`).
+  skewed labels (see `rnn_cookbook.text.classifier`).
 - `embedding_dropout` (SpatialDropout1D) and `output_dropout`, both 0 by default: chosen on a
   validation split, never on test. On sentence polarity (an LSTM(128) with max pooling, 10% of
   the training sentences validating) 0.3 and 0.5 gave validation accuracy 0.770 against 0.775
-  without, so the seed's "none" stays.
+  without, so the tutorial's "none" stays.
 - Test accuracy beside a TF-IDF + logistic-regression baseline, a confusion matrix, and
   `rnn-cookbook predict RUN_DIR "some review"` on the saved run.
 
@@ -44,20 +44,24 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+import rnn_cookbook.core.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import keras
 
-from rnn_cookbook import language_model, script, text_classifier
-from rnn_cookbook.config import check_choice, check_positive
-from rnn_cookbook.errors import ConfigError
-from rnn_cookbook.layers import pool_over_time
-from rnn_cookbook.text_classifier import TextClassificationData, TextClassifierConfig
+from rnn_cookbook.text import language_model
+from rnn_cookbook.core import script
+from rnn_cookbook.text import classifier as text_classifier
+from rnn_cookbook.core.config import POSITIVE_INT, OneOf
+from rnn_cookbook.core.errors import ConfigError
+from rnn_cookbook.text.layers import pool_over_time
+from rnn_cookbook.text.classifier import TextClassificationData, TextClassifierConfig
 
 if TYPE_CHECKING:
-    from rnn_cookbook.training import TrainResult
+    from typing_extensions import Unpack
+
+    from rnn_cookbook.core.training import RunOptions
+    from rnn_cookbook.core.training import TrainResult
 
 CELLS = ("simple_rnn", "lstm", "gru", "bilstm")
 POOLINGS = ("last", "max", "mean", "concat")
@@ -65,19 +69,17 @@ POOLINGS = ("last", "max", "mean", "concat")
 
 @dataclasses.dataclass
 class Config(TextClassifierConfig):
-    """Seed 003's settings (see `TextClassifierConfig` for data and training), plus the cell."""
+    """The ithome-rnn tutorial's settings (see `TextClassifierConfig` for data and training), plus the cell."""
 
     recipe: ClassVar[str] = "sentiment_rnn"
+    constraints = {"cell": OneOf(CELLS), "rnn_units": POSITIVE_INT, "pooling": OneOf(POOLINGS)}
 
-    cell: str = "simple_rnn"  # simple_rnn (seed 003) | lstm | gru | bilstm
-    rnn_units: int = 32  # seed 003
-    pooling: str = "last"  # last: the final state (seed 003) | max | mean: of each state feature over the text | concat: all three (ULMFiT)
+    cell: str = "simple_rnn"  # simple_rnn (the ithome-rnn tutorial) | lstm | gru | bilstm
+    rnn_units: int = 32  # the ithome-rnn tutorial
+    pooling: str = "last"  # last: the final state (the ithome-rnn tutorial) | max | mean: of each state feature over the text | concat: all three (ULMFiT)
 
     def validate(self) -> None:
         super().validate()
-        check_choice("cell", self.cell, CELLS)
-        check_choice("pooling", self.pooling, POOLINGS)
-        check_positive("rnn_units", self.rnn_units)
         if self.encoder is not None and self.cell != "lstm":
             raise ConfigError(f"an encoder is a forward LSTM language model: set cell=lstm to start from it, not cell={self.cell}")
 
@@ -90,7 +92,7 @@ class Config(TextClassifierConfig):
 
     @property
     def masked(self) -> bool:
-        """Gated cells skip padding through a mask; the seed's SimpleRNN reads it (pre-padded)."""
+        """Gated cells skip padding through a mask; the tutorial's SimpleRNN reads it (pre-padded)."""
         return self.cell != "simple_rnn"
 
 
@@ -100,7 +102,7 @@ def load_data(cfg: Config) -> TextClassificationData:
 
 
 def build_model(cfg: Config, vocabulary_size: int | None = None, num_classes: int = 2) -> keras.Model:
-    """Embedding → recurrent layer → Dense(1, sigmoid) (a softmax over more classes), compiled as in seed 003."""
+    """Embedding → recurrent layer → Dense(1, sigmoid) (a softmax over more classes), compiled as in the ithome-rnn tutorial."""
     inputs = text_classifier.input_layer(cfg)
     if cfg.encoder is not None:  # the body of a pretrained language model: Embedding, LSTMs, its dropout
         states = language_model.encoder_states(text_classifier.encoder_shape(cfg), inputs, vocabulary_size, mask_zero=True)
@@ -128,18 +130,16 @@ def _recurrent(cfg: Config, *, sequences: bool = False, name: str | None = None)
     return keras.layers.LSTM(cfg.rnn_units, return_sequences=sequences, name=name or "lstm")
 
 
-def train(
-    cfg: Config | None = None, *, output: str | Path | None = None, verbose: int | None = None, resume: bool = False
-) -> TrainResult:
+def train(cfg: Config | None = None, **run: Unpack[RunOptions]) -> TrainResult:
     """The whole recipe: texts, model, fit with early stopping, test accuracy beside TF-IDF, run folder."""
     cfg = cfg or Config()
-    if cfg.encoder is not None and cfg.pooling in ("last", "max") and verbose != 0:
+    if cfg.encoder is not None and cfg.pooling in ("last", "max") and run.get("verbose") != 0:
         print(
             f"note: pooling={cfg.pooling} with an encoder: on both text sets of benchmarks/README.md a pretrained "
             "LSTM did better with pooling=mean or concat (its states saturate, and their max is alike for every text)"
         )
     return text_classifier.train(
-        cfg, build_model, load_data(cfg), output=output, verbose=verbose, resume=resume
+        cfg, build_model, load_data(cfg), **run
     )
 
 
@@ -148,9 +148,7 @@ def search_data(cfg: Config) -> dict:
     return text_classifier.search_data(cfg, load_data(cfg), (*text_classifier.DATA_KEYS, "cell"))
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point: `python recipes/sentiment_rnn.py --help`."""
-    return script.main(sys.modules[__name__], argv)
+main = script.entry_point(__name__)
 
 
 if __name__ == "__main__":

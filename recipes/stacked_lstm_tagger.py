@@ -1,8 +1,8 @@
-"""Tag every step of a sequence with a hidden regime, using seed 001's stacked LSTM.
+"""Tag every step of a sequence with a hidden regime, using the rnn-anatomy tutorial's stacked LSTM.
 
-Source: seed 001's Keras example: `LSTM(64, return_sequences=True)` → `LSTM(32,
+Source: the rnn-anatomy tutorial's Keras example: `LSTM(64, return_sequences=True)` → `LSTM(32,
 return_sequences=True)` → `Dense(output_dim, softmax)`, Adam, 10 epochs of batch 32, on data it
-never gives. Two things in the seed need saying (DESIGN.md's errata):
+never gives. Two things in the tutorial need saying (DESIGN.md's errata):
 
 - Its history is off: LSTM is Hochreiter and Schmidhuber's 1997 paper, not a 2014 invention (2014
   is the year of the GRU and of LSTM sequence-to-sequence translation).
@@ -49,29 +49,43 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+import rnn_cookbook.core.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import keras
 import numpy as np
 
-from rnn_cookbook import baselines, plots, script
-from rnn_cookbook.callbacks import early_stopping
-from rnn_cookbook.config import RecipeConfig, check_fraction, check_positive, check_positive_number
-from rnn_cookbook.data.pipeline import array_dataset
-from rnn_cookbook.data.splits import ArraySplits
-from rnn_cookbook.errors import ConfigError
-from rnn_cookbook.training import Evaluation, TrainResult, compile_for_classes, set_seed, train_recipe
+from rnn_cookbook.core import scores
+from rnn_cookbook.core import plots
+from rnn_cookbook import tagging
+from rnn_cookbook.tagging import HiddenRegimes
+from rnn_cookbook.core import script
+from rnn_cookbook.core.callbacks import early_stopping
+from rnn_cookbook.core.config import FINITE_POSITIVE_NUMBER, FRACTION, POSITIVE_INT, Interval, RecipeConfig
+from rnn_cookbook.core.pipeline import array_dataset
+from rnn_cookbook.core.splits import ArraySplits
+from rnn_cookbook.core.training import Evaluation, TrainResult, compile_for_classes, set_seed, train_recipe
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from rnn_cookbook.core.training import RunOptions
 
 MAX_REGIMES = 10
 
 
 @dataclasses.dataclass
 class Config(RecipeConfig):
-    """Seed 001's stack and training settings, and the hidden-regime task it tags."""
+    """The rnn-anatomy tutorial's stack and training settings, and the hidden-regime task it tags."""
 
     recipe: ClassVar[str] = "stacked_lstm_tagger"
+    constraints = {
+        "n_regimes": Interval(int, 2, MAX_REGIMES, text=f"between 2 and {MAX_REGIMES}"),
+        "stay_probability": FRACTION, "noise": FINITE_POSITIVE_NUMBER,
+        "sequence_length": POSITIVE_INT, "train_sequences": POSITIVE_INT, "validation_sequences": POSITIVE_INT,
+        "test_sequences": POSITIVE_INT, "lstm_units": POSITIVE_INT, "lstm_units_2": POSITIVE_INT,
+        "baseline_learning_rate": FINITE_POSITIVE_NUMBER,
+    }
 
     n_regimes: int = 3  # classes; regime k has mean k - (n_regimes - 1) / 2
     stay_probability: float = 0.95  # chance the regime stays from one step to the next
@@ -80,24 +94,11 @@ class Config(RecipeConfig):
     train_sequences: int = 2000
     validation_sequences: int = 400
     test_sequences: int = 400
-    lstm_units: int = 64  # seed 001: LSTM(64, return_sequences=True)
-    lstm_units_2: int = 32  # seed 001: LSTM(32, return_sequences=True)
-    epochs: int = 10  # seed 001
-    batch_size: int = 32  # seed 001
+    lstm_units: int = 64  # the rnn-anatomy tutorial: LSTM(64, return_sequences=True)
+    lstm_units_2: int = 32  # the rnn-anatomy tutorial: LSTM(32, return_sequences=True)
+    epochs: int = 10  # the rnn-anatomy tutorial
+    batch_size: int = 32  # the rnn-anatomy tutorial
     baseline_learning_rate: float = 0.01  # the per-step Dense baseline: 6 weights, a larger step to converge
-
-    def validate(self) -> None:
-        super().validate()
-        for name in (
-            "sequence_length", "train_sequences", "validation_sequences", "test_sequences", "lstm_units", "lstm_units_2",
-        ):
-            check_positive(name, getattr(self, name))
-        check_positive("n_regimes", self.n_regimes)
-        if not 2 <= self.n_regimes <= MAX_REGIMES:
-            raise ConfigError(f"n_regimes must be between 2 and {MAX_REGIMES}, got {self.n_regimes}")
-        check_fraction("stay_probability", self.stay_probability)
-        check_positive_number("noise", self.noise)
-        check_positive_number("baseline_learning_rate", self.baseline_learning_rate)
 
     @classmethod
     def quick(cls) -> Config:
@@ -112,82 +113,7 @@ class Config(RecipeConfig):
         return HiddenRegimes(self.n_regimes, self.stay_probability, self.noise)
 
 
-# --- the task ------------------------------------------------------------------------------------
-@dataclasses.dataclass(frozen=True)
-class HiddenRegimes:
-    """A hidden Markov model: sticky regimes, each seen through Gaussian noise around its mean.
-
-    It samples sequences and gives the two exact references the metrics table reports: the best
-    guess from one observation alone (`memoryless_posterior`) and from every observation so far
-    (`filter_posterior`, the forward algorithm).
-    """
-
-    n_regimes: int
-    stay_probability: float
-    noise: float
-
-    @property
-    def means(self) -> np.ndarray:
-        """Regime means one unit apart, centred on 0: (-1, 0, 1) for three regimes."""
-        return np.arange(self.n_regimes) - (self.n_regimes - 1) / 2
-
-    @property
-    def transition(self) -> np.ndarray:
-        """P(next regime | regime): `stay_probability` on the diagonal, the rest shared evenly."""
-        move = (1 - self.stay_probability) / (self.n_regimes - 1)
-        matrix = np.full((self.n_regimes, self.n_regimes), move)
-        np.fill_diagonal(matrix, self.stay_probability)
-        return matrix
-
-    def sample(self, count: int, length: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        """`count` sequences of `length` steps: observations (count, length, 1) and regimes (count, length).
-
-        The first regime is uniform, which is also the chain's stationary distribution (the
-        transition matrix is symmetric), so every step has the same marginal distribution.
-        """
-        regimes = np.empty((count, length), dtype="int32")
-        regimes[:, 0] = rng.integers(0, self.n_regimes, count)
-        stays = rng.random((count, length)) < self.stay_probability
-        jumps = rng.integers(1, self.n_regimes, (count, length))  # to any *other* regime, evenly
-        for step in range(1, length):
-            previous = regimes[:, step - 1]
-            regimes[:, step] = np.where(stays[:, step], previous, (previous + jumps[:, step]) % self.n_regimes)
-        observations = self.means[regimes] + self.noise * rng.standard_normal((count, length))
-        return observations[..., None].astype("float32"), regimes
-
-    def _likelihoods(self, observations: np.ndarray) -> np.ndarray:
-        """p(observation | regime) up to a factor per step: (count, length, n_regimes)."""
-        values = np.asarray(observations, dtype=float).reshape(len(observations), -1, 1)
-        log_likelihood = -0.5 * ((values - self.means) / self.noise) ** 2
-        return np.exp(log_likelihood - log_likelihood.max(axis=-1, keepdims=True))
-
-    def memoryless_posterior(self, observations: np.ndarray) -> np.ndarray:
-        """P(regime | this step's observation): the best any one-step-at-a-time tagger can do."""
-        likelihoods = self._likelihoods(observations)
-        return likelihoods / likelihoods.sum(axis=-1, keepdims=True)
-
-    def filter_posterior(self, observations: np.ndarray) -> np.ndarray:
-        """P(regime | observations up to and including this step), by the forward algorithm.
-
-        The best any causal tagger can do, a one-directional LSTM included. Normalising at every
-        step keeps the recursion in range for sequences of any length.
-        """
-        likelihoods = self._likelihoods(observations)
-        posterior = np.empty_like(likelihoods)
-        prior = np.full((len(likelihoods), self.n_regimes), 1.0 / self.n_regimes)
-        transition = self.transition
-        for step in range(likelihoods.shape[1]):
-            joint = prior * likelihoods[:, step]
-            posterior[:, step] = joint / joint.sum(axis=-1, keepdims=True)
-            prior = posterior[:, step] @ transition
-        return posterior
-
-    def describe(self) -> str:
-        means = ", ".join(f"{m:g}" for m in self.means)
-        return (
-            f"synthetic: {self.n_regimes} hidden regimes (means {means}) in a Markov chain that stays with "
-            f"probability {self.stay_probability:g}, seen through Gaussian noise of sd {self.noise:g}"
-        )
+# --- the task (rnn_cookbook.tagging.HiddenRegimes) ------------------------------------------------
 
 
 @dataclasses.dataclass(frozen=True)
@@ -222,7 +148,7 @@ def load_data(cfg: Config) -> RegimeData:
 
 # --- the models ----------------------------------------------------------------------------------
 def build_model(cfg: Config) -> keras.Model:
-    """Seed 001's stack: LSTM → LSTM, both returning sequences, → Dense softmax at every step.
+    """The rnn-anatomy tutorial's stack: LSTM → LSTM, both returning sequences, → Dense softmax at every step.
 
     The input takes sequences of any length (`shape=(None, 1)`); the default activations and no
     recurrent dropout keep both LSTMs on the fused cuDNN kernel on a GPU.
@@ -275,7 +201,7 @@ def evaluate(model: keras.Model, data: RegimeData, cfg: Config) -> Evaluation:
         "per_step_dense": train_per_step_baseline(data, cfg).predict(observations, batch_size=cfg.batch_size, verbose=0),
     }
     references = {
-        "majority_class": baselines.class_frequencies(data.train[1], labels.shape, cfg.n_regimes),
+        "majority_class": scores.class_frequencies(data.train[1], labels.shape, cfg.n_regimes),
         "per_step_dense": predictions["per_step_dense"],
         "memoryless_bayes": data.task.memoryless_posterior(observations),
         "forward_filter": data.task.filter_posterior(observations),
@@ -283,10 +209,10 @@ def evaluate(model: keras.Model, data: RegimeData, cfg: Config) -> Evaluation:
     shown = typical_sequence(labels, predictions["model"].argmax(-1))
     return Evaluation(
         data=data.label,
-        model=baselines.multiclass_scores(labels, predictions["model"]),
-        baselines={name: baselines.multiclass_scores(labels, probs) for name, probs in references.items()},
+        model=scores.multiclass_scores(labels, predictions["model"]),
+        baselines={name: scores.multiclass_scores(labels, probs) for name, probs in references.items()},
         figures={
-            "sequence.png": plots.tagged_sequence(
+            "sequence.png": tagging.tagged_sequence(
                 observations[shown, :, 0],
                 labels[shown],
                 {
@@ -311,9 +237,7 @@ def typical_sequence(labels: np.ndarray, predicted: np.ndarray) -> int:
     return int(np.argmin(np.abs(per_sequence - per_sequence.mean())))
 
 
-def train(
-    cfg: Config | None = None, *, output: str | Path | None = None, verbose: int | None = None, resume: bool = False
-) -> TrainResult:
+def train(cfg: Config | None = None, **run: Unpack[RunOptions]) -> TrainResult:
     """The whole recipe: sample the task, fit the stack, score it beside the references, save the run."""
     cfg = cfg or Config()
     data = load_data(cfg)
@@ -324,9 +248,7 @@ def train(
         evaluate=lambda model: evaluate(model, data, cfg),
         examples_per_epoch=len(data.train[1]),
         notes=data.notes,
-        output=output,
-        verbose=verbose,
-        resume=resume,
+        **run,
     )
 
 
@@ -349,9 +271,7 @@ def search_data(cfg: Config) -> dict:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point: `python recipes/stacked_lstm_tagger.py --help`."""
-    return script.main(sys.modules[__name__], argv)
+main = script.entry_point(__name__)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,14 @@
 """Time-series forecaster: a recurrent network reads a window of the past and predicts what comes next.
 
-Source: the time-series part of seed 000 ("RNN实战:从入门到上手"): `SimpleRNN(10)` + `Dense(1)`,
+Source: the time-series part of the rnn-practice tutorial ("RNN实战:从入门到上手"): `SimpleRNN(10)` + `Dense(1)`,
 Adam, mean squared error, 100 epochs, on a noisy sine, with a plot of predicted against actual.
 What changes here, and why:
 
-- **Windows, not single steps.** The seed fed one time step per sample (`input_shape=(1, 1)`), so
+- **Windows, not single steps.** The tutorial fed one time step per sample (`input_shape=(1, 1)`), so
   the RNN had nothing to remember. Each sample here is `window` past steps (52 weeks by default)
   and the target is the next step, or the next `horizon` steps at once.
 - **Real data by default.** Weekly CO2 at Mauna Loa (statsmodels; 59 missing weeks filled by time
-  interpolation), yearly sunspots, the seed's noisy sine (synthetic), or any numeric CSV column.
+  interpolation), yearly sunspots, the tutorial's noisy sine (synthetic), or any numeric CSV column.
   Train / validation / test are consecutive stretches of time (70/15/15), scaled on train only.
 - **Normalise each window on its last value and predict the change** (`residual=True`). CO2
   rises through the whole record, so the test period lies above every level seen in training: a
@@ -25,7 +25,7 @@ What changes here, and why:
 
 **Many columns** (`column=a,b` or `all`, `features=...`, `date_column=...`, `calendar=true`): the
 window holds every input channel (targets first, then other numeric columns, one-hot categories,
-calendar cycles; `rnn_cookbook.data.encoding`), and the model forecasts `(horizon, targets)`.
+calendar cycles; `rnn_cookbook.forecasting.encoding`), and the model forecasts `(horizon, targets)`.
 Each target is read relative to its own last value. Three options come from the long-horizon
 forecasting literature, each measured on ETTh1 (7 hourly columns, 96 hours in and out; validation
 MSE chosen on, test MSE reported; benchmarks/README.md has every run):
@@ -33,7 +33,7 @@ MSE chosen on, test MSE reported; benchmarks/README.md has every run):
 - `per_column=True` (the default): one RNN reads each target column alone, with any other
   features beside it (channel independence, PatchTST). The columns share its weights, so it sees
   seven times the examples: validation MSE 0.657 against 0.663 for one RNN over all 7 columns
-  (test 0.370 against 0.389). With one target both are the same model, so seed 000's figures stand.
+  (test 0.370 against 0.389). With one target both are the same model, so the rnn-practice tutorial's figures stand.
 - `segment=24`: the RNN reads the window as 4 segments of 24 hours, each embedded by a Dense layer,
   instead of 96 single steps (SegRNN, Lin et al. 2023): 4 steps of recurrence to learn through,
   not 96, and 4x faster.
@@ -42,7 +42,7 @@ MSE chosen on, test MSE reported; benchmarks/README.md has every run):
 - `highway`: LSTNet's linear part from each target's relative window. On ETTh1 it did not help
   (validation 0.661 joint, 0.664 fitted and frozen, against 0.657 without); an option, off by default.
 
-The single-column defaults stay seed 000's (SimpleRNN(32), one step at a time, MSE), so every CO2
+The single-column defaults stay the rnn-practice tutorial's (SimpleRNN(32), one step at a time, MSE), so every CO2
 and sunspots figure is what it was; `benchmarks/etth1.py` gives the settings for long, many-column
 series.
 
@@ -59,21 +59,26 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+import rnn_cookbook.core.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import keras
 
-from rnn_cookbook import baselines, plots, script
-from rnn_cookbook.config import RecipeConfig, check_choice, check_fraction, check_positive
-from rnn_cookbook.data.encoding import SeriesEncoder
-from rnn_cookbook.data.series import Series, load_series
-from rnn_cookbook.data.windows import SplitWindows, chronological_borders, given_borders, split_windows
-from rnn_cookbook.errors import ConfigError
-from rnn_cookbook.forecasting import SERIES_FILE
-from rnn_cookbook.layers import BatchToColumns, ColumnsToBatch, LastValues, RelativeToLast
-from rnn_cookbook.training import Evaluation, TrainResult, make_optimizer, train_recipe
+from rnn_cookbook.core import script
+from rnn_cookbook.core.config import FRACTION, FRACTION_OR_ZERO, POSITIVE_INT, OneOf, RecipeConfig
+from rnn_cookbook.forecasting.encoding import SeriesEncoder
+from rnn_cookbook.forecasting.series import load_series
+from rnn_cookbook.forecasting.windows import chronological_borders, given_borders, split_windows
+from rnn_cookbook.core.errors import ConfigError
+from rnn_cookbook.forecasting.evaluation import ForecastData, fit_highway, series_settings, test_report
+from rnn_cookbook.forecasting.forecast import SERIES_FILE
+from rnn_cookbook.forecasting.layers import BatchToColumns, ColumnsToBatch, LastValues, RelativeToLast
+from rnn_cookbook.core.training import Evaluation, TrainResult, make_optimizer, train_recipe
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from rnn_cookbook.core.training import RunOptions
 
 CELLS = {"simple_rnn": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
 HIGHWAYS = ("none", "joint", "fitted")
@@ -82,9 +87,15 @@ LOSSES = ("mse", "mae")
 
 @dataclasses.dataclass
 class Config(RecipeConfig):
-    """Settings of the forecaster; the defaults are seed 000's, made to work (see the module docstring)."""
+    """Settings of the forecaster; the defaults are the rnn-practice tutorial's, made to work (see the module docstring)."""
 
     recipe: ClassVar[str] = "timeseries_forecaster"
+    constraints = {
+        "cell": OneOf(CELLS), "units": POSITIVE_INT, "layers": POSITIVE_INT, "window": POSITIVE_INT,
+        "horizon": POSITIVE_INT, "segment": POSITIVE_INT, "highway": OneOf(HIGHWAYS), "dropout": FRACTION_OR_ZERO,
+        "training_loss": OneOf(LOSSES), "season_length": POSITIVE_INT,
+        "validation_fraction": FRACTION, "test_fraction": FRACTION,
+    }
 
     series: str = "co2"  # co2 | sunspots | macro | sine | path/to/file.csv (.tsv, ; and | separators too)
     column: str | None = None  # what to forecast: a column, a comma list, or all (every numeric column)
@@ -93,8 +104,8 @@ class Config(RecipeConfig):
     sep: str | None = None  # the file's separator (default: read off the file; tab for .tsv)
     calendar: bool = False  # add hour of day, day of week, day of year (sine/cosine) read off the dates
     split_at: str | None = None  # where validation and test begin (and test ends): rows or dates, e.g. 8640,11520,14400
-    cell: str = "simple_rnn"  # simple_rnn (seed 000) | lstm | gru
-    units: int = 32  # seed 000 uses 10 on its sine; on CO2, 32 beats linear regression by ~10%, 10 by ~3%
+    cell: str = "simple_rnn"  # simple_rnn (the rnn-practice tutorial) | lstm | gru
+    units: int = 32  # the rnn-practice tutorial uses 10 on its sine; on CO2, 32 beats linear regression by ~10%, 10 by ~3%
     layers: int = 1  # stacked recurrent layers
     window: int = 52  # past steps per sample: one year of weeks
     horizon: int = 1  # future steps predicted at once (1 = next step)
@@ -103,13 +114,13 @@ class Config(RecipeConfig):
     per_column: bool = True  # one RNN reads each target column alone (channel independence); the same model for one target
     highway: str = "none"  # none | joint | fitted: a linear map from each target's window added to the RNN (LSTNet)
     dropout: float = 0.0  # dropout on the RNN's last state, before the output layer
-    training_loss: str = "mse"  # mse (seed 000) | mae: SegRNN trains on mae, which heavy-tailed errors sway less
-    optimizer: str = "adam"  # seed 000: Adam
-    learning_rate: float = 1e-3  # Adam's default, as in seed 000
-    epochs: int = 100  # seed 000
-    batch_size: int = 32  # Keras' default (seed 000 sets none)
+    training_loss: str = "mse"  # mse (the rnn-practice tutorial) | mae: SegRNN trains on mae, which heavy-tailed errors sway less
+    optimizer: str = "adam"  # the rnn-practice tutorial: Adam
+    learning_rate: float = 1e-3  # Adam's default, as in the rnn-practice tutorial
+    epochs: int = 100  # the rnn-practice tutorial
+    batch_size: int = 32  # Keras' default (the rnn-practice tutorial sets none)
     patience: int = 10  # early stopping on val_loss; above reduce_lr_patience so the rate can drop first
-    reduce_lr_patience: int | None = 5  # seed 000: ReduceLROnPlateau(factor=0.2, patience=5)
+    reduce_lr_patience: int | None = 5  # the rnn-practice tutorial: ReduceLROnPlateau(factor=0.2, patience=5)
     season_length: int | None = None  # None = the series' own (52 for CO2, 11 for sunspots, 24 for hourly data)
     validation_fraction: float = 0.15
     test_fraction: float = 0.15
@@ -117,18 +128,8 @@ class Config(RecipeConfig):
 
     def validate(self) -> None:
         super().validate()
-        check_choice("cell", self.cell, CELLS)
-        check_choice("highway", self.highway, HIGHWAYS)
-        check_choice("training_loss", self.training_loss, LOSSES)
-        for name in ("units", "layers", "window", "horizon", "segment"):
-            check_positive(name, getattr(self, name))
         if self.window % self.segment:
             raise ConfigError(f"window ({self.window}) must be a multiple of segment ({self.segment})")
-        if self.season_length is not None:
-            check_positive("season_length", self.season_length)
-        check_fraction("dropout", self.dropout, allow_zero=True)
-        check_fraction("validation_fraction", self.validation_fraction)
-        check_fraction("test_fraction", self.test_fraction)
         if self.validation_fraction + self.test_fraction >= 0.9:
             raise ConfigError("validation_fraction + test_fraction must leave at least 10% for training")
         if self.highway != "none" and not self.residual:
@@ -143,28 +144,6 @@ class Config(RecipeConfig):
     def fractions(self) -> tuple[float, float, float]:
         train = 1.0 - self.validation_fraction - self.test_fraction
         return (train, self.validation_fraction, self.test_fraction)
-
-
-@dataclasses.dataclass(frozen=True)
-class ForecastData:
-    """The series, the encoder fitted on its training part, and the windowed splits."""
-
-    series: Series
-    encoder: SeriesEncoder
-    windows: SplitWindows
-    notes: tuple[str, ...] = ()
-
-    @property
-    def season_length(self) -> int | None:
-        return self.series.season_length
-
-    @property
-    def channels(self) -> int:
-        return self.windows.train.inputs.shape[-1]
-
-    @property
-    def targets(self) -> int:
-        return len(self.series.targets)
 
 
 def load_data(cfg: Config) -> ForecastData:
@@ -228,87 +207,12 @@ def build_model(cfg: Config, channels: int = 1, targets: int = 1, *, flat_output
     return model
 
 
-def fit_highway(model: keras.Model, windows: SplitWindows, targets: int) -> None:
-    """Set the highway to the least-squares map from each target's relative window to its change.
-
-    With `highway="fitted"` the layer is frozen, so the RNN learns only what the linear model
-    misses (the order LSTNet's authors describe; fitted first, the linear part cannot drift).
-    """
-    from sklearn.linear_model import LinearRegression
-
-    train = windows.train
-    last = train.inputs[:, -1:, :targets]
-    inputs = baselines.columns_as_rows(train.inputs[..., :targets] - last)
-    changes = baselines.columns_as_rows(train.targets - last)
-    fitted = LinearRegression().fit(inputs, changes)
-    model.get_layer("highway").set_weights([fitted.coef_.T.astype("float32"), fitted.intercept_.astype("float32")])
-
-
 def evaluate(model: keras.Model, data: ForecastData, cfg: Config) -> Evaluation:
-    """Errors on the test windows per target and averaged, beside the three baselines, and the plots."""
-    windows, series, encoder = data.windows, data.series, data.encoder
-    test, scaler, targets = windows.test, encoder.target_scaler, data.targets
-    actual = scaler.inverse(test.targets)
-    forecasts = {
-        "model": scaler.inverse(model.predict(test.dataset(cfg.batch_size), verbose=0)),
-        "persistence": scaler.inverse(baselines.persistence(test.inputs, cfg.horizon, targets)),
-        "linear_regression": scaler.inverse(
-            baselines.linear_per_column(windows.train.inputs, windows.train.targets, test.inputs)
-        ),
-    }
-    season = data.season_length
-    if season is not None and test.target_start[0] >= season:
-        forecasts["seasonal_naive"] = baselines.seasonal_naive(series.values, test.target_start, cfg.horizon, season)
-    errors, per_target = {}, {}
-    for name, forecast in forecasts.items():
-        errors[name], per_target[name] = baselines.forecast_errors(actual, forecast, scaler.std, series.targets)
-    by_lead = {name: baselines.error_by_lead_time(actual, f, scaler.std) for name, f in forecasts.items()}
-    figures = {
-        "forecast.png": plots.forecast_vs_actual(
-            series.index[test.target_start],
-            actual[:, 0, :],
-            {name: forecast[:, 0, :] for name, forecast in forecasts.items()},
-            names=series.targets,
-            units=series.units,
-            scale=scaler.std,
-            title=f"{series.label}: test period, actual vs forecasts"
-            + ("" if cfg.horizon == 1 else " (first step of each forecast)"),
-            stretch=plots.readable_stretch(len(test), season, series.frequency),
-            whole=forecasts["model"][-1] if cfg.horizon > 1 else None,
-        )
-    }
-    if cfg.horizon > 1:
-        figures["lead_time.png"] = plots.error_by_lead_time(by_lead, title=f"{series.label}: error by step ahead")
-    details = {"per_target": per_target} if targets > 1 else {}
-    return Evaluation(
-        data=series.label,
-        model=errors.pop("model"),
-        baselines=errors,
-        figures=figures,
-        details=details,
-    )
+    """Errors on the test windows beside the three baselines, and the plots (`forecasting.evaluation.test_report`)."""
+    return test_report(model, data, batch_size=cfg.batch_size, horizon=cfg.horizon)
 
 
-def series_settings(cfg: Config, data: ForecastData) -> dict:
-    """`series.json`: how to read new data and turn it into the model's channels (`rnn-cookbook forecast`)."""
-    return {
-        "encoder": data.encoder.to_dict(),
-        "date_columns": list(data.series.date_columns),
-        "dated": data.series.dated,
-        "sep": cfg.sep,
-        "frequency": data.series.frequency,
-        "window": cfg.window,
-        "horizon": cfg.horizon,
-    }
-
-
-def train(
-    cfg: Config | None = None,
-    *,
-    output: str | Path | None = None,
-    verbose: int | None = None,
-    resume: bool = False,
-) -> TrainResult:
+def train(cfg: Config | None = None, **run: Unpack[RunOptions]) -> TrainResult:
     """The whole recipe: load, build, fit with the presets, evaluate beside baselines, save the run."""
     cfg = cfg or Config()
     data = load_data(cfg)
@@ -329,11 +233,9 @@ def train(
         ),
         evaluate=lambda model: evaluate(model, data, cfg),
         examples_per_epoch=len(windows.train),
-        json_files={SERIES_FILE: series_settings(cfg, data)},
+        json_files={SERIES_FILE: series_settings(data, window=cfg.window, horizon=cfg.horizon, sep=cfg.sep)},
         notes=data.notes,
-        output=output,
-        verbose=verbose,
-        resume=resume,
+        **run,
     )
 
 
@@ -367,9 +269,7 @@ def search_data(cfg: Config) -> dict:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point: `python recipes/timeseries_forecaster.py --help`."""
-    return script.main(sys.modules[__name__], argv)
+main = script.entry_point(__name__)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,11 @@
 """Translation with attention: a bidirectional GRU reads "我们明天见。", a GRU decoder writes "See you tomorrow."
 
-Source: seeds 000, 001, 002 and 004 all name machine translation as what recurrent networks are
-for, and seed 004 §2.3 describes the encoder-decoder for it: an encoder turns the sentence into
+Source: the rnn-practice, rnn-anatomy, rnn-and-lstm and rnn-deep-dive tutorials all name machine translation as what recurrent networks are
+for, and the rnn-deep-dive tutorial §2.3 describes the encoder-decoder for it: an encoder turns the sentence into
 a fixed-size state, and a decoder writes the translation from it. That fixed-size state is the
 weak point on long sentences (Cho et al. 2014); attention (Bahdanau et al. 2015) lets the decoder
-look back at every encoder state at every step, and is the step from the seeds' encoder-decoder
-to the Transformer that seed 000 ends on.
+look back at every encoder state at every step, and is the step from the tutorials' encoder-decoder
+to the Transformer that the rnn-practice tutorial ends on.
 
 The model, Keras 3 layers only:
 
@@ -22,19 +22,19 @@ The model, Keras 3 layers only:
   sentence trains in one pass of the GRU; Bahdanau's order, attention before the step, would
   need a Python loop over steps. Padding is masked out of the attention and of the loss.
 - **Output**: `[query; context]` → `Dense(tanh)` → `Dense(softmax)` over the target tokens.
-- `attention=none` drops the context: the seeds' fixed-vector encoder-decoder, trained by the
+- `attention=none` drops the context: the tutorials' fixed-vector encoder-decoder, trained by the
   same code. By default the run trains it too, on the same data, as a baseline.
 
 Tokens: Chinese (and Japanese) as characters, so no word segmenter is needed; other languages as
-words and punctuation marks, case kept (`rnn_cookbook.data.text.pairs.tokenize`). Vocabularies
+words and punctuation marks, case kept (`rnn_cookbook.translation.pairs.tokenize`). Vocabularies
 come from `TextVectorization` on the training pairs and are saved as JSON beside the model.
 
-Data (`rnn_cookbook.data.text.pairs`): `data=cmn-eng` downloads Tatoeba's 29,155 English-Chinese
+Data (`rnn_cookbook.translation.pairs`): `data=cmn-eng` downloads Tatoeba's 29,155 English-Chinese
 pairs (CC BY 2.0 FR; the attribution column is kept beside each pair); any `source<TAB>target`
 file loads, and `columns=`, `source=`, `target=` read other layouts and either direction. Pairs
 sharing a sentence on either side stay in one split, so no test sentence was seen in training.
 
-The run reports on the test split, decoded without teacher forcing:
+The run reports on the test split, decoded without teacher forcing (`rnn_cookbook.translation.evaluation`):
 
 - `bleu`, `chrf`: sacrebleu's corpus BLEU and chrF of the beam-search translations, and
   `greedy_bleu`, `greedy_chrf` of the greedy ones;
@@ -59,44 +59,39 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+import rnn_cookbook.core.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import keras
-import numpy as np
 
-from rnn_cookbook import callbacks as presets
-from rnn_cookbook import plots, script
-from rnn_cookbook.config import RecipeConfig, check_choice, check_fraction, check_positive
-from rnn_cookbook.data.pipeline import array_dataset
-from rnn_cookbook.data.text.pairs import TOKEN_LEVELS, SentencePairs, load_pairs, tokenize
-from rnn_cookbook.data.text.vocabulary import VOCABULARY_FILE
-from rnn_cookbook.errors import ConfigError
-from rnn_cookbook.generation import EpochPrinter, PerModel, check_backend
-from rnn_cookbook.training import Evaluation, TrainResult, compile_for_classes, set_seed, train_recipe
-from rnn_cookbook.translation import (
-    BEAM_BATCH,
-    BRIDGE_PREFIX,
-    GREEDY_BATCH,
-    SideVocabulary,
-    Translator,
-    check_beam,
-    most_frequent_sentence,
-    scores_by_length,
-    timed,
-    translation_memory,
-    translation_scores,
-    vocabulary_record,
+from rnn_cookbook.core import callbacks as presets
+from rnn_cookbook.core import script
+from rnn_cookbook.core.config import (
+    FRACTION,
+    FRACTION_OR_ZERO,
+    NON_NEGATIVE_INT,
+    POSITIVE_INT,
+    Interval,
+    OneOf,
+    RecipeConfig,
 )
+from rnn_cookbook.core.distribute import MULTIWORKER_REFUSAL
+from rnn_cookbook.translation.pairs import TOKEN_LEVELS, load_pairs
+from rnn_cookbook.core.vocabulary import VOCABULARY_FILE
+from rnn_cookbook.decoding import check_backend
+from rnn_cookbook.core.training import Evaluation, TrainResult, compile_for_classes, set_seed, train_recipe
+from rnn_cookbook.translation.data import TranslationData
+from rnn_cookbook.translation.evaluation import TranslationPrinter, test_report
+from rnn_cookbook.translation.translator import BRIDGE_PREFIX, SideVocabulary, vocabulary_record
 
 if TYPE_CHECKING:
-    import tensorflow as tf
+    from typing_extensions import Unpack
+
+    from rnn_cookbook.core.training import RunOptions
+    pass
 
 CELLS = {"gru": keras.layers.GRU, "lstm": keras.layers.LSTM}
 ATTENTION = {"luong": keras.layers.Attention, "bahdanau": keras.layers.AdditiveAttention, "none": None}
-LONG_SENTENCE = 10  # words: `bleu_long` counts the pairs whose word side is at least this long
 #: Why `rnn-cookbook search` refuses this recipe.
 NOT_SEARCHABLE = (
     "its model takes two inputs (the source and the shifted translation) and its score, BLEU, needs the "
@@ -110,6 +105,23 @@ class Config(RecipeConfig):
     """Chinese to English on Tatoeba's pairs: a bidirectional GRU(128) encoder, a GRU(128) decoder with attention."""
 
     recipe: ClassVar[str] = "translator"
+    constraints = {
+        "strategy": OneOf(("default", "mirrored"), refused={
+            "multiworker": MULTIWORKER_REFUSAL,
+            "data_parallel": "the translator decodes with compiled TensorFlow loops, and data_parallel trains on JAX; "
+            "use strategy=default or mirrored",
+        }),
+        "source_tokens": OneOf(TOKEN_LEVELS), "target_tokens": OneOf(TOKEN_LEVELS),
+        "max_source_length": POSITIVE_INT, "max_target_length": POSITIVE_INT,
+        "source_vocabulary": Interval(int, 5, text="at least 5", note="4 ids are reserved"),
+        "target_vocabulary": Interval(int, 5, text="at least 5", note="4 ids are reserved"),
+        "validation_fraction": FRACTION, "test_fraction": FRACTION,
+        "cell": OneOf(CELLS), "attention": OneOf(ATTENTION), "embedding_dim": POSITIVE_INT, "units": POSITIVE_INT,
+        "dropout": FRACTION_OR_ZERO,
+        "beam": Interval(int, 1, note="1 = greedy"),
+        "length_penalty": Interval(float, 0, 5, note="0 = none; GNMT uses 0.6"),
+        "heatmaps": NON_NEGATIVE_INT, "sample_every": NON_NEGATIVE_INT,
+    }
 
     data: str = "cmn-eng"  # cmn-eng (download) | toy | path to a source<TAB>target file (a .zip holding one)
     source: str = "auto"  # the language translated from, a name in `columns`; auto: Chinese (or Japanese) if a column is
@@ -139,31 +151,6 @@ class Config(RecipeConfig):
     heatmaps: int = 4  # test sentences whose attention is drawn in attention.png
     sample_every: int = 5  # print a few validation translations every n epochs (0: never)
 
-    def validate(self) -> None:
-        super().validate()
-        for name in ("max_source_length", "max_target_length", "source_vocabulary", "target_vocabulary", "embedding_dim", "units"):
-            check_positive(name, getattr(self, name))
-        check_positive("heatmaps", self.heatmaps, allow_zero=True)
-        check_positive("sample_every", self.sample_every, allow_zero=True)
-        check_choice("cell", self.cell, CELLS)
-        check_choice("attention", self.attention, ATTENTION)
-        check_choice("source_tokens", self.source_tokens, TOKEN_LEVELS)
-        check_choice("target_tokens", self.target_tokens, TOKEN_LEVELS)
-        check_fraction("validation_fraction", self.validation_fraction)
-        check_fraction("test_fraction", self.test_fraction)
-        check_fraction("dropout", self.dropout, allow_zero=True)
-        check_beam(self.beam, self.length_penalty)
-        for name in ("bidirectional", "compare_without_attention"):
-            if not isinstance(getattr(self, name), bool):
-                raise ConfigError(f"{name} must be true or false, got {getattr(self, name)!r}")
-        if self.source_vocabulary < 5 or self.target_vocabulary < 5:
-            raise ConfigError("source_vocabulary and target_vocabulary must be at least 5 (4 ids are reserved)")
-        if self.strategy == "data_parallel":
-            raise ConfigError(
-                "the translator decodes with compiled TensorFlow loops, and data_parallel trains on JAX; "
-                "use strategy=default or mirrored"
-            )
-
     @classmethod
     def quick(cls) -> Config:
         """Seconds on CPU: the 60 toy pairs, a small model, a few epochs."""
@@ -174,37 +161,6 @@ class Config(RecipeConfig):
 
 
 # --- the data ---------------------------------------------------------------------------------------
-@dataclasses.dataclass(frozen=True)
-class TranslationData:
-    """The split pairs, the two vocabularies, and the arrays the model reads and writes."""
-
-    pairs: SentencePairs
-    source: SideVocabulary
-    target: SideVocabulary
-    max_source_length: int
-    max_target_length: int
-
-    @property
-    def label(self) -> str:
-        return self.pairs.label
-
-    def sentences(self, split: str) -> tuple[list[str], list[str]]:
-        return self.pairs.part(split)
-
-    def arrays(self, split: str) -> tuple[dict[str, np.ndarray], np.ndarray]:
-        """({"source": ids, "target_in": [START] + ids}, ids + [END]) of one split, for `fit` and `evaluate`.
-
-        The decoder's input never holds `[END]`: its mask (id 0 is padding) then covers exactly the
-        positions whose target is a token or `[END]`, so the loss counts no step that writes padding.
-        """
-        sources, targets = self.sentences(split)
-        width = self.max_target_length + 1
-        marked = self.target.encode(targets, width + 1, markers=True)  # [START] tokens [END], padded
-        target_in = np.where(marked[:, :-1] == self.target.end_id, 0, marked[:, :-1])  # nothing is read after [END]
-        return {"source": self.source.encode(sources, self.max_source_length), "target_in": target_in}, marked[:, 1:]
-
-    def dataset(self, split: str, cfg: Config, *, shuffle: bool = False) -> tf.data.Dataset:
-        return array_dataset(*self.arrays(split), cfg.batch_size, shuffle=shuffle, seed=cfg.seed)
 
 
 def load_data(cfg: Config) -> TranslationData:
@@ -270,27 +226,12 @@ def build_model(cfg: Config, source_size: int, target_size: int) -> keras.Model:
 
 
 # --- evaluation ---------------------------------------------------------------------------------------
-_TRANSLATORS: PerModel[Translator] = PerModel()
 
 
-def translator_for(model: keras.Model, data: TranslationData) -> Translator:
-    """The decoder for `model`, built once per model (it compiles its loops once)."""
-    return _TRANSLATORS.get(model, lambda: Translator(model, data.source, data.target))
-
-
-def long_rows(data: TranslationData, sources: Sequence[str], targets: Sequence[str]) -> np.ndarray:
-    """Test rows whose side written in words has at least `LONG_SENTENCE` words (punctuation not counted)."""
-    pairs = data.pairs
-    side, level = (targets, pairs.target_level) if pairs.target_level == "words" else (sources, pairs.source_level)
-    counts = [sum(any(c.isalnum() for c in token) for token in tokenize(text, level)) for text in side]
-    return np.flatnonzero(np.asarray(counts) >= LONG_SENTENCE) if level == "words" else np.arange(0)
-
-
-def system_scores(outputs: Sequence[str], references: Sequence[str], long: np.ndarray, language: str) -> dict[str, float]:
-    """BLEU and chrF on the whole test split, and BLEU on its long sentences."""
-    scores = translation_scores(outputs, references, language)
-    scores["bleu_long"] = translation_scores([outputs[i] for i in long], [references[i] for i in long], language)["bleu"]
-    return scores
+def evaluate(model: keras.Model, data: TranslationData, cfg: Config, *, verbose: int = 0) -> Evaluation:
+    """The test report (`rnn_cookbook.translation.evaluation`), with the `attention=none` baseline trained when asked."""
+    wanted = cfg.compare_without_attention and cfg.attention != "none"
+    return test_report(model, data, cfg, no_attention=(lambda: train_without_attention(cfg, data, verbose)) if wanted else None)
 
 
 def train_without_attention(cfg: Config, data: TranslationData, verbose: int) -> tuple[keras.Model, dict[str, Any]]:
@@ -301,11 +242,11 @@ def train_without_attention(cfg: Config, data: TranslationData, verbose: int) ->
     set_seed(cfg.seed)
     model = build_model(baseline_cfg, len(data.source), len(data.target))
     if verbose:
-        print("\ntraining the attention=none baseline (the seeds' fixed-vector encoder-decoder)", flush=True)
+        print("\ntraining the attention=none baseline (the tutorials' fixed-vector encoder-decoder)", flush=True)
     started = time.perf_counter()
     fit = model.fit(
-        data.dataset("train", cfg, shuffle=True),
-        validation_data=data.dataset("validation", cfg),
+        data.dataset("train", cfg.batch_size, shuffle=True, seed=cfg.seed),
+        validation_data=data.dataset("validation", cfg.batch_size),
         epochs=cfg.epochs,
         callbacks=[presets.early_stopping(patience=cfg.patience)],
         shuffle=False,  # the dataset shuffles itself, seeded
@@ -314,122 +255,16 @@ def train_without_attention(cfg: Config, data: TranslationData, verbose: int) ->
     return model, {"epochs_run": len(fit.history["loss"]), "wall_time_s": time.perf_counter() - started}
 
 
-def evaluate(model: keras.Model, data: TranslationData, cfg: Config, *, verbose: int = 0) -> Evaluation:
-    """Greedy and beam translations of the test split, scored beside the baselines, with the two figures."""
-    sources, references = data.sentences("test")
-    language = data.pairs.target_language
-    long = long_rows(data, sources, references)
-    translator = translator_for(model, data)
-    ids = translator.source_ids(sources)
-    warm_up(translator, ids, cfg)  # sentences/s below are decoding, not tracing
-    (greedy_ids, attention), greedy_s = timed(translator.greedy_ids, ids)
-    beam_ids, beam_s = timed(translator.beam_ids, ids, cfg.beam, cfg.length_penalty)
-    greedy = [data.target.decode(row) for row in greedy_ids]
-    best = [data.target.decode(row) for row in beam_ids]
-    loss, _ = model.evaluate(data.dataset("test", cfg), verbose=0)
-
-    scores = system_scores(best, references, long, language)
-    greedy_scores = system_scores(greedy, references, long, language)
-    model_scores = {**scores, "greedy_bleu": greedy_scores["bleu"], "greedy_chrf": greedy_scores["chrf"], "loss": float(loss)}
-    train_sources, train_targets = data.sentences("train")
-    outputs = {
-        "model": best,
-        "translation_memory": translation_memory(train_sources, train_targets, sources, data.pairs.source_level),
-        "most_frequent_sentence": most_frequent_sentence(train_targets, len(sources)),
-    }
-    details: dict[str, Any] = {
-        "decoding": {
-            "beam": cfg.beam,
-            "length_penalty": cfg.length_penalty,
-            "greedy_sentences_per_s": len(sources) / greedy_s,
-            "beam_sentences_per_s": len(sources) / beam_s,
-        },
-        "pairs": {**data.pairs.sizes(), "long_test_sentences": len(long)},
-        "vocabulary": {"source": len(data.source), "target": len(data.target)},
-    }
-    if cfg.compare_without_attention and cfg.attention != "none":
-        baseline, trained = train_without_attention(cfg, data, verbose)
-        plain = translator_for(baseline, data)
-        warm_up(plain, ids, cfg)
-        plain_ids, plain_s = timed(plain.beam_ids, ids, cfg.beam, cfg.length_penalty)
-        outputs["no_attention"] = [data.target.decode(row) for row in plain_ids]
-        details["no_attention"] = {**trained, "beam_sentences_per_s": len(sources) / plain_s}
-    baselines = {name: system_scores(out, references, long, language) for name, out in outputs.items() if name != "model"}
-
-    source_lengths = [len(tokenize(s, data.pairs.source_level)) for s in sources]
-    edges = length_bins(cfg.max_source_length)
-    by_length = scores_by_length(outputs, references, source_lengths, language, edges)
-    details["bleu_by_length"] = by_length
-    details["examples"] = [
-        {"source": s, "reference": r, **{name: out[i] for name, out in outputs.items()}}
-        for i, (s, r) in enumerate(zip(sources[:8], references[:8], strict=True))
-    ]
-    unit = "characters" if data.pairs.source_level == "chars" else "words"
-    systems = [name for name in ("model", "no_attention", "translation_memory") if name in outputs]
-    figures = {
-        "bleu_by_length.png": plots.bleu_by_length(
-            by_length, systems, title=f"translator ({cfg.attention} attention): test BLEU by source length", xlabel=f"source length ({unit})"
-        )
-    }
-    if translator.attends and cfg.heatmaps:
-        figures["attention.png"] = heatmap_figure(data, sources, greedy_ids, attention, cfg.heatmaps, cfg.attention)
-    return Evaluation(data=data.label, split="test", model=model_scores, baselines=baselines, figures=figures, details=details)
-
-
-def warm_up(translator: Translator, ids: np.ndarray, cfg: Config) -> None:
-    """Trace both decoding loops on one batch of the shape the timed calls use."""
-    translator.greedy_ids(ids[:GREEDY_BATCH])
-    translator.beam_ids(ids[:BEAM_BATCH], cfg.beam, cfg.length_penalty)
-
-
-def length_bins(longest: int) -> list[int]:
-    """Bin edges for BLEU by source length: five bins up to the longest source read."""
-    step = max(1, -(-longest // 5))
-    return list(range(1, longest + 1, step))
-
-
-def heatmap_figure(
-    data: TranslationData, sources: Sequence[str], output_ids: np.ndarray, attention: np.ndarray, count: int, kind: str
-) -> Any:
-    """Attention of the greedy decoder on `count` test sentences of middling length (the readable ones)."""
-    level = data.pairs.source_level
-    lengths = np.array([len(tokenize(s, level)) for s in sources])
-    order = np.argsort(np.abs(lengths - min(12, data.max_source_length)), kind="stable")[:count]
-    examples = []
-    for row in sorted(order):
-        written = [data.target.tokens[i] for i in output_ids[row] if i != 0]  # up to and with [END]
-        examples.append((tokenize(sources[row], level)[: data.max_source_length], written, attention[row]))
-    return plots.attention_heatmaps(examples, title=f"{kind} attention on test sentences (greedy decoding)")
-
-
-class TranslationPrinter(EpochPrinter):
-    """Print the greedy translations of a few validation sentences every `every` epochs."""
-
-    def __init__(self, data: TranslationData, *, count: int = 3, every: int = 5) -> None:
-        super().__init__(every=every)
-        self.data = data
-        self.sources, self.references = (part[:count] for part in data.sentences("validation"))
-
-    def heading(self, epoch: int) -> str:
-        return f"greedy translations after epoch {epoch + 1}"
-
-    def report(self, epoch: int) -> str:
-        translator = translator_for(self.model, self.data)
-        written = [self.data.target.decode(row) for row in translator.greedy_ids(translator.source_ids(self.sources))[0]]
-        return "\n".join(f"{s}\n  -> {w}\n  (reference: {r})" for s, w, r in zip(self.sources, written, self.references, strict=True))
-
-
-def train(
-    cfg: Config | None = None, *, output: str | Path | None = None, verbose: int | None = None, resume: bool = False
-) -> TrainResult:
+def train(cfg: Config | None = None, **run: Unpack[RunOptions]) -> TrainResult:
     """The whole recipe: split pairs, teacher-forced fit, greedy and beam translations scored with BLEU."""
     cfg = cfg or Config()
     check_backend()  # the decoding loops are TensorFlow functions
+    verbose = run.get("verbose")
     data = load_data(cfg)
     return train_recipe(
         cfg,
         build_model=lambda: build_model(cfg, len(data.source), len(data.target)),
-        datasets=lambda: (data.dataset("train", cfg, shuffle=True), data.dataset("validation", cfg)),
+        datasets=lambda: (data.dataset("train", cfg.batch_size, shuffle=True, seed=cfg.seed), data.dataset("validation", cfg.batch_size)),
         evaluate=lambda model: evaluate(model, data, cfg, verbose=2 if verbose is None else verbose),
         examples_per_epoch=len(data.sentences("train")[0]),
         extra_callbacks=[TranslationPrinter(data, every=cfg.sample_every if verbose != 0 else 0)],
@@ -439,15 +274,11 @@ def train(
             )
         },
         notes=data.pairs.notes,
-        output=output,
-        verbose=verbose,
-        resume=resume,
+        **run,
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point: `python -m rnn_cookbook.recipes.translator --help`."""
-    return script.main(sys.modules[__name__], argv)
+main = script.entry_point(__name__)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Word-level next-word prediction with a SimpleRNN, and sentences generated from it.
 
-Source: seed 000's text-generation example: the sentence "The quick brown fox jumps over the lazy
+Source: the rnn-practice tutorial's text-generation example: the sentence "The quick brown fox jumps over the lazy
 dog.", every prefix of it as an input and the word after it as the target, `SimpleRNN(50)` →
 `Dense(vocabulary, softmax)`, Adam, sparse categorical cross-entropy, 100 epochs. Its code does not
 run as written (DESIGN.md's errata): it feeds word ids to the SimpleRNN as numbers, without an
@@ -13,12 +13,12 @@ sequence. Here:
 - the inputs are n-gram prefix windows: for every word of the text, up to `window` words before it
   (padded at the front, and masked, so padding never moves the state) with that word as target.
 
-The default data is the seed's one sentence, named as a toy: 8 windows, a model that learns them
+The default data is the tutorial's one sentence, named as a toy: 8 windows, a model that learns them
 by heart, nothing more. Give it a real text with `--set data=path/to/book.txt`; the last 10% of
 the text then validates, beside unigram and trigram baselines on the same words. Generation uses
 the same stateful, compiled sampler as `char_lstm_generator`:
 
-    rnn-cookbook run word_generator                                 # the seed's sentence (toy)
+    rnn-cookbook run word_generator                                 # the tutorial's sentence (toy)
     rnn-cookbook run word_generator --set data=path/to/book.txt --set epochs=20
     rnn-cookbook generate runs/word_generator/<run> --prompt "the quick" --length 8 --temperature 0
 """
@@ -27,53 +27,55 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+import rnn_cookbook.core.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import keras
 import numpy as np
 
-from rnn_cookbook import baselines, script
-from rnn_cookbook.config import RecipeConfig, check_fraction, check_positive
-from rnn_cookbook.data.pipeline import array_dataset
-from rnn_cookbook.data.text.corpora import Corpus, load_corpus
-from rnn_cookbook.data.text.vocabulary import Vocabulary
-from rnn_cookbook.errors import ConfigError, DataError
-from rnn_cookbook.generation import train_generator
-from rnn_cookbook.training import Evaluation, TrainResult, compile_for_classes
+from rnn_cookbook.core import scores
+from rnn_cookbook.core import script
+from rnn_cookbook.core.config import FRACTION, NON_NEGATIVE_INT, NON_NEGATIVE_NUMBER, POSITIVE_INT, Interval, RecipeConfig
+from rnn_cookbook.core.pipeline import array_dataset
+from rnn_cookbook.generation.corpora import Corpus, load_corpus
+from rnn_cookbook.core.vocabulary import Vocabulary
+from rnn_cookbook.core.errors import DataError
+from rnn_cookbook.generation.sampling import train_generator
+from rnn_cookbook.core.training import Evaluation, TrainResult, compile_for_classes
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from rnn_cookbook.core.training import RunOptions
 
 
 @dataclasses.dataclass
 class Config(RecipeConfig):
-    """Seed 000's model and settings, with an Embedding in front."""
+    """The rnn-practice tutorial's model and settings, with an Embedding in front."""
 
     recipe: ClassVar[str] = "word_generator"
+    constraints = {
+        "num_words": Interval(int, 3, text="at least 3", note="0 is padding, 1 unknown"),
+        "window": POSITIVE_INT, "embedding_dim": POSITIVE_INT, "units": POSITIVE_INT,
+        "validation_fraction": FRACTION,
+        "sample_every": NON_NEGATIVE_INT, "sample_length": POSITIVE_INT, "sample_temperature": NON_NEGATIVE_NUMBER,
+    }
 
-    data: str = "fox"  # fox (seed 000's sentence, a toy) | shakespeare | path to a UTF-8 text file or folder
+    data: str = "fox"  # fox (the rnn-practice tutorial's sentence, a toy) | shakespeare | path to a UTF-8 text file or folder
     num_words: int = 10000  # vocabulary size, the most frequent words of the training text
     window: int = 10  # words of context before each target (the sentence's longest prefix is 8)
     embedding_dim: int = 50
-    units: int = 50  # seed 000: SimpleRNN(50)
-    epochs: int = 100  # seed 000
+    units: int = 50  # the rnn-practice tutorial: SimpleRNN(50)
+    epochs: int = 100  # the rnn-practice tutorial
     batch_size: int = 32
     validation_fraction: float = 0.1  # the last 10% of the text (a toy validates on its training text)
     sample_every: int = 10  # print a sample after every n epochs (0: never)
     sample_length: int = 12  # words
     sample_temperature: float = 0.8
 
-    def validate(self) -> None:
-        super().validate()
-        for name in ("num_words", "window", "embedding_dim", "units", "sample_length"):
-            check_positive(name, getattr(self, name))
-        if self.num_words < 3:
-            raise ConfigError(f"num_words must be at least 3 (0 is padding, 1 unknown), got {self.num_words}")
-        check_positive("sample_every", self.sample_every, allow_zero=True)
-        check_fraction("validation_fraction", self.validation_fraction)
-
     @classmethod
     def quick(cls) -> Config:
-        """Seconds on CPU: the seed's sentence, a small model, 30 epochs at a higher learning rate."""
+        """Seconds on CPU: the tutorial's sentence, a small model, 30 epochs at a higher learning rate."""
         return cls(embedding_dim=16, units=16, epochs=30, batch_size=8, learning_rate=0.01, sample_every=0)
 
 
@@ -136,19 +138,17 @@ def evaluate(model: keras.Model, data: WordData, cfg: Config) -> Evaluation:
     return Evaluation(
         data=data.corpus.label,
         split="validation",
-        model={**baselines.language_model_scores(loss, level="word"), "accuracy": float(accuracy)},
+        model={**scores.language_model_scores(loss, level="word"), "accuracy": float(accuracy)},
         baselines={
-            name: baselines.language_model_scores(
-                baselines.ngram_loss(data.train_ids, data.validation_ids, size, order=n, start=1), level="word"
+            name: scores.language_model_scores(
+                scores.ngram_loss(data.train_ids, data.validation_ids, size, order=n, start=1), level="word"
             )
             for name, n in (("unigram", 1), ("trigram", 3))
         },
     )
 
 
-def train(
-    cfg: Config | None = None, *, output: str | Path | None = None, verbose: int | None = None, resume: bool = False
-) -> TrainResult:
+def train(cfg: Config | None = None, **run: Unpack[RunOptions]) -> TrainResult:
     """The whole recipe: corpus, windows, model, fit, validation loss beside n-grams, run folder."""
     cfg = cfg or Config()
     data = load_data(cfg)
@@ -164,9 +164,7 @@ def train(
         ),
         evaluate=lambda model: evaluate(model, data, cfg),
         examples_per_epoch=len(data.train[1]),
-        output=output,
-        verbose=verbose,
-        resume=resume,
+        **run,
     )
 
 
@@ -189,9 +187,7 @@ def search_data(cfg: Config) -> dict:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point: `python recipes/word_generator.py --help`."""
-    return script.main(sys.modules[__name__], argv)
+main = script.entry_point(__name__)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@
     rnn-cookbook notebook timeseries_forecaster [--dest DIR] [--force]
 
 `--help` and `list` answer without importing TensorFlow. Recipes import TensorFlow with its
-start-up log lines hidden (`rnn_cookbook.quiet`); `--verbose` shows them.
+start-up log lines hidden (`rnn_cookbook.core.quiet`); `--verbose` shows them.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ import argparse
 import os
 import sys
 
-from rnn_cookbook import __version__, registry, script
-from rnn_cookbook.errors import CookbookError
+from rnn_cookbook import __version__, registry
+from rnn_cookbook.core import script
+from rnn_cookbook.core.errors import CookbookError
 
 EXAMPLES = """\
 examples:
@@ -40,7 +41,7 @@ examples:
   rnn-cookbook generate runs/char_lstm_generator/<run> --prompt "ROMEO:" --temperature 0.8 --num-samples 3
   rnn-cookbook run translator --set data=path/to/cmn.txt      # Chinese -> English, with attention
   rnn-cookbook translate runs/translator/<run> "我们明天见。" "他很忙。"
-  rnn-cookbook search timeseries_forecaster                   # seed 000's grid: units 10,50,100 x rmsprop,adam
+  rnn-cookbook search timeseries_forecaster                   # the rnn-practice tutorial's grid: units 10,50,100 x rmsprop,adam
   rnn-cookbook search timeseries_forecaster --quick --grid units=8,16 --grid cell=lstm,gru --cv 3
   rnn-cookbook notebook char_lstm_generator                   # copy the recipe's notebook here
 
@@ -144,7 +145,7 @@ contiguous folds scored by the model's own loss for per-step labels and language
 Every fit uses the recipe's early stopping on a validation slice of the fold's training part.
 
 examples:
-  rnn-cookbook search timeseries_forecaster                         # seed 000's grid, cv=3
+  rnn-cookbook search timeseries_forecaster                         # the rnn-practice tutorial's grid, cv=3
   rnn-cookbook search timeseries_forecaster --grid units=10,50,100 --grid optimizer=adam,rmsprop
   rnn-cookbook search timeseries_forecaster --quick --grid units=4,8,16,32 --random 3 --n-jobs 2
   rnn-cookbook search row_lstm_classifier --quick --grid units=16,32
@@ -170,7 +171,7 @@ def add_search_parser(commands: argparse._SubParsersAction) -> None:
         action="append",
         default=[],
         metavar="KEY=V1,V2,...",
-        help="values to try for one config field (repeatable); default: the recipe's own grid (seed 000's for the forecaster)",
+        help="values to try for one config field (repeatable); default: the recipe's own grid (the rnn-practice tutorial's for the forecaster)",
     )
     search.add_argument("--cv", type=int, default=3, metavar="K", help="cross-validation folds (default 3)")
     search.add_argument("--random", type=int, metavar="N", help="try N random combinations of the --grid values instead of all")
@@ -188,8 +189,8 @@ def add_verbose(parser: argparse.ArgumentParser, default: object = argparse.SUPP
 
 
 def list_recipes() -> str:
-    columns = ("name", "model", "data", "description")
-    rows = [[getattr(recipe, c) for c in columns] for recipe in registry.RECIPES]
+    columns = ("name", "model", "data", "description", "tutorials")
+    rows = [[recipe.name, recipe.model, recipe.data, recipe.description, ", ".join(recipe.sources)] for recipe in registry.RECIPES]
     widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
     lines = ["  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
     lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in rows]
@@ -244,9 +245,9 @@ def predict_command(run_dir: str, texts: list[str], top: int = 1) -> int:
 
     With `--top K`, the K most probable classes, `class probability` pairs separated by tabs, then the text.
     """
-    import rnn_cookbook.quiet  # noqa: F401
+    import rnn_cookbook.core.quiet  # noqa: F401
 
-    from rnn_cookbook.predict import TextClassifierRun
+    from rnn_cookbook.text.predict import TextClassifierRun
 
     try:
         results = TextClassifierRun(run_dir).top(texts, top)
@@ -259,10 +260,10 @@ def predict_command(run_dir: str, texts: list[str], top: int = 1) -> int:
 
 def forecast_command(run_dir: str, series: str, output: str | None) -> int:
     """`rnn-cookbook forecast`: the forecast table, one row per step ahead; notes on stderr."""
-    import rnn_cookbook.quiet  # noqa: F401
+    import rnn_cookbook.core.quiet  # noqa: F401
 
-    from rnn_cookbook.files import atomic_write_text
-    from rnn_cookbook.forecasting import ForecasterRun
+    from rnn_cookbook.core.files import atomic_write_text
+    from rnn_cookbook.forecasting.forecast import ForecasterRun
 
     try:
         result = ForecasterRun(run_dir).forecast(series)
@@ -281,9 +282,9 @@ def forecast_command(run_dir: str, series: str, output: str | None) -> int:
 
 def generate_command(args: argparse.Namespace) -> int:
     """`rnn-cookbook generate`: each sample is printed after its prompt, samples separated by a rule."""
-    import rnn_cookbook.quiet  # noqa: F401
+    import rnn_cookbook.core.quiet  # noqa: F401
 
-    from rnn_cookbook.generation import GeneratorRun
+    from rnn_cookbook.generation.sampling import GeneratorRun
 
     try:
         run = GeneratorRun(args.run_dir)
@@ -310,9 +311,9 @@ def generate_command(args: argparse.Namespace) -> int:
 
 def translate_command(run_dir: str, texts: list[str], *, beam: int | None = None, length_penalty: float | None = None) -> int:
     """`rnn-cookbook translate`: one translation per line, in the order of the texts; notes on stderr."""
-    import rnn_cookbook.quiet  # noqa: F401
+    import rnn_cookbook.core.quiet  # noqa: F401
 
-    from rnn_cookbook.translation import TranslatorRun
+    from rnn_cookbook.translation.run import TranslatorRun
 
     try:
         run = TranslatorRun(run_dir)
@@ -333,12 +334,12 @@ def translate_command(run_dir: str, texts: list[str], *, beam: int | None = None
 
 def search_command(args: argparse.Namespace) -> int:
     """`rnn-cookbook search`: a line per candidate as it finishes, then the ranked table and the files."""
-    import rnn_cookbook.quiet  # noqa: F401
+    import rnn_cookbook.core.quiet  # noqa: F401
 
     try:
         module = registry.load(args.recipe)
         from rnn_cookbook import search
-        from rnn_cookbook.runs import RunFolder
+        from rnn_cookbook.core.runs import RunFolder
 
         search.searchable_module(args.recipe)
         cfg = script.config_from_args(module.Config, args)

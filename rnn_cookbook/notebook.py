@@ -30,7 +30,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from rnn_cookbook.errors import ConfigError
+from rnn_cookbook.core.errors import ConfigError
 
 PACKAGE = "rnn_cookbook.notebooks"
 PARAMETERS_TAG = "parameters"

@@ -1,9 +1,9 @@
 """A character-level RNN in plain NumPy: forward, backpropagation through time, Adagrad, sampling.
 
-Seed 000 writes the equations of a vanilla RNN and a NumPy `rnn_forward_backward`; seed 004 opens
-with a NumPy `RNN` class. Neither learns anything: seed 000 takes one time step, scores a softmax
+The rnn-practice tutorial writes the equations of a vanilla RNN and a NumPy `rnn_forward_backward`; the rnn-deep-dive tutorial opens
+with a NumPy `RNN` class. Neither learns anything: the rnn-practice tutorial takes one time step, scores a softmax
 with mean squared error, never sends the gradient back through `W_hh` to earlier steps and returns
-no `db_y`; seed 004's class has no biases, no softmax, no backward pass and no training. This
+no `db_y`; the rnn-deep-dive tutorial's class has no biases, no softmax, no backward pass and no training. This
 module is what they set out to show, in the spirit of Karpathy's `min-char-rnn.py`: the whole
 algorithm fits on a screen, but it lives in a class (no global state) and checks its inputs.
 
@@ -54,8 +54,8 @@ from typing import Any
 
 import numpy as np
 
-from rnn_cookbook.errors import ConfigError, DataError
-from rnn_cookbook.files import atomic_path
+from rnn_cookbook.core.errors import ConfigError, DataError
+from rnn_cookbook.core.files import atomic_path
 
 PARAMETER_NAMES = ("W_xh", "W_hh", "W_hy", "b_h", "b_y")
 Gradients = dict[str, np.ndarray]

@@ -13,7 +13,7 @@ import pytest
 
 # Before any test module imports Keras: TensorFlow sets TF_CPP_MIN_LOG_LEVEL=1 when it is imported
 # first, and the CLI subprocesses the tests start would inherit that and print its device log lines.
-import rnn_cookbook.quiet  # noqa: F401, E402
+import rnn_cookbook.core.quiet  # noqa: F401, E402
 
 REPO = Path(__file__).resolve().parents[1]
 

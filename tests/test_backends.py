@@ -1,7 +1,7 @@
 """Other Keras backends: the char generator trains under KERAS_BACKEND=jax (the forecaster and a text
 classifier do in test_data_parallel.py),
 the seq2seq model computes the same predictions and the same training steps on JAX as on TensorFlow,
-and `rnn_cookbook.quiet` loads TensorFlow only when Keras runs on it.
+and `rnn_cookbook.core.quiet` loads TensorFlow only when Keras runs on it.
 
 Each run is a fresh process (Keras picks its backend once, at import). Skipped when JAX is not
 installed (`pip install "rnn-cookbook[jax]"`; the `dev` extra includes it, so CI runs these).
@@ -35,10 +35,10 @@ def test_generation_says_it_needs_tensorflow(tmp_path):
     assert on_tensorflow.returncode == 0 and on_tensorflow.stdout.startswith("The")  # the .keras file travels
 
 
-# What `rnn_cookbook.quiet` decides before Keras is imported, then what Keras itself picks.
+# What `rnn_cookbook.core.quiet` decides before Keras is imported, then what Keras itself picks.
 QUIET_IMPORT_SCRIPT = """
 import sys
-import rnn_cookbook.quiet as quiet
+import rnn_cookbook.core.quiet as quiet
 chosen, tensorflow_loaded = quiet.keras_backend(), "tensorflow" in sys.modules
 import keras
 print(chosen, tensorflow_loaded, keras.backend.backend())
@@ -84,7 +84,7 @@ def predict_and_step(model_path: str, output_path: str) -> None:
 SAME_WEIGHTS_SCRIPT = f"""
 import sys
 import numpy as np
-import rnn_cookbook.quiet
+import rnn_cookbook.core.quiet
 {inspect.getsource(predict_and_step)}
 predict_and_step(sys.argv[1], sys.argv[2])
 """

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnn_cookbook import baselines
-from rnn_cookbook.data.windows import make_windows
+from rnn_cookbook.core import scores
+from rnn_cookbook.forecasting import baselines
+from rnn_cookbook.forecasting.windows import make_windows
 
 
 def test_persistence_repeats_the_last_value():
@@ -88,11 +89,11 @@ def test_error_by_lead_time_keeps_each_step_ahead_apart():
 
 
 def test_classification_scores_threshold_at_one_half_and_floor_certain_mistakes():
-    scores = baselines.classification_scores(np.array([1, 0, 1, 0]), np.array([0.5, 0.49, 0.0, 0.2]))
-    assert scores["accuracy"] == 0.75  # 0.5 counts as class 1; the confident 0.0 is the one mistake
+    result = scores.classification_scores(np.array([1, 0, 1, 0]), np.array([0.5, 0.49, 0.0, 0.2]))
+    assert result["accuracy"] == 0.75  # 0.5 counts as class 1; the confident 0.0 is the one mistake
     # A certain mistake costs -log(1e-7), as in Keras, not infinity.
     expected = -np.mean(np.log([0.5, 0.51, 1e-7, 0.8]))
-    assert scores["loss"] == pytest.approx(expected, rel=1e-6)
+    assert result["loss"] == pytest.approx(expected, rel=1e-6)
 
 
 def test_multiclass_scores_take_a_float32_softmax_without_complaint():
@@ -104,20 +105,20 @@ def test_multiclass_scores_take_a_float32_softmax_without_complaint():
     labels = np.arange(50) % 7
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        scores = baselines.multiclass_scores(labels, probabilities)
+        result = scores.multiclass_scores(labels, probabilities)
     exact = probabilities.astype(float)[np.arange(50), labels]
-    assert scores["loss"] == pytest.approx(-np.mean(np.log(exact)), rel=1e-6)
-    assert scores["accuracy"] == np.mean(probabilities.argmax(axis=1) == labels)
+    assert result["loss"] == pytest.approx(-np.mean(np.log(exact)), rel=1e-6)
+    assert result["accuracy"] == np.mean(probabilities.argmax(axis=1) == labels)
 
 
 def test_majority_class_gives_every_item_the_training_frequencies():
-    shares = baselines.class_frequencies(np.array([[1, 1], [2, 1]]), (2, 3), 4)
+    shares = scores.class_frequencies(np.array([[1, 1], [2, 1]]), (2, 3), 4)
     assert shares.shape == (2, 3, 4)
     np.testing.assert_allclose(shares, np.broadcast_to([0.0, 0.75, 0.25, 0.0], (2, 3, 4)))  # 0 and 3 never seen
 
 
 def test_confusion_matrix_counts_every_class_and_titles_the_accuracy():
-    from rnn_cookbook import plots
+    from rnn_cookbook.core import plots
 
     labels, predicted = [0, 0, 1, 1, 1], [0, 1, 1, 1, 0]
     figure = plots.confusion_matrix(labels, predicted, ["a", "b", "c"], title="t")

@@ -1,4 +1,4 @@
-"""Callback presets: the seeds' settings, and the seed 000 mistake refused."""
+"""Callback presets: the tutorials' settings, and the rnn-practice tutorial's mistake refused."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import keras
 import numpy as np
 import pytest
 
-from rnn_cookbook import callbacks
-from rnn_cookbook.errors import ConfigError, RunFolderError
+from rnn_cookbook.core import callbacks
+from rnn_cookbook.core.errors import ConfigError, RunFolderError
 
 
 def test_early_stopping_preset_is_seed_003_tutorial_setting():
@@ -30,9 +30,9 @@ def _plateau(callback, learning_rate, epochs):
 
 def test_reduce_lr_preset_keeps_seed_000_tutorial_settings_and_actually_reduces_the_rate():
     preset = callbacks.reduce_lr_on_plateau(1e-3)
-    assert (preset.monitor, preset.factor, preset.patience) == ("val_loss", 0.2, 5)  # seed 000
+    assert (preset.monitor, preset.factor, preset.patience) == ("val_loss", 0.2, 5)  # the rnn-practice tutorial
     assert _plateau(preset, 1e-3, epochs=8) == pytest.approx(2e-4)
-    # Seed 000's own settings (min_lr=0.001 with Adam(0.001)) leave the rate where it was:
+    # The rnn-practice tutorial's own settings (min_lr=0.001 with Adam(0.001)) leave the rate where it was:
     seed_000 = keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.2, patience=5, min_lr=0.001)
     assert _plateau(seed_000, 1e-3, epochs=8) == pytest.approx(1e-3)
     with pytest.raises(ConfigError, match="min_lr=0.001 is not below the starting learning rate 0.001"):

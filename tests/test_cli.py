@@ -27,7 +27,9 @@ def test_list_and_the_readmes_dotted_names_need_no_tensorflow_until_used():
         "print('tensorflow' in sys.modules, 'keras' in sys.modules)\n"
         "print(out.getvalue())\n"
         "print(rnn_cookbook.search.grid_search.__name__, rnn_cookbook.runs.RunFolder.__name__,\n"
-        "      rnn_cookbook.generation.GeneratorRun.__name__, rnn_cookbook.forecast.__name__)\n"
+        "      rnn_cookbook.generation.GeneratorRun.__name__, rnn_cookbook.forecast.__name__,\n"
+        "      rnn_cookbook.core.runs.RunFolder.__name__, rnn_cookbook.text.predict.TextClassifierRun.__name__,\n"
+        "      rnn_cookbook.decoding.one_step_model.__name__)\n"
         "try:\n"
         "    rnn_cookbook.no_such_thing\n"
         "except AttributeError as error:\n"
@@ -39,7 +41,7 @@ def test_list_and_the_readmes_dotted_names_need_no_tensorflow_until_used():
     assert lines[0] == "False False"
     assert lines[1].split()[:4] == ["NAME", "MODEL", "DATA", "DESCRIPTION"]
     assert lines[2].startswith("timeseries_forecaster")
-    assert lines[-2:] == ["grid_search RunFolder GeneratorRun forecast", "module 'rnn_cookbook' has no attribute 'no_such_thing'"]
+    assert lines[-2:] == ["grid_search RunFolder GeneratorRun forecast RunFolder TextClassifierRun one_step_model", "module 'rnn_cookbook' has no attribute 'no_such_thing'"]
 
     help_text = cli("--help")
     assert help_text.returncode == 0
@@ -105,7 +107,7 @@ def write_csv(path, values):
 BAD_INPUTS = [
     pytest.param(lambda d: ["--set", "horizon=0"], 2, "horizon must be an integer >= 1", id="horizon-0"),
     pytest.param(lambda d: ["--epochs", "0"], 2, "epochs must be an integer >= 1", id="epochs-0"),
-    pytest.param(lambda d: ["--set", "units=ten"], 2, "units='ten': expected int", id="units-not-int"),
+    pytest.param(lambda d: ["--set", "units=ten"], 2, "units must be an integer, got 'ten'", id="units-not-int"),
     pytest.param(lambda d: ["--set", "series=co3"], 1, "unknown series 'co3'", id="unknown-series"),
     pytest.param(
         lambda d: ["--set", "series=" + write_csv(d / "nan.csv", [float("nan")] * 50)],

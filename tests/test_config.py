@@ -8,8 +8,8 @@ from typing import ClassVar
 
 import pytest
 
-from rnn_cookbook.config import RecipeConfig, parse_value
-from rnn_cookbook.errors import ConfigError
+from rnn_cookbook.core.config import RecipeConfig, parse_value
+from rnn_cookbook.core.errors import ConfigError
 
 
 @dataclasses.dataclass
@@ -113,8 +113,11 @@ def test_json_for_another_recipe_or_broken_file_is_refused(tmp_path):
 
 
 def test_parse_value_names_the_expected_type():
-    with pytest.raises(ConfigError, match=r"units='x': expected int"):
+    with pytest.raises(ConfigError, match=r"^units must be an integer, got 'x'$"):
         parse_value("units", "x", int)
+    with pytest.raises(ConfigError, match=r"^season must be an integer or none, got '1.5'$"):
+        parse_value("season", "1.5", int | None)
+    assert parse_value("season", " None ", int | None) is None and parse_value("rate", "1e-3", float) == 0.001
 
 
 def test_every_recipe_names_its_optimizer_and_compiles_with_it():

@@ -113,7 +113,7 @@ def digest(out: str) -> str:
 ONE_PROCESS = """
 import sys
 from pathlib import Path
-import rnn_cookbook.quiet
+import rnn_cookbook.core.quiet
 from rnn_cookbook.recipes import sentiment_rnn, timeseries_forecaster
 
 out, encoder = Path(sys.argv[1]), sys.argv[2]

@@ -11,13 +11,13 @@ import sys
 import pytest
 
 from conftest import cli_here, run_command
-from rnn_cookbook.distribute import Cluster, Distribution, cluster_from_environment, make_distribution
-from rnn_cookbook.errors import ConfigError, DataError
+from rnn_cookbook.core.distribute import Cluster, Distribution, cluster_from_environment, make_distribution
+from rnn_cookbook.core.errors import ConfigError, DataError
 
 TRAIN_ON_TWO_LOGICAL_CPUS = """
 import json, sys
 from pathlib import Path
-import rnn_cookbook.quiet
+import rnn_cookbook.core.quiet
 import tensorflow as tf
 cpu = tf.config.list_physical_devices("CPU")[0]
 tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)

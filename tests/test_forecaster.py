@@ -9,14 +9,14 @@ import pandas as pd
 import pytest
 
 from conftest import cli, cli_here
-from rnn_cookbook.errors import ConfigError, DataError
+from rnn_cookbook.core.errors import ConfigError, DataError
 
 
 def test_contract_and_seed_000_tutorial_settings_are_the_defaults(forecaster):
     for name in ("Config", "load_data", "build_model", "train", "main"):
         assert callable(getattr(forecaster, name))
     cfg = forecaster.Config()
-    # Seed 000: SimpleRNN, Adam at Keras' rate, mean squared error, 100 epochs, ReduceLROnPlateau(patience=5).
+    # The rnn-practice tutorial: SimpleRNN, Adam at Keras' rate, mean squared error, 100 epochs, ReduceLROnPlateau(patience=5).
     assert (cfg.cell, cfg.optimizer, cfg.learning_rate, cfg.training_loss) == ("simple_rnn", "adam", 1e-3, "mse")
     assert (cfg.epochs, cfg.reduce_lr_patience) == (100, 5)
 
@@ -245,7 +245,7 @@ def test_forecast_in_a_new_process_continues_the_dates(air_run):
 
 def test_forecast_from_python_equals_the_model_on_the_last_window(air_run, forecaster):
     from rnn_cookbook import forecast
-    from rnn_cookbook.forecasting import ForecasterRun
+    from rnn_cookbook.forecasting.forecast import ForecasterRun
 
     folder, _ = air_run
     frame = pd.read_csv(folder / "air.tsv", sep="\t")
@@ -271,7 +271,7 @@ FORECAST_MISTAKES = [
     "change, message", FORECAST_MISTAKES, ids=["missing column", "too few rows", "gap in the last window", "not dates", "a word"]
 )
 def test_forecast_refuses_data_it_cannot_read(air_run, change, message, tmp_path):
-    from rnn_cookbook.forecasting import ForecasterRun
+    from rnn_cookbook.forecasting.forecast import ForecasterRun
 
     folder, _ = air_run
     path = tmp_path / "bad.csv"
@@ -290,8 +290,8 @@ def test_forecast_mistakes_are_one_line_on_the_command_line(air_run, tmp_path):
 
 
 def test_forecast_needs_a_forecaster_run(quick_run, tmp_path):
-    from rnn_cookbook.forecasting import ForecasterRun
-    from rnn_cookbook.errors import RunFolderError
+    from rnn_cookbook.forecasting.forecast import ForecasterRun
+    from rnn_cookbook.core.errors import RunFolderError
 
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "config.json").write_text(json.dumps({"recipe": "sentiment_rnn", "config": {}}))
@@ -314,7 +314,7 @@ def test_forecast_needs_a_forecaster_run(quick_run, tmp_path):
     ids=["duplicate timestamp", "not a date", "target mostly missing", "semicolons and a missing column", "text column"],
 )
 def test_bad_tables_are_one_line_data_errors(tmp_path, text, settings, message):
-    from rnn_cookbook.data.series import load_series
+    from rnn_cookbook.forecasting.series import load_series
 
     path = tmp_path / "bad.csv"
     path.write_text(text)

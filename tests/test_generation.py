@@ -11,12 +11,13 @@ import numpy as np
 import pytest
 
 from conftest import cli, cli_here
-from rnn_cookbook import baselines
-from rnn_cookbook.data.pipeline import next_token_dataset
-from rnn_cookbook.data.text.corpora import load_corpus
-from rnn_cookbook.data.text.vocabulary import CharVocabulary, Vocabulary, vocabulary_from_dict
-from rnn_cookbook.errors import ConfigError, DataError, RunFolderError
-from rnn_cookbook.generation import GeneratorRun, Sampler, generate, one_step_model
+from rnn_cookbook.core import scores
+from rnn_cookbook.core.pipeline import next_token_dataset
+from rnn_cookbook.generation.corpora import load_corpus
+from rnn_cookbook.core.vocabulary import CharVocabulary, Vocabulary, vocabulary_from_dict
+from rnn_cookbook.core.errors import ConfigError, DataError, RunFolderError
+from rnn_cookbook.generation.sampling import GeneratorRun, Sampler, generate
+from rnn_cookbook.decoding import one_step_model
 
 # SYNTHETIC: a small text written by the tests, regular enough to learn in seconds.
 SUBJECTS = ("the cat", "a dog", "the old man", "my sister", "a bird")
@@ -89,7 +90,7 @@ def test_corpus_from_a_folder_joins_its_files_in_name_order(tmp_path):
 
 def test_fox_corpus_is_a_named_toy():
     corpus = load_corpus("fox")
-    assert corpus.synthetic and corpus.label == "seed000_fox (toy)"
+    assert corpus.synthetic and corpus.label == "fox_sentence (toy)"
     assert corpus.text == "The quick brown fox jumps over the lazy dog."
     assert any("toy" in note for note in corpus.notes)
 
@@ -172,13 +173,13 @@ def test_shuffled_next_token_dataset_cuts_at_a_new_offset_each_epoch():
 def test_ngram_loss_is_the_entropy_it_should_be():
     rng = np.random.RandomState(0)
     uniform = rng.randint(0, 4, 20000)
-    assert baselines.ngram_loss(uniform[:10000], uniform[10000:], 4, order=1) == pytest.approx(math.log(4), abs=0.01)
+    assert scores.ngram_loss(uniform[:10000], uniform[10000:], 4, order=1) == pytest.approx(math.log(4), abs=0.01)
     cycle = np.tile([0, 1, 2, 3], 500)  # each token decides the next: a bigram model is nearly certain
-    assert baselines.ngram_loss(cycle[:1000], cycle[1000:], 4, order=2) < 0.01
-    unseen = baselines.ngram_loss([0, 0, 0], [3, 3], 4, order=3)
+    assert scores.ngram_loss(cycle[:1000], cycle[1000:], 4, order=2) < 0.01
+    unseen = scores.ngram_loss([0, 0, 0], [3, 3], 4, order=3)
     assert math.isfinite(unseen) and unseen > math.log(4)  # never zero probability, worse than uniform
-    scores = baselines.language_model_scores(math.log(2), level="char")
-    assert scores["bits_per_char"] == pytest.approx(1.0) and scores["perplexity"] == pytest.approx(2.0)
+    result = scores.language_model_scores(math.log(2), level="char")
+    assert result["bits_per_char"] == pytest.approx(1.0) and result["perplexity"] == pytest.approx(2.0)
 
 
 def test_prefix_windows_of_the_seed_sentence(word_recipe):
@@ -209,7 +210,7 @@ def test_stream_loss_predicts_every_character_from_all_before_it(char_recipe, ch
 
 def test_word_recipe_learns_the_seed_sentence(word_run):
     vocabulary = vocabulary_from_dict(word_run.run.read_json("vocabulary.json"))
-    assert word_run.metrics["data"] == "seed000_fox (toy)"
+    assert word_run.metrics["data"] == "fox_sentence (toy)"
     assert generate(word_run.model, vocabulary, "the quick", length=7, temperature=0) == [
         "brown fox jumps over the lazy dog"
     ]
@@ -268,7 +269,7 @@ def test_temperature_zero_and_top_1_are_greedy(char_run, char_vocabulary):
     sampler = Sampler(char_run.model)
     prompt = char_vocabulary.encode_text("a dog ")
     text = list(prompt)
-    for _ in range(25):  # greedy decoding by re-running the full model, as seed 004 does
+    for _ in range(25):  # greedy decoding by re-running the full model, as the rnn-deep-dive tutorial does
         text.append(int(np.argmax(char_run.model.predict(np.array([text]), verbose=0)[0, -1])))
     greedy = text[len(prompt) :]
     assert sampler.sample(prompt, 25, temperature=0.0)[0].tolist() == greedy

@@ -9,8 +9,8 @@ import shutil
 import pytest
 
 from conftest import cli_here
-from rnn_cookbook.errors import RunFolderError
-from rnn_cookbook.runs import RunFolder
+from rnn_cookbook.core.errors import RunFolderError
+from rnn_cookbook.core.runs import RunFolder
 
 
 @pytest.fixture(scope="module")
@@ -115,8 +115,8 @@ def test_a_config_naming_another_recipe_is_refused(tmp_path, text_run):
 
 
 def test_a_vocabulary_that_does_not_match_the_model_is_refused(tmp_path, text_run, char_run):
-    from rnn_cookbook.generation import GeneratorRun
-    from rnn_cookbook.predict import TextClassifierRun
+    from rnn_cookbook.generation.sampling import GeneratorRun
+    from rnn_cookbook.text.predict import TextClassifierRun
 
     text_dir = copy_run(text_run, tmp_path, "text")
     vocabulary = json.loads((text_dir / "vocabulary.json").read_text())

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from conftest import cli_here
-from rnn_cookbook.errors import ConfigError, CookbookError, DataError
+from rnn_cookbook.core.errors import ConfigError, CookbookError, DataError
 
 LONG_TEXT = "a fine film, " * 7700  # 100,100 characters
 
@@ -50,16 +50,16 @@ def predict(runs, texts):
 
 
 def generate(runs, prompt, **settings):
-    from rnn_cookbook.generation import GeneratorRun
+    from rnn_cookbook.generation.sampling import GeneratorRun
 
     settings.setdefault("length", 5)
     return GeneratorRun(runs["char"].run.path).generate(prompt, **settings)
 
 
 def answer(runs, questions):
-    from rnn_cookbook.recipes import seq2seq_addition
+    from rnn_cookbook.seq2seq.addition import GreedyDecoder
 
-    return seq2seq_addition.GreedyDecoder(runs["seq2seq"].model).answer(questions)
+    return GreedyDecoder(runs["seq2seq"].model).answer(questions)
 
 
 def forecaster_config(**changes):
@@ -71,7 +71,7 @@ def forecaster_config(**changes):
 def series_csv(tmp_path, values):
     path = tmp_path / "series.csv"
     path.write_text("value\n" + "\n".join(str(v) for v in values) + "\n")
-    from rnn_cookbook.data.series import load_series
+    from rnn_cookbook.forecasting.series import load_series
 
     return load_series(str(path))
 
@@ -79,7 +79,7 @@ def series_csv(tmp_path, values):
 def text_file(tmp_path, data: bytes, **settings):
     path = tmp_path / "book.txt"
     path.write_bytes(data)
-    from rnn_cookbook.data.text.corpora import load_corpus
+    from rnn_cookbook.generation.corpora import load_corpus
 
     return load_corpus(str(path), **settings)
 
@@ -129,7 +129,7 @@ def test_very_long_text_gets_a_real_answer(runs):
 
 
 def test_wrong_array_ranks_and_dtypes_are_refused():
-    from rnn_cookbook.data.windows import make_windows
+    from rnn_cookbook.forecasting.windows import make_windows
     from rnn_cookbook.numpy_rnn import NumpyRNN
 
     model = NumpyRNN(vocabulary_size=5, hidden_size=4, seed=0)

@@ -16,18 +16,8 @@ import numpy as np
 import pytest
 
 from conftest import cli_here
-from rnn_cookbook.data.images import (
-    DIGIT_CLASSES,
-    FASHION_CLASSES,
-    FASHION_MNIST_FILES,
-    digits,
-    fashion_mnist,
-    from_idx_folder,
-    load_images,
-    mnist,
-    read_idx,
-)
-from rnn_cookbook.errors import ConfigError, DataError
+from rnn_cookbook.images.loading import DIGIT_CLASSES, FASHION_CLASSES, FASHION_MNIST_FILES, digits, fashion_mnist, from_idx_folder, load_images, mnist, read_idx
+from rnn_cookbook.core.errors import ConfigError, DataError
 
 IDX_CODES = {np.dtype("uint8"): 0x08, np.dtype("int8"): 0x09, np.dtype("int16"): 0x0B, np.dtype("int32"): 0x0C,
              np.dtype("float32"): 0x0D, np.dtype("float64"): 0x0E}
@@ -92,8 +82,8 @@ def test_quick_cli_run_learns_the_digits(quick_cli_run):
 def test_seed_002_tutorial_settings_are_the_defaults(recipe):
     cfg = recipe.Config()
     assert (cfg.units, cfg.num_layers, cfg.epochs, cfg.batch_size, cfg.learning_rate) == (128, 2, 5, 100, 1e-3)
-    assert cfg.optimizer == "adam"  # seed 002: optim.Adam(lr=0.001)
-    model = recipe.build_model(cfg.replace(dropout=0.0))  # the seed's model
+    assert cfg.optimizer == "adam"  # the rnn-and-lstm tutorial: optim.Adam(lr=0.001)
+    model = recipe.build_model(cfg.replace(dropout=0.0))  # the tutorial's model
     names = [layer.__class__.__name__ for layer in model.layers]
     assert names == ["InputLayer", "LSTM", "LSTM", "Dense"]
     first, second = model.get_layer("lstm_1"), model.get_layer("lstm_2")
@@ -149,14 +139,15 @@ def test_load_data_from_an_idx_folder_holds_out_validation(recipe, tmp_path):
 
 
 def test_evaluation_pieces():
-    from rnn_cookbook import baselines, plots
+    from rnn_cookbook.core import scores
+    from rnn_cookbook.images import plots
 
     labels = np.array([0, 1, 2, 2])
     probabilities = np.array([[0.8, 0.1, 0.1], [0.2, 0.7, 0.1], [0.1, 0.1, 0.8], [0.6, 0.3, 0.1]])
-    scores = baselines.multiclass_scores(labels, probabilities)
-    assert scores["accuracy"] == 0.75
-    assert scores["loss"] == pytest.approx(-np.mean(np.log([0.8, 0.7, 0.8, 0.1])))
-    shares = baselines.class_frequencies(np.array([2, 2, 1, 0]), (3,), 3)
+    measured = scores.multiclass_scores(labels, probabilities)
+    assert measured["accuracy"] == 0.75
+    assert measured["loss"] == pytest.approx(-np.mean(np.log([0.8, 0.7, 0.8, 0.1])))
+    shares = scores.class_frequencies(np.array([2, 2, 1, 0]), (3,), 3)
     assert shares.shape == (3, 3) and shares[0].tolist() == [0.25, 0.25, 0.5]
     images = np.zeros((4, 8, 8))
     figure = plots.misclassified_grid(images, labels, probabilities, ("a", "b", "c"), title="t", pixel_max=16)

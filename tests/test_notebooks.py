@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from rnn_cookbook import notebook, registry
-from rnn_cookbook.errors import ConfigError
+from rnn_cookbook.core.errors import ConfigError
 
 nbformat = pytest.importorskip("nbformat", reason="the notebooks extra is not installed")
 pytest.importorskip("nbclient", reason="the notebooks extra is not installed")

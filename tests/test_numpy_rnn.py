@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from conftest import cli_here, run_command
-from rnn_cookbook.data.text.corpora import FOX_SENTENCE
-from rnn_cookbook.data.text.vocabulary import CharVocabulary
-from rnn_cookbook.errors import ConfigError, DataError
+from rnn_cookbook.generation.corpora import FOX_SENTENCE
+from rnn_cookbook.core.vocabulary import CharVocabulary
+from rnn_cookbook.core.errors import ConfigError, DataError
 from rnn_cookbook.numpy_rnn import (
     PARAMETER_NAMES,
     SGD,
@@ -25,7 +25,7 @@ from rnn_cookbook.numpy_rnn import (
     train_epoch,
     updates_per_epoch,
 )
-from rnn_cookbook.runs import METRICS_KEYS
+from rnn_cookbook.core.runs import METRICS_KEYS
 
 VOCABULARY = CharVocabulary.from_text(FOX_SENTENCE)
 FOX_IDS = np.array(VOCABULARY.encode_text(FOX_SENTENCE))
@@ -51,7 +51,7 @@ def tiny_problem(seed: int = 0):
 # --- gradients -----------------------------------------------------------------------------
 def test_gradients_match_central_differences_for_every_parameter_and_h0():
     """The loss is summed over all 9 steps, so this checks backpropagation through the whole sequence:
-    h0 reaches the loss only through W_hh, step after step (seed 000's one-step backward has no such path)."""
+    h0 reaches the loss only through W_hh, step after step (the rnn-practice tutorial's one-step backward has no such path)."""
     model, inputs, targets, h0 = tiny_problem()
     _, grads, dh0, _ = model.loss_and_gradients(inputs, targets, h0)
     analytic = {**grads, "h0": dh0}
@@ -216,7 +216,7 @@ def test_importing_the_module_does_not_import_tensorflow():
 
 # --- the recipe ----------------------------------------------------------------------------
 def test_seed_000_sentence_and_min_char_rnn_settings_are_the_defaults(recipe):
-    """The recipe's docstring: seed 000's sentence, and min-char-rnn's model and optimiser."""
+    """The recipe's docstring: the rnn-practice tutorial's sentence, and min-char-rnn's model and optimiser."""
     cfg = recipe.Config()
     assert (cfg.hidden_size, cfg.seq_length, cfg.learning_rate, cfg.optimizer, cfg.data) == (100, 25, 0.1, "adagrad", "fox")
 
@@ -239,7 +239,7 @@ def test_recipe_quick_train_writes_its_run_folder(recipe, tmp_path):
     metrics = json.loads((run / "metrics.json").read_text())
     assert set(metrics) == {*METRICS_KEYS, "notes"}  # its 30 quick epochs end while the loss still falls
     assert "try a larger --epochs" in metrics["notes"][0]
-    assert (metrics["recipe"], metrics["split"], metrics["data"]) == ("numpy_rnn_scratch", "validation", "seed000_fox (toy)")
+    assert (metrics["recipe"], metrics["split"], metrics["data"]) == ("numpy_rnn_scratch", "validation", "fox_sentence (toy)")
     assert set(metrics["model"]) == {"loss", "perplexity", "bits_per_char"}
     assert set(metrics["baselines"]) == {"unigram", "5-gram"}
     assert metrics["epochs_run"] == len(result.history["loss"]) == recipe.Config.quick().epochs

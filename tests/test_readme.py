@@ -82,7 +82,7 @@ def workspace(tmp_path_factory):
     play.write_text("ROMEO:\nI walk the garden late and speak to the moon.\nJULIET:\nThen speak again, and I will answer.\n" * 20)
     timeseries_forecaster.train(timeseries_forecaster.Config.quick(), output=runs / "timeseries_forecaster" / RUN_STAMP,
                                 verbose=0)
-    from rnn_cookbook.data.series import co2
+    from rnn_cookbook.forecasting.series import co2
 
     co2().frame.tail(104).rename_axis("date").to_csv(folder / "latest.csv")  # `forecast ... --series latest.csv`
     sentiment_rnn.train(sentiment_rnn.Config.quick(), output=runs / "sentiment_rnn" / RUN_STAMP, verbose=0)

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from conftest import REPO, cli, cli_here
-from rnn_cookbook.errors import RunFolderError
-from rnn_cookbook.runs import EPOCH_LOG, RunFolder
+from rnn_cookbook.core.errors import RunFolderError
+from rnn_cookbook.core.runs import EPOCH_LOG, RunFolder
 
 # Quick forecaster epochs take a fraction of a second: 15 of them leave time to kill the run midway
 # (it is killed within 20 ms of its third epoch), and few enough that the resumed run is short.

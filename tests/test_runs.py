@@ -8,9 +8,9 @@ import keras
 import numpy as np
 import pytest
 
-from rnn_cookbook.errors import RunFolderError
-from rnn_cookbook.files import atomic_path, atomic_write_text
-from rnn_cookbook.runs import METRICS_KEYS, RunFolder, metrics_record, metrics_table
+from rnn_cookbook.core.errors import RunFolderError
+from rnn_cookbook.core.files import atomic_path, atomic_write_text
+from rnn_cookbook.core.runs import METRICS_KEYS, RunFolder, metrics_record, metrics_table
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_debris(tmp_path):
@@ -105,7 +105,7 @@ def test_run_of_another_recipe_is_refused(quick_run):
     import dataclasses
     from typing import ClassVar
 
-    from rnn_cookbook.config import RecipeConfig
+    from rnn_cookbook.core.config import RecipeConfig
 
     @dataclasses.dataclass
     class OtherConfig(RecipeConfig):

@@ -14,7 +14,7 @@ import pytest
 from sklearn.metrics import log_loss, mean_absolute_error
 
 from conftest import run_command
-from rnn_cookbook.errors import ConfigError
+from rnn_cookbook.core.errors import ConfigError
 
 GRID = {"units": [4, 8], "optimizer": ["adam", "rmsprop"]}
 
@@ -161,7 +161,7 @@ def test_cli_grid_values_are_typed(search, forecaster):
         "optimizer": ["adam", "rmsprop"],
         "residual": [True, False],
     }
-    with pytest.raises(ConfigError, match="units='ten': expected int"):
+    with pytest.raises(ConfigError, match="units must be an integer, got 'ten'"):
         search.parse_grid(forecaster.Config, ["units=ten"])
     with pytest.raises(ConfigError, match="unknown config key 'hidden_size'.*valid keys"):
         search.parse_grid(forecaster.Config, ["hidden_size=10"])

@@ -1,4 +1,4 @@
-"""Series loaders: the shipped real series, the seed's sine, CSV columns, and bad series."""
+"""Series loaders: the shipped real series, the tutorial's sine, CSV columns, and bad series."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rnn_cookbook.data.series import co2, load_series, noisy_sine, sunspots
-from rnn_cookbook.errors import DataError
+from rnn_cookbook.forecasting.series import co2, load_series, noisy_sine, sunspots
+from rnn_cookbook.core.errors import DataError
 
 
 def test_co2_gaps_are_filled_by_time_interpolation_and_reported():
@@ -38,7 +38,7 @@ def test_sunspots_and_sine():
     assert sine.label == "sine (synthetic)"
     assert np.allclose(noisy_sine().values, sine.values)  # its own fixed seed
     residual = sine.values[:, 0] - np.sin(np.asarray(sine.index))
-    assert 0.15 < residual.std() < 0.25  # seed 000's N(0, 0.2) noise
+    assert 0.15 < residual.std() < 0.25  # the rnn-practice tutorial's N(0, 0.2) noise
 
 
 def test_csv_single_numeric_column_is_picked_and_gaps_filled_by_position(tmp_path):

@@ -1,11 +1,11 @@
-"""The one validation hold-out every classifier uses (rnn_cookbook.data.splits)."""
+"""The one validation hold-out every classifier uses (rnn_cookbook.core.splits)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from rnn_cookbook.data.splits import stratified_holdout
+from rnn_cookbook.core.splits import stratified_holdout
 
 
 def test_each_class_keeps_its_share():

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from conftest import cli_here
-from rnn_cookbook import baselines
-from rnn_cookbook.data.text.labelled import load_texts
-from rnn_cookbook.data.text.reading import unlabeled_texts
-from rnn_cookbook.errors import DataError
+from rnn_cookbook.core import scores
+from rnn_cookbook.text.labelled import load_texts
+from rnn_cookbook.core.reading import unlabeled_texts
+from rnn_cookbook.core.errors import DataError
 from synthetic_text import synthetic_questions, synthetic_reviews, write_csv, write_labelled_lines
 
 
@@ -79,8 +79,8 @@ def test_six_classes_train_a_softmax_and_report_macro_f1_per_class_and_the_basel
     metrics = six_class_run.metrics
     model = six_class_run.model
     assert model.output_shape == (None, 6) and model.loss == "sparse_categorical_crossentropy"
-    for scores in (metrics["model"], metrics["baselines"]["tfidf_logreg"]):
-        assert 0.0 <= scores["macro_f1"] <= 1.0 and "accuracy" in scores
+    for measured in (metrics["model"], metrics["baselines"]["tfidf_logreg"]):
+        assert 0.0 <= measured["macro_f1"] <= 1.0 and "accuracy" in measured
     # SYNTHETIC questions: each class has its own template words, so both classifiers learn them.
     assert metrics["model"]["accuracy"] > 0.9 and metrics["baselines"]["tfidf_logreg"]["accuracy"] > 0.9
     per_class = metrics["per_class"]["model"]
@@ -92,7 +92,7 @@ def test_six_classes_train_a_softmax_and_report_macro_f1_per_class_and_the_basel
 
 
 def test_predict_prints_the_top_classes_of_a_many_class_run(six_class_run):
-    from rnn_cookbook.predict import TextClassifierRun
+    from rnn_cookbook.text.predict import TextClassifierRun
 
     run = TextClassifierRun(six_class_run.run.path)
     [ranked] = run.top(["how many the railway are there ?"], k=3)
@@ -116,21 +116,21 @@ def test_a_skewed_binary_file_reports_the_minority_class(tmp_path):
     path = write_csv(tmp_path / "skewed.csv", rows)
     cfg = sentiment_rnn.Config.quick().replace(data=str(path), class_weight="balanced", epochs=2)
     metrics = sentiment_rnn.train(cfg, output=tmp_path / "run", verbose=0).metrics
-    for scores in (metrics["model"], metrics["baselines"]["tfidf_logreg"]):
-        assert {"balanced_accuracy", "f1_neg", "macro_f1"} <= set(scores)
-        assert "f1_pos" not in scores  # only the rare class is singled out
+    for measured in (metrics["model"], metrics["baselines"]["tfidf_logreg"]):
+        assert {"balanced_accuracy", "f1_neg", "macro_f1"} <= set(measured)
+        assert "f1_pos" not in measured  # only the rare class is singled out
 
 
 def test_classification_scores_single_out_a_classifier_that_never_predicts_the_rare_class():
     labels = np.array([0] * 90 + [1] * 10)
     always_majority = np.full(100, 0.1)  # probability of class 1
-    scores = baselines.classification_scores(labels, always_majority, ["common", "rare"])
-    assert scores["accuracy"] == pytest.approx(0.9)
-    assert scores["balanced_accuracy"] == pytest.approx(0.5) and scores["f1_rare"] == 0.0
-    assert scores["macro_f1"] == pytest.approx((2 * 0.9 / 1.9 + 0.0) / 2)
+    result = scores.classification_scores(labels, always_majority, ["common", "rare"])
+    assert result["accuracy"] == pytest.approx(0.9)
+    assert result["balanced_accuracy"] == pytest.approx(0.5) and result["f1_rare"] == 0.0
+    assert result["macro_f1"] == pytest.approx((2 * 0.9 / 1.9 + 0.0) / 2)
     three = np.array([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1], [0.2, 0.2, 0.6], [0.5, 0.4, 0.1]])
-    scores = baselines.classification_scores(np.array([0, 1, 2, 1]), three)
-    assert scores["accuracy"] == 0.75 and "balanced_accuracy" not in scores
+    result = scores.classification_scores(np.array([0, 1, 2, 1]), three)
+    assert result["accuracy"] == 0.75 and "balanced_accuracy" not in result
 
 
 def aclimdb_archive(path, reviews, test):
@@ -180,7 +180,7 @@ def test_search_cross_validates_a_six_class_file_with_balanced_weights(questions
 
 
 def test_the_confusion_matrix_stays_readable_with_fifty_classes():
-    from rnn_cookbook import plots
+    from rnn_cookbook.core import plots
 
     rng = np.random.default_rng(0)
     labels = rng.integers(0, 50, 500)

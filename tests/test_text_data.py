@@ -8,10 +8,11 @@ import json
 import numpy as np
 import pytest
 
-from rnn_cookbook.data.text.keras_imdb import imdb_sequences
-from rnn_cookbook.data.text.labelled import acl_imdb, load_texts, toy_sentences
-from rnn_cookbook.data.text.vocabulary import Vocabulary, check_texts, encode_texts, pad
-from rnn_cookbook.errors import DataError
+from rnn_cookbook.text.keras_imdb import imdb_sequences
+from rnn_cookbook.text.labelled import acl_imdb, load_texts, toy_sentences
+from rnn_cookbook.core.vocabulary import Vocabulary
+from rnn_cookbook.text.encoding import check_texts, encode_texts, pad
+from rnn_cookbook.core.errors import DataError
 from synthetic_text import synthetic_reviews, write_acl_imdb, write_csv
 
 
@@ -65,7 +66,7 @@ def test_pairs_and_toy_and_bad_sources():
     texts = load_texts(synthetic_reviews(20), test_fraction=0.5)
     assert len(texts.train_texts) == 10 and texts.class_names == ("0", "1")
     toy = toy_sentences()
-    assert toy.label == "seed000_sentences (toy)" and toy.train_texts[0] == "I love this movie."
+    assert toy.label == "toy_sentences (toy)" and toy.train_texts[0] == "I love this movie."
     with pytest.raises(DataError, match="only one class"):
         load_texts([("good", 1), ("fine", 1), ("nice", 1)])
     with pytest.raises(DataError, match="item 1 is not a .text, label. pair"):

@@ -6,10 +6,10 @@ import csv
 
 import pytest
 
-from rnn_cookbook.data.delimited import separator_of
-from rnn_cookbook.data.text.labelled import load_texts, pang_lee_fold
-from rnn_cookbook.data.text.reading import table_column, unlabeled_texts
-from rnn_cookbook.errors import DataError
+from rnn_cookbook.core.delimited import separator_of
+from rnn_cookbook.text.labelled import load_texts, pang_lee_fold
+from rnn_cookbook.core.reading import table_column, unlabeled_texts
+from rnn_cookbook.core.errors import DataError
 from synthetic_text import synthetic_reviews
 
 REVIEWS = synthetic_reviews(60)  # SYNTHETIC

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from conftest import cli, cli_here
-from rnn_cookbook.errors import ConfigError, DataError, RunFolderError
+from rnn_cookbook.core.errors import ConfigError, DataError, RunFolderError
 from synthetic_text import synthetic_reviews, write_csv
 
 
@@ -39,7 +39,7 @@ def sentiment_run(sentiment, corpus, tmp_path_factory):
 
 
 def test_seed_003_and_seed_000_tutorial_settings_are_the_defaults(sentiment, conv):
-    """sentiment_rnn keeps seed 003's IMDB model and training; conv1d_rnn_classifier seed 000's layers."""
+    """sentiment_rnn keeps the ithome-rnn tutorial's IMDB model and training; conv1d_rnn_classifier the rnn-practice tutorial's layers."""
     cfg = sentiment.Config()
     assert (cfg.data, cfg.num_words, cfg.maxlen, cfg.embedding_dim, cfg.rnn_units) == ("imdb", 10000, 200, 64, 32)
     assert (cfg.epochs, cfg.batch_size, cfg.validation_fraction, cfg.patience) == (10, 128, 0.2, 3)
@@ -96,7 +96,7 @@ def test_predict_texts_in_process_matches_the_trained_model(sentiment_run, senti
     assert probabilities.shape == (2,) and probabilities[0] > 0.5 > probabilities[1]
     data = sentiment.load_data(sentiment_run.config)
     ids = np.asarray(data.encoded.vocabulary.encode(texts), dtype=object)
-    from rnn_cookbook.data.text.vocabulary import pad
+    from rnn_cookbook.text.encoding import pad
 
     direct = sentiment_run.model.predict(pad(list(ids), data.maxlen, data.padding), verbose=0).ravel()
     np.testing.assert_allclose(probabilities, direct, rtol=1e-5)
@@ -117,7 +117,7 @@ def check_printed_predictions(stdout, texts, probabilities, class_names):
 
 
 def test_predict_cli_in_a_new_process(sentiment_run):
-    from rnn_cookbook.predict import TextClassifierRun
+    from rnn_cookbook.text.predict import TextClassifierRun
 
     texts = ["to be fair the ending was wonderful.", "overall the plot was boring and the cast felt dull."]
     result = cli("predict", str(sentiment_run.run.path), *texts)
@@ -133,14 +133,14 @@ def test_predict_cli_in_a_new_process(sentiment_run):
     [([""], "text 0 is empty"), (["fine", None], "text 1 is a NoneType, not a string"), ([], "at least one text")],
 )
 def test_predict_bad_texts(sentiment_run, texts, message):
-    from rnn_cookbook.predict import predict_texts
+    from rnn_cookbook.text.predict import predict_texts
 
     with pytest.raises(DataError, match=message):
         predict_texts(sentiment_run.run.path, texts)
 
 
 def test_predict_on_a_run_of_another_recipe(quick_run):
-    from rnn_cookbook.predict import predict_texts
+    from rnn_cookbook.text.predict import predict_texts
 
     with pytest.raises(RunFolderError, match="made by timeseries_forecaster, which does not classify text"):
         predict_texts(quick_run.run.path, ["hello"])
@@ -151,7 +151,7 @@ def test_predict_on_a_run_of_another_recipe(quick_run):
 def test_vocabulary_that_does_not_match_the_model_is_refused(sentiment_run, tmp_path):
     import shutil
 
-    from rnn_cookbook.predict import predict_texts
+    from rnn_cookbook.text.predict import predict_texts
 
     copy = tmp_path / "run"
     shutil.copytree(sentiment_run.run.path, copy)
@@ -177,8 +177,8 @@ def test_bad_text_data_and_settings(sentiment, tmp_path):
 def test_quick_cli_run_on_the_toy_sentences(tmp_path):
     result = cli_here("run", "conv1d_rnn_classifier", "--quick", "--output", str(tmp_path / "run"))
     assert result.returncode == 0, result.stderr
-    assert "note: toy: seed 000's 4 sentences" in result.stdout
-    assert "test metrics on seed000_sentences (toy)" in result.stdout and "tfidf_logreg" in result.stdout
+    assert "note: toy: the rnn-practice tutorial's 4 sentences" in result.stdout
+    assert "test metrics on toy_sentences (toy)" in result.stdout and "tfidf_logreg" in result.stdout
 
 
 def test_offline_imdb_run_is_one_line_error(tmp_path):
@@ -194,10 +194,10 @@ def test_imdb_run_predicts_new_text_with_imdb_ids(sentiment, tmp_path, monkeypat
     """An IMDB run (Keras' integer ids) trained on a tiny local copy, then asked about new text."""
     import functools
 
-    from rnn_cookbook import text_classifier
-    from rnn_cookbook.data.text.keras_imdb import imdb_sequences
-    from rnn_cookbook.data.text.vocabulary import pad
-    from rnn_cookbook.predict import TextClassifierRun
+    from rnn_cookbook.text import classifier as text_classifier
+    from rnn_cookbook.text.keras_imdb import imdb_sequences
+    from rnn_cookbook.text.encoding import pad
+    from rnn_cookbook.text.predict import TextClassifierRun
     from test_text_data import tiny_imdb
 
     served = tmp_path / "served"

@@ -10,14 +10,8 @@ import numpy as np
 import pytest
 
 from conftest import cli, cli_here
-from rnn_cookbook.data.text.pairs import (
-    TOY_PAIRS,
-    connected_groups,
-    detokenize,
-    load_pairs,
-    tokenize,
-)
-from rnn_cookbook.errors import ConfigError, DataError, RunFolderError
+from rnn_cookbook.translation.pairs import TOY_PAIRS, connected_groups, detokenize, load_pairs, tokenize
+from rnn_cookbook.core.errors import ConfigError, DataError, RunFolderError
 
 ATTRIBUTION = "CC-BY 2.0 (France) Attribution: tatoeba.org #{} (someone) & #{} (someone else)"
 
@@ -146,7 +140,7 @@ def test_config_refuses_what_cannot_work(recipe):
 def test_decoding_one_step_at_a_time_matches_the_teacher_forced_model(recipe, quick):
     import tensorflow as tf
 
-    from rnn_cookbook.translation import TranslatorRun
+    from rnn_cookbook.translation.run import TranslatorRun
 
     run = TranslatorRun(quick.run.path)
     sources = ["我喜欢猫。", "她明天去。"]
@@ -163,15 +157,13 @@ def test_decoding_one_step_at_a_time_matches_the_teacher_forced_model(recipe, qu
 
 
 def test_beam_search_finds_translations_at_least_as_likely_as_greedy(recipe, quick):
-    from rnn_cookbook.translation import TranslatorRun
+    from rnn_cookbook.translation.run import TranslatorRun
 
     run = TranslatorRun(quick.run.path)
     sources, _ = recipe.load_data(quick.config).sentences("train")
     ids = run.translator.source_ids(sources)
     greedy, _ = run.translator.greedy_ids(ids)
-    import tensorflow as tf
-
-    one_beam = run.translator._beam(tf.constant(ids), 1, tf.constant(0.0)).numpy()  # the beam loop itself, not greedy
+    one_beam = run.translator.beam_ids(ids, beam=1, length_penalty=0.0)  # the beam loop itself, not greedy
     np.testing.assert_array_equal(one_beam, greedy)
     beam = run.translator.beam_ids(ids, beam=3, length_penalty=0.0)  # ranked by log-probability alone
 
@@ -198,7 +190,7 @@ def test_a_quick_run_reports_bleu_beside_both_baselines_and_draws_its_figures(qu
 
 
 def test_translations_are_scored_by_sacrebleu():
-    from rnn_cookbook.translation import translation_scores
+    from rnn_cookbook.translation.scores import translation_scores
 
     same = translation_scores(["See you tomorrow.", "I like cats."], ["See you tomorrow.", "I like cats."], "en")
     assert same == {"bleu": pytest.approx(100.0), "chrf": pytest.approx(100.0)}
@@ -216,7 +208,7 @@ def test_translate_prints_translations_from_a_new_process(quick):
 
 
 def test_translate_in_python_agrees_with_the_cli(quick):
-    from rnn_cookbook.translation import translate
+    from rnn_cookbook.translation.run import translate
 
     in_python = translate(quick.run.path, ["我喜欢猫。", "他很忙。"], beam=1)
     printed = cli_here("translate", str(quick.run.path), "我喜欢猫。", "他很忙。", "--beam", "1")
@@ -242,6 +234,6 @@ def test_unknown_characters_are_noted_and_other_runs_refused(quick, quick_run):
     refused = cli_here("translate", str(quick_run.run.path), "你好。")
     assert refused.returncode == 1 and "which does not translate" in refused.stderr
     with pytest.raises(RunFolderError):
-        from rnn_cookbook.translation import TranslatorRun
+        from rnn_cookbook.translation.run import TranslatorRun
 
         TranslatorRun(quick_run.run.path)

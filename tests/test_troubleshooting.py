@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from conftest import REPO, cli_here
-from rnn_cookbook.errors import CookbookError
+from rnn_cookbook.core.errors import CookbookError
 
 README = REPO / "README.md"
 
@@ -131,7 +131,7 @@ def bad_lengths(runs):
 
 
 def not_a_sum(runs):
-    from rnn_cookbook.recipes.seq2seq_addition import check_questions
+    from rnn_cookbook.seq2seq.addition import check_questions
 
     return [error_of(check_questions, [text], digits=3) for text in ("hello", "")]
 
@@ -142,7 +142,7 @@ def bad_sentences(runs):
 
 
 def bad_pair_lines(runs):
-    from rnn_cookbook.data.text.pairs import load_pairs
+    from rnn_cookbook.translation.pairs import load_pairs
 
     folder = runs["folder"]
     good = "Hi.\t你好。\n" * 6
@@ -152,7 +152,7 @@ def bad_pair_lines(runs):
 
 
 def bad_tables(runs):
-    from rnn_cookbook.data.series import load_series
+    from rnn_cookbook.forecasting.series import load_series
 
     folder = runs["folder"]
     cases = [
@@ -164,7 +164,7 @@ def bad_tables(runs):
 
 
 def bad_columns(runs):
-    from rnn_cookbook.data.series import load_series
+    from rnn_cookbook.forecasting.series import load_series
 
     folder = runs["folder"]
     words = write(folder, "f.csv", "y,w\n" + "".join(f"{i},w{i}\n" for i in range(60)))
@@ -174,7 +174,7 @@ def bad_columns(runs):
 
 
 def bad_new_data(runs):
-    from rnn_cookbook.forecasting import ForecasterRun
+    from rnn_cookbook.forecasting.forecast import ForecasterRun
 
     frame = pd.read_csv(runs["folder"] / "air.csv")
     path = runs["folder"] / "new.csv"
@@ -186,7 +186,7 @@ def bad_new_data(runs):
 
 
 def bad_arrays(runs):
-    from rnn_cookbook.data.windows import make_windows
+    from rnn_cookbook.forecasting.windows import make_windows
     from rnn_cookbook.numpy_rnn import NumpyRNN
 
     return [error_of(lambda: make_windows(np.zeros((4, 3, 2)), 2, 1, start=0, stop=4)), error_of(lambda: NumpyRNN(5, 4).forward([0.5, 1.5]))]
@@ -199,7 +199,7 @@ def bad_numbers(runs):
 def code_in_a_model(runs):
     import keras
 
-    from rnn_cookbook.runs import RunFolder
+    from rnn_cookbook.core.runs import RunFolder
 
     copy = runs["folder"] / "carrying_code"
     shutil.copytree(runs["forecaster"], copy, dirs_exist_ok=True)
@@ -209,7 +209,7 @@ def code_in_a_model(runs):
 
 
 def bad_text_files(runs):
-    from rnn_cookbook.data.text.labelled import load_texts
+    from rnn_cookbook.text.labelled import load_texts
 
     folder = runs["folder"]
     reviews = [(f"review number {i} is {'good' if i % 2 else 'bad'}", "pos" if i % 2 else "neg") for i in range(20)]
@@ -235,7 +235,7 @@ def bad_text_files(runs):
 def bad_strategies(runs, monkeypatch):
     import tensorflow as tf
 
-    from rnn_cookbook.distribute import Distribution
+    from rnn_cookbook.core.distribute import Distribution
 
     messages = [cli_error("run", "timeseries_forecaster", "--quick", "--strategy", name) for name in ("data_parallel", "multiworker")]
     cluster = {"KERAS_DISTRIBUTION_JOB_ADDRESSES": "localhost:1,localhost:2", "KERAS_DISTRIBUTION_NUM_PROCESSES": "2",
@@ -250,7 +250,7 @@ def bad_strategies(runs, monkeypatch):
 
 
 def still_improving(runs):
-    from rnn_cookbook.training import budget_notes
+    from rnn_cookbook.core.training import budget_notes
 
     return [f"note: {note}" for note in budget_notes({"val_loss": [float(10 - i) for i in range(10)]}, 10)]
 

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rnn_cookbook.data.encoding import Scaler, SeriesEncoder
-from rnn_cookbook.data.series import from_frame
-from rnn_cookbook.data.windows import given_borders, make_windows, split_windows
-from rnn_cookbook.errors import DataError
+from rnn_cookbook.forecasting.encoding import Scaler, SeriesEncoder
+from rnn_cookbook.forecasting.series import from_frame
+from rnn_cookbook.forecasting.windows import given_borders, make_windows, split_windows
+from rnn_cookbook.core.errors import DataError
 
 
 def naive_windows(values, window, horizon, targets):
@@ -168,7 +168,7 @@ def test_dataset_is_batched_and_its_shuffle_is_seeded():
 @pytest.mark.parametrize("length", [40, 41, 44, 45, 47])
 def test_next_token_sequences_counts_what_an_epoch_reads(length):
     """The count a recipe reports as examples per epoch is the number of sequences the pipeline yields."""
-    from rnn_cookbook.data.pipeline import next_token_chunks, next_token_dataset, next_token_sequences
+    from rnn_cookbook.core.pipeline import next_token_chunks, next_token_dataset, next_token_sequences
 
     ids = np.arange(length)
     inputs, _ = next_token_chunks(ids, 4)

@@ -1,8 +1,8 @@
 """Callback presets: the tutorials' training callbacks with settings that actually do something.
 
-    early_stopping()             seed 003: stop after 3 epochs without a better val_loss, keep the best weights
-    reduce_lr_on_plateau(1e-3)   seed 000: multiply the rate by 0.2 after 5 flat epochs, down to a floor
-                                 *below* the starting rate (seed 000's min_lr=0.001 with Adam(0.001)
+    early_stopping()             the ithome-rnn tutorial: stop after 3 epochs without a better val_loss, keep the best weights
+    reduce_lr_on_plateau(1e-3)   the rnn-practice tutorial: multiply the rate by 0.2 after 5 flat epochs, down to a floor
+                                 *below* the starting rate (the rnn-practice tutorial's min_lr=0.001 with Adam(0.001)
                                  could never reduce anything)
     checkpoint(path)             keep the best model seen so far as a .keras file
     backup_and_restore(dir)      resume an interrupted fit from its last finished epoch
@@ -19,16 +19,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+import rnn_cookbook.core.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import keras
 
-from rnn_cookbook.errors import ConfigError, RunFolderError
+from rnn_cookbook.core.errors import ConfigError, RunFolderError
 
 
 def early_stopping(
     monitor: str = "val_loss", patience: int = 3, restore_best_weights: bool = True
 ) -> keras.callbacks.EarlyStopping:
-    """Stop when `monitor` has not improved for `patience` epochs (seed 003's settings)."""
+    """Stop when `monitor` has not improved for `patience` epochs (the ithome-rnn tutorial's settings)."""
     return keras.callbacks.EarlyStopping(
         monitor=monitor, patience=patience, restore_best_weights=restore_best_weights, verbose=0
     )
@@ -41,10 +41,10 @@ def reduce_lr_on_plateau(
     patience: int = 5,
     min_lr: float | None = None,
 ) -> keras.callbacks.ReduceLROnPlateau:
-    """Multiply the learning rate by `factor` after `patience` flat epochs (seed 000's settings).
+    """Multiply the learning rate by `factor` after `patience` flat epochs (the rnn-practice tutorial's settings).
 
     `min_lr` defaults to 1/100 of the starting `learning_rate`; a floor at or above the starting
-    rate (seed 000's mistake) is refused because the callback could never act.
+    rate (the rnn-practice tutorial's mistake) is refused because the callback could never act.
     """
     if min_lr is None:
         min_lr = learning_rate / 100

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from rnn_cookbook.errors import DataError
+from rnn_cookbook.core.errors import DataError
 
 SEPARATOR_NAMES = {"tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|", "bar": "|", "space": " "}
 

@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from rnn_cookbook.errors import ConfigError, DataError
+from rnn_cookbook.core.errors import ConfigError, DataError
 
 STRATEGIES = ("default", "mirrored", "data_parallel")
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+import rnn_cookbook.core.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import keras
 
-from rnn_cookbook.errors import DataError
+from rnn_cookbook.core.errors import DataError
 
 
 def download(

@@ -4,13 +4,13 @@
 sequences whose targets are the same tokens shifted by one (language models).
 
 `tf.data` feeds Keras on every backend, so this module needs TensorFlow whatever the backend is,
-and imports it quietly itself (`rnn_cookbook.quiet` imports it only for the TensorFlow backend)."""
+and imports it quietly itself (`rnn_cookbook.core.quiet` imports it only for the TensorFlow backend)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from rnn_cookbook.quiet import import_tensorflow_quietly
+from rnn_cookbook.core.quiet import import_tensorflow_quietly
 
 import_tensorflow_quietly()
 import tensorflow as tf  # noqa: E402  (after the quiet import above, which hides TensorFlow's start-up lines)

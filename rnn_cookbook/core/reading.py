@@ -16,8 +16,8 @@ import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from rnn_cookbook.data.delimited import separator_of
-from rnn_cookbook.errors import DataError
+from rnn_cookbook.core.delimited import separator_of
+from rnn_cookbook.core.errors import DataError
 
 FALLBACK_ENCODINGS = ("cp1252", "latin-1")  # tried in order when UTF-8 fails and no encoding is given
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar")
@@ -172,7 +172,6 @@ def column_position(path: Path, names: list[str], column: str | int, role: str, 
     if str(column) not in names:
         raise DataError(f"{path} has no column {str(column)!r} (columns: {', '.join(names)}); set {role}, or header=none")
     return names.index(str(column))
-
 
 
 def unlabeled_texts(

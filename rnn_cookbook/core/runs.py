@@ -35,12 +35,17 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from rnn_cookbook.errors import RunFolderError
-from rnn_cookbook.files import atomic_path, atomic_write_text
+from rnn_cookbook.core.errors import RunFolderError
+from rnn_cookbook.core.files import atomic_path, atomic_write_text
 
 DEFAULT_ROOT = Path("runs")
 BACKUP_DIR = "backup"
 EPOCH_LOG = "logs/epochs.csv"
+#: The modules that register the cookbook's own layers and schedules with Keras (under the package
+#: name `rnn_cookbook`), so `load_model` can rebuild them with `safe_mode=True`. They are imported by
+#: name when a model loads: the one place the kitchen names task folders, because Keras looks a saved
+#: class up by its registered name, not by its module. `tests/test_layout.py` checks the list is whole.
+SAVED_OBJECT_MODULES = ("rnn_cookbook.forecasting.layers", "rnn_cookbook.text.layers", "rnn_cookbook.text.fine_tuning")
 METRICS_KEYS = ("recipe", "data", "split", "model", "baselines", "epochs_run", "wall_time_s", "keras_backend", "seed")
 
 
@@ -253,10 +258,12 @@ class RunFolder:
 
     def load_model(self, name: str = "model.keras") -> Any:
         """Load `model.keras` (or another saved model of the run) with `safe_mode=True`: a file that carries code is refused."""
+        import importlib
+
         import keras
 
-        import rnn_cookbook.layers  # noqa: F401  (registers the cookbook's own layers for safe loading)
-
+        for module in SAVED_OBJECT_MODULES:  # Keras must know a registered class before it loads one
+            importlib.import_module(module)
         target = self.file(name)
         if not target.is_file():
             raise RunFolderError(f"{self.path} has no {name}")

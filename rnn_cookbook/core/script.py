@@ -21,10 +21,11 @@ from __future__ import annotations
 import argparse
 import sys
 from types import ModuleType
+from collections.abc import Callable
 from typing import Any, NoReturn
 
-from rnn_cookbook.distribute import cluster_from_environment
-from rnn_cookbook.errors import CookbookError
+from rnn_cookbook.core.distribute import cluster_from_environment
+from rnn_cookbook.core.errors import CookbookError
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -114,7 +115,21 @@ def fail(exc: CookbookError) -> int:
     return exc.exit_code
 
 
-def main(recipe: ModuleType, argv: list[str] | None = None) -> int:
+def entry_point(module_name: str) -> Callable[[list[str] | None], int]:
+    """A recipe's `main(argv=None)`: `main = script.entry_point(__name__)` at the end of its module.
+
+    The recipe module is looked up when `main` runs, so it works for `python recipes/<name>.py`
+    (`__main__`), `python -m rnn_cookbook.recipes.<name>` and `rnn_cookbook.recipes.<name>.main([...])`.
+    """
+
+    def main(argv: list[str] | None = None) -> int:
+        return run_module(sys.modules[module_name], argv)
+
+    main.__doc__ = f"Command-line entry point of {module_name}: parse `argv` (default sys.argv) and run the recipe."
+    return main
+
+
+def run_module(recipe: ModuleType, argv: list[str] | None = None) -> int:
     """Entry point of `python recipes/<name>.py`: parse `argv` and run the recipe."""
     name = recipe.Config.recipe
     parser = OneLineParser(

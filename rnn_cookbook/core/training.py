@@ -9,7 +9,7 @@ for every recipe:
 2. seed Python, NumPy and TensorFlow with `keras.utils.set_random_seed(cfg.seed)`, then build the
    datasets (their shuffle depends on that seed) and the model;
 3. fit it with the callback presets (early stopping, LR schedule, backup), inside the Config's
-   strategy (`rnn_cookbook.distribute`; one device by default);
+   strategy (`rnn_cookbook.core.distribute`; one device by default);
 4. evaluate, then write `model.keras`, `history.csv`, `metrics.json` and the PNG plots.
 
 Under `strategy="data_parallel"` over several processes, every process trains; process 0 alone
@@ -34,16 +34,24 @@ import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
-from rnn_cookbook.quiet import import_tensorflow_quietly  # before Keras: hides TensorFlow's start-up log lines
+from rnn_cookbook.core.quiet import import_tensorflow_quietly  # before Keras: hides TensorFlow's start-up log lines
 import keras
 
-from rnn_cookbook import callbacks as presets
-from rnn_cookbook.distribute import Cluster, cluster_from_environment, local_copy, make_distribution, weights_digest
-from rnn_cookbook import plots
-from rnn_cookbook.errors import RunFolderError
-from rnn_cookbook.runs import DEFAULT_ROOT, RunFolder, metrics_record, metrics_table
+from rnn_cookbook.core import callbacks as presets
+from rnn_cookbook.core.distribute import Cluster, cluster_from_environment, local_copy, make_distribution, weights_digest
+from rnn_cookbook.core import plots
+from rnn_cookbook.core.errors import RunFolderError
+from rnn_cookbook.core.runs import DEFAULT_ROOT, RunFolder, metrics_record, metrics_table
+
+
+class RunOptions(TypedDict, total=False):
+    """Where and how a recipe's `train(cfg, **run)` runs: what `train_recipe` takes beside the recipe's parts."""
+
+    output: str | Path | None  # the run folder; default runs/<recipe>/<timestamp>/
+    verbose: int | None  # 0 quiet, 1 a progress bar, 2 a line per epoch; None: 1 on a terminal, else 2
+    resume: bool  # continue the killed run in `output` from its last backed-up epoch
 
 
 @dataclasses.dataclass
@@ -83,7 +91,7 @@ def set_seed(seed: int) -> None:
     """Seed Python's `random`, NumPy and the backend in one call.
 
     Keras seeds TensorFlow too on every backend (the `tf.data` shuffles depend on it), which imports
-    TensorFlow: done quietly here, since `rnn_cookbook.quiet` imports it only for its own backend.
+    TensorFlow: done quietly here, since `rnn_cookbook.core.quiet` imports it only for its own backend.
     """
     import_tensorflow_quietly()
     keras.utils.set_random_seed(seed)
@@ -101,7 +109,7 @@ def make_optimizer(config: Any) -> keras.optimizers.Optimizer:
 def compile_for_classes(model: keras.Model, config: Any, optimizer: keras.optimizers.Optimizer | None = None) -> keras.Model:
     """Compile a softmax model for integer class labels: sparse categorical cross-entropy and accuracy.
 
-    Integer labels, not one-hot: the seeds one-hot encoded theirs, which costs memory and changes no
+    Integer labels, not one-hot: the tutorials one-hot encoded theirs, which costs memory and changes no
     gradient. The optimizer is the Config's (`make_optimizer`) unless one is given. Returns `model`.
     """
     model.compile(

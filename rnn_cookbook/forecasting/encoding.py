@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from rnn_cookbook.errors import DataError
+from rnn_cookbook.core.errors import DataError
 
 if TYPE_CHECKING:
-    from rnn_cookbook.data.series import Series
+    from rnn_cookbook.forecasting.series import Series
 
 #: Calendar cycles: name, length in seconds, and how to read the position in the cycle off a date.
 CYCLES = {

@@ -28,10 +28,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rnn_cookbook.data.encoding import SeriesEncoder
-from rnn_cookbook.data.series import frequency_of, index_by_time, numeric_column, read_table
-from rnn_cookbook.errors import DataError, RunFolderError
-from rnn_cookbook.runs import RunFolder
+from rnn_cookbook.forecasting.encoding import SeriesEncoder
+from rnn_cookbook.forecasting.series import frequency_of, index_by_time, numeric_column, read_table
+from rnn_cookbook.core.errors import DataError, RunFolderError
+from rnn_cookbook.core.runs import RunFolder
 
 SERIES_FILE = "series.json"
 

@@ -3,7 +3,7 @@
     load_series("co2")        # weekly Mauna Loa CO2 (ppm), 1958-2001, 59 missing weeks filled
     load_series("sunspots")   # yearly sunspot activity, 1700-2008
     load_series("macro")      # quarterly US macro data, 1959-2009: 12 columns (statsmodels)
-    load_series("sine")       # seed 000's sin(t) + N(0, 0.2) noise, t = 0, 0.1, ..., 99.9 (synthetic)
+    load_series("sine")       # the rnn-practice tutorial's sin(t) + N(0, 0.2) noise, t = 0, 0.1, ..., 99.9 (synthetic)
     load_series("my.csv", column="load_mw")                     # one numeric column of a file
     load_series("air.csv", column="pm2.5", features="all",      # many columns, a date in four
                 date_column="year,month,day,hour")
@@ -11,7 +11,7 @@
 `column` names what to forecast (one name, a comma list, or `all`: every numeric column);
 `features` names the other columns the network reads beside them (a comma list or `all`).
 Numeric columns stay numbers; a column of words (a wind direction) is a category, one-hot
-encoded later by `rnn_cookbook.data.encoding` with the categories of the training part.
+encoded later by `rnn_cookbook.forecasting.encoding` with the categories of the training part.
 
 Dates come from one column pandas can parse, or from several that together spell one date, given
 from the largest unit down (`year,month,day,hour`; a column called `quarter` stands for its first
@@ -34,8 +34,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from rnn_cookbook.data.delimited import separator_of
-from rnn_cookbook.errors import DataError
+from rnn_cookbook.core.delimited import separator_of
+from rnn_cookbook.core.errors import DataError
 
 NAMED_SERIES = ("co2", "sunspots", "macro", "sine")
 ALL = "all"
@@ -127,7 +127,7 @@ def load_series(
 
 
 def noisy_sine(step: float = 0.1, stop: float = 100.0, noise: float = 0.2, seed: int = 0) -> Series:
-    """Seed 000's series: sin(t) plus Gaussian noise, with its own fixed seed. Synthetic."""
+    """The rnn-practice tutorial's series: sin(t) plus Gaussian noise, with its own fixed seed. Synthetic."""
     time = np.arange(0.0, stop, step)
     rng = np.random.default_rng(seed)
     values = np.sin(time) + rng.normal(0.0, noise, time.shape)

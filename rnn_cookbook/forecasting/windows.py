@@ -1,6 +1,6 @@
 """Sliding windows over a series: N past steps of every channel in, the next H steps of the targets out.
 
-Seed 000 fed its RNN one time step per sample, which leaves it nothing to remember. Here every
+The rnn-practice tutorial fed its RNN one time step per sample, which leaves it nothing to remember. Here every
 sample is a window of `window` consecutive rows of all input channels, and its target is the
 `horizon` rows of the target channels that follow:
 
@@ -8,7 +8,7 @@ sample is a window of `window` consecutive rows of all input channels, and its t
     window=3, horizon=2:   [r0 r1 r2] -> [r3 r4],   [r1 r2 r3] -> [r4 r5],   ...
 
 Inputs are `(n, window, channels)`, targets `(n, horizon, targets)`; the targets are the first
-channels (`rnn_cookbook.data.encoding` puts them there).
+channels (`rnn_cookbook.forecasting.encoding` puts them there).
 
 `split_windows` cuts the series in time order into train / validation / test parts and assigns each
 window to the part that holds *all* of its targets (a window whose targets straddle a border is
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from rnn_cookbook.errors import DataError
+from rnn_cookbook.core.errors import DataError
 
 if TYPE_CHECKING:
     import tensorflow as tf
@@ -51,7 +51,7 @@ class WindowSet:
 
     def dataset(self, batch_size: int, *, shuffle: bool = False, seed: int | None = None) -> tf.data.Dataset:
         """A batched, prefetched `tf.data` pipeline over these windows."""
-        from rnn_cookbook.data.pipeline import array_dataset
+        from rnn_cookbook.core.pipeline import array_dataset
 
         return array_dataset(self.inputs, self.targets, batch_size, shuffle=shuffle, seed=seed)
 

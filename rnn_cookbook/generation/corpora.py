@@ -2,7 +2,7 @@
 
     "shakespeare"          Shakespeare's plays (1.1 MB), the corpus of TensorFlow's text-generation
                            tutorial, downloaded once into the Keras cache with its checksum
-    "fox"                  seed 000's one sentence, a named toy
+    "fox"                  the rnn-practice tutorial's one sentence, a named toy
     path/to/file.txt       any text file
     path/to/folder         every *.txt file under it, in name order, joined by blank lines
 """
@@ -14,14 +14,14 @@ from pathlib import Path
 
 import numpy as np
 
-from rnn_cookbook.data.download import download
-from rnn_cookbook.data.text.reading import EncodingLog, read_text_file
-from rnn_cookbook.data.text.vocabulary import CharVocabulary
-from rnn_cookbook.errors import DataError
+from rnn_cookbook.core.download import download
+from rnn_cookbook.core.reading import EncodingLog, read_text_file
+from rnn_cookbook.core.vocabulary import CharVocabulary
+from rnn_cookbook.core.errors import DataError
 
 SHAKESPEARE_URL = "https://storage.googleapis.com/download.tensorflow.org/data/shakespeare.txt"
 SHAKESPEARE_SHA256 = "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed"  # 1,115,394 bytes
-FOX_SENTENCE = "The quick brown fox jumps over the lazy dog."  # seed 000's text-generation demo
+FOX_SENTENCE = "The quick brown fox jumps over the lazy dog."  # the rnn-practice tutorial's text-generation demo
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,14 +60,14 @@ def load_corpus(
 
     The split is by position, not at random: the validation text is the last part of the corpus,
     which the model never reads while training (random windows would leak neighbouring text).
-    A corpus too short to split (seed 000's sentence) validates on its training text, and says so.
+    A corpus too short to split (the rnn-practice tutorial's sentence) validates on its training text, and says so.
     Files are decoded as `reading.decode` says (`encoding`, else detected, and noted when not UTF-8).
     """
     log = EncodingLog()
     if source == "fox":
         return Corpus(
-            name="seed000_fox", text=FOX_SENTENCE, validation_start=len(FOX_SENTENCE), synthetic=True,
-            notes=("toy: seed 000's one sentence; it validates on its training text, so its loss says nothing",),
+            name="fox_sentence", text=FOX_SENTENCE, validation_start=len(FOX_SENTENCE), synthetic=True,
+            notes=("toy: the rnn-practice tutorial's one sentence; it validates on its training text, so its loss says nothing",),
         )
     if source == "shakespeare":
         path = Path(download("Shakespeare", "shakespeare.txt", origin, file_hash, cache_dir, hint="--set data=path/to/text.txt"))

@@ -20,12 +20,12 @@ Sources (`load_images(source, ...)`):
 Without network a download is one `DataError` that names the dataset and says how to point the
 loader at a local copy; it never falls back to other data.
 
-Normalisation follows seed 002, which feeds MNIST through `transforms.ToTensor()` (pixels / 255,
+Normalisation follows the rnn-and-lstm tutorial, which feeds MNIST through `transforms.ToTensor()` (pixels / 255,
 so values in [0, 1]) and `transforms.Normalize((0.1307,), (0.3081,))`, MNIST's training-set mean
 and standard deviation. `ImageSet.normalise` does the same for any source: scale by the format's
 largest value (255, or 16 for scikit-learn's digits), then subtract the training images' mean
-pixel and divide by their standard deviation. On MNIST that computes exactly the seed's two
-constants; on another dataset it computes that dataset's own, which is what the seed's constants are.
+pixel and divide by their standard deviation. On MNIST that computes exactly the tutorial's two
+constants; on another dataset it computes that dataset's own, which is what the tutorial's constants are.
 
 IDX, the format of MNIST's files: two zero bytes, a type byte (0x08 unsigned byte, 0x09 signed byte,
 0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64), a byte with the number of dimensions, each
@@ -44,8 +44,8 @@ from pathlib import Path
 
 import numpy as np
 
-from rnn_cookbook.data.download import download
-from rnn_cookbook.errors import DataError
+from rnn_cookbook.core.download import download
+from rnn_cookbook.core.errors import DataError
 
 KERAS_DATASETS = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"  # as keras.datasets.mnist
@@ -100,13 +100,13 @@ class ImageSet:
 
     @functools.cached_property
     def pixel_stats(self) -> tuple[float, float]:
-        """Mean and standard deviation of the training pixels scaled to [0, 1] (seed 002's constants on MNIST)."""
+        """Mean and standard deviation of the training pixels scaled to [0, 1] (the rnn-and-lstm tutorial's constants on MNIST)."""
         mean = float(self.train_images.mean(dtype="float64")) / self.pixel_max
         std = float(self.train_images.std(dtype="float64")) / self.pixel_max
         return mean, std or 1.0
 
     def normalise(self, images: np.ndarray) -> np.ndarray:
-        """Seed 002's `ToTensor()` then `Normalize(mean, std)`, with this set's training statistics."""
+        """The rnn-and-lstm tutorial's `ToTensor()` then `Normalize(mean, std)`, with this set's training statistics."""
         mean, std = self.pixel_stats
         return ((np.asarray(images, dtype="float32") / self.pixel_max - mean) / std).astype("float32")
 

@@ -1,6 +1,6 @@
 """Grid and random search over any recipe's Config, with scikeras and scikit-learn.
 
-Seed 000 wrapped a hand-written `create_model` in `KerasRegressor` (a wrapper Keras has since
+The rnn-practice tutorial wrapped a hand-written `create_model` in `KerasRegressor` (a wrapper Keras has since
 removed) and searched `hidden_size x optimizer` with `GridSearchCV`. Here the estimator is built
 around the recipe's *own* `build_model`, so the searched model is exactly the model `train` fits,
 and every Config field can be a search parameter:

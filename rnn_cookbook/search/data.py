@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from rnn_cookbook import registry
-from rnn_cookbook.errors import ConfigError
+from rnn_cookbook.core.errors import ConfigError
 
 REGRESSION = "regression"
 CLASSIFICATION = "classification"

@@ -19,12 +19,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+import rnn_cookbook.core.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 from scikeras.wrappers import KerasClassifier, KerasRegressor
 
-from rnn_cookbook import callbacks as presets
+from rnn_cookbook.core import callbacks as presets
 from rnn_cookbook import registry
-from rnn_cookbook.errors import ConfigError
+from rnn_cookbook.core.errors import ConfigError
 from rnn_cookbook.search.data import CLASSIFICATION, LOSS, REGRESSION, load_search_data, searchable_module
 from rnn_cookbook.search.grid import validated_config
 

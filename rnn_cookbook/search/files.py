@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rnn_cookbook.files import atomic_write_text
+from rnn_cookbook.core.files import atomic_write_text
 from rnn_cookbook.search.plot import score_figure
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sklearn.model_selection import BaseCrossValidator, KFold, StratifiedKFold, TimeSeriesSplit
 
-from rnn_cookbook.errors import ConfigError
+from rnn_cookbook.core.errors import ConfigError
 from rnn_cookbook.search.data import CLASSIFICATION, SearchData
 
 

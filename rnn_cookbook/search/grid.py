@@ -9,10 +9,10 @@ from typing import Any
 
 from sklearn.model_selection import ParameterGrid
 
-from rnn_cookbook.config import parse_value
-from rnn_cookbook.errors import ConfigError
+from rnn_cookbook.core.config import parse_value
+from rnn_cookbook.core.errors import ConfigError
 
-#: The seed's grid (seed 000, "模型优化技巧"), used when `rnn-cookbook search` gets no --grid.
+#: The tutorial's grid (the rnn-practice tutorial, "模型优化技巧"), used when `rnn-cookbook search` gets no --grid.
 DEFAULT_GRIDS: dict[str, dict[str, list[Any]]] = {
     "timeseries_forecaster": {"units": [10, 50, 100], "optimizer": ["rmsprop", "adam"]},
 }

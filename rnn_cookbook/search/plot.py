@@ -17,7 +17,7 @@ def score_figure(result: SearchResult) -> Any:
     Regression plots the MAE (lower is better, in the data's unit when known), loss-scored searches
     the loss, classification the mean CV score. More than two parameters: each candidate as a bar.
     """
-    from rnn_cookbook import plots
+    from rnn_cookbook.core import plots
 
     table = result.table
     params = list(result.best_params)

@@ -21,7 +21,7 @@ from sklearn.base import clone
 from sklearn.model_selection import BaseCrossValidator, ParameterGrid, ParameterSampler, cross_validate
 from sklearn.utils.parallel import Parallel, delayed
 
-from rnn_cookbook.errors import ConfigError
+from rnn_cookbook.core.errors import ConfigError
 from rnn_cookbook.search.data import CLASSIFICATION, LOSS, NEG_LOSS, REGRESSION, SearchData, load_search_data, searchable_module
 from rnn_cookbook.search.estimators import make_estimator
 from rnn_cookbook.search.folds import make_folds
@@ -87,7 +87,7 @@ def grid_search(
     progress: Progress | None = None,
     refit: bool = True,
 ) -> SearchResult:
-    """Cross-validate every combination in `grid` (default: the seed's grid) and rank them.
+    """Cross-validate every combination in `grid` (default: the tutorial's grid) and rank them.
 
     `config` is the starting point (default `Config()`); every grid key must be one of its fields.
     Candidates are checked before any training, so a typo fails in a second.

@@ -2,7 +2,7 @@
 
 A text recipe (`sentiment_rnn`, `conv1d_rnn_classifier`) only defines its model. This module:
 
-- `TextClassifierConfig`: seed 003's data and training settings (10,000 words, reviews cut to 200
+- `TextClassifierConfig`: the ithome-rnn tutorial's data and training settings (10,000 words, reviews cut to 200
   ids, 10 epochs of batch 128, 20% of training held out for validation, early stopping after 3
   epochs), the data source, and the columns of a CSV;
 - `load_data(cfg, padding)`: texts -> word ids -> padded arrays for train / validation / test;
@@ -11,7 +11,7 @@ A text recipe (`sentiment_rnn`, `conv1d_rnn_classifier`) only defines its model.
 - `train(...)`: the recipe run, which also saves `vocabulary.json` so `rnn-cookbook predict` can
   turn new text into the same ids in another process; with `encoder=RUN_DIR` the classifier
   starts from a pretrained language model's vocabulary and weights (`start_from_encoder`,
-  `rnn_cookbook.language_model`), fine-tuned first on the task's training texts on request;
+  `rnn_cookbook.text.language_model`), fine-tuned first on the task's training texts on request;
 - `embedded_words` and `class_output`: the first and last layers every text recipe shares, with the
   `embedding_dropout` and `output_dropout` settings; two classes end in a sigmoid, more in a
   softmax (`compile_classifier` picks the loss to match).
@@ -29,20 +29,34 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+import rnn_cookbook.core.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import keras
 import numpy as np
 
-from rnn_cookbook import baselines, fine_tuning, language_model, plots
-from rnn_cookbook.config import RecipeConfig, check_choice, check_fraction, check_positive
-from rnn_cookbook.data.pipeline import array_dataset
-from rnn_cookbook.data.splits import ArraySplits, stratified_holdout
-from rnn_cookbook.data.text.keras_imdb import imdb_sequences
-from rnn_cookbook.data.text.labelled import load_texts
-from rnn_cookbook.data.text.vocabulary import EncodedTexts, VOCABULARY_FILE, encode_texts, pad
-from rnn_cookbook.distribute import one_device
-from rnn_cookbook.errors import ConfigError
-from rnn_cookbook.training import Evaluation, TrainResult, compile_for_classes, make_optimizer, train_recipe
+from rnn_cookbook.core import scores
+from rnn_cookbook.text import baselines
+from rnn_cookbook.text import fine_tuning
+from rnn_cookbook.text import language_model
+from rnn_cookbook.core import plots
+from rnn_cookbook.core.config import (
+    FRACTION,
+    FRACTION_OR_ZERO,
+    NON_NEGATIVE_INT,
+    POSITIVE_INT,
+    Interval,
+    OneOf,
+    RecipeConfig,
+    check_choice,
+)
+from rnn_cookbook.core.pipeline import array_dataset
+from rnn_cookbook.core.splits import ArraySplits, stratified_holdout
+from rnn_cookbook.text.keras_imdb import imdb_sequences
+from rnn_cookbook.text.labelled import load_texts
+from rnn_cookbook.core.vocabulary import VOCABULARY_FILE
+from rnn_cookbook.text.encoding import EncodedTexts, encode_texts, pad
+from rnn_cookbook.core.distribute import one_device
+from rnn_cookbook.core.errors import ConfigError
+from rnn_cookbook.core.training import Evaluation, TrainResult, compile_for_classes, make_optimizer, train_recipe
 
 if TYPE_CHECKING:
     import tensorflow as tf
@@ -50,7 +64,26 @@ if TYPE_CHECKING:
 
 @dataclasses.dataclass
 class TextClassifierConfig(RecipeConfig):
-    """Data and training settings of seed 003 (IMDB with a SimpleRNN), shared by every text recipe."""
+    """Data and training settings of the ithome-rnn tutorial (IMDB with a SimpleRNN), shared by every text recipe."""
+
+    constraints = {
+        "header": OneOf(("first_line", "none")),
+        "label_level": OneOf(("coarse", "fine")),
+        "class_weight": OneOf(("balanced",), text="balanced or none"),
+        "num_words": Interval(int, 4, text="at least 4", note="ids 0-3 are reserved"),
+        "maxlen": POSITIVE_INT,
+        "embedding_dim": POSITIVE_INT,
+        "validation_fraction": FRACTION,
+        "test_fraction": FRACTION,
+        "split_seed": NON_NEGATIVE_INT,
+        "embedding_dropout": FRACTION_OR_ZERO,
+        "output_dropout": FRACTION_OR_ZERO,
+        "lm_finetune_epochs": NON_NEGATIVE_INT,
+        "freeze_epochs": NON_NEGATIVE_INT,
+        "unfreeze": OneOf(("all", "gradual")),
+        "layer_lr_decay": Interval(float, 0, 1, closed="right"),
+        "schedule": OneOf(("constant", "slanted_triangular")),
+    }
 
     data: str = "imdb"  # imdb | toy | path to an aclImdb folder, a CSV/TSV, a folder of class folders or of class files
     text_column: str = "text"  # delimited files: a column name, or a position from 0 with header=none
@@ -67,10 +100,10 @@ class TextClassifierConfig(RecipeConfig):
     embedding_dim: int = 64
     epochs: int = 10
     batch_size: int = 128
-    validation_fraction: float = 0.2  # seed 003: validation_split=0.2
+    validation_fraction: float = 0.2  # the ithome-rnn tutorial: validation_split=0.2
     test_fraction: float = 0.2  # for sources without their own test split
     split_seed: int = 0  # fixes the test and validation splits, whatever the model's `seed`
-    patience: int = 3  # seed 003: EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)
+    patience: int = 3  # the ithome-rnn tutorial: EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)
     embedding_dropout: float = 0.0  # SpatialDropout1D after the Embedding: drops whole word-vector channels
     output_dropout: float = 0.0  # Dropout before the output layer
     encoder: str | None = None  # a language_model run folder: its vocabulary and weights start the classifier (cell=lstm)
@@ -83,24 +116,6 @@ class TextClassifierConfig(RecipeConfig):
 
     def validate(self) -> None:
         super().validate()
-        for name in ("num_words", "maxlen", "embedding_dim"):
-            check_positive(name, getattr(self, name))
-        if self.num_words < 4:
-            raise ConfigError(f"num_words must be at least 4 (ids 0-3 are reserved), got {self.num_words}")
-        check_fraction("validation_fraction", self.validation_fraction)
-        check_fraction("test_fraction", self.test_fraction)
-        check_choice("header", self.header, ("first_line", "none"))
-        check_choice("label_level", self.label_level, ("coarse", "fine"))
-        if self.class_weight is not None and self.class_weight != "balanced":
-            raise ConfigError(f"class_weight must be balanced or none, got {self.class_weight!r}")
-        check_fraction("embedding_dropout", self.embedding_dropout, allow_zero=True)
-        check_fraction("output_dropout", self.output_dropout, allow_zero=True)
-        check_positive("lm_finetune_epochs", self.lm_finetune_epochs, allow_zero=True)
-        check_positive("freeze_epochs", self.freeze_epochs, allow_zero=True)
-        check_choice("unfreeze", self.unfreeze, ("all", "gradual"))
-        check_choice("schedule", self.schedule, ("constant", "slanted_triangular"))
-        if isinstance(self.layer_lr_decay, bool) or not isinstance(self.layer_lr_decay, (int, float)) or not 0 < self.layer_lr_decay <= 1:
-            raise ConfigError(f"layer_lr_decay must be a number in (0, 1], got {self.layer_lr_decay!r}")
         fine_tuning = (self.lm_finetune_epochs, self.freeze_epochs, self.unfreeze != "all", self.layer_lr_decay != 1.0, self.schedule != "constant")
         if self.encoder is None and any(fine_tuning):
             raise ConfigError(
@@ -224,12 +239,12 @@ def evaluate(model: keras.Model, data: TextClassificationData, cfg: TextClassifi
     """Test scores of the model and of TF-IDF + logistic regression, per-class figures, a confusion matrix.
 
     Both get accuracy, loss and macro-F1 (and, with a rare class, balanced accuracy and its F1:
-    `baselines.classification_scores`); `metrics.json` adds each class's precision, recall and F1
+    `scores.classification_scores`); `metrics.json` adds each class's precision, recall and F1
     under `per_class`.
     """
     encoded = data.encoded
     _, y_test = data.test
-    probabilities = baselines.class_probabilities(model.predict(data.dataset("test", cfg.batch_size), verbose=0))
+    probabilities = scores.class_probabilities(model.predict(data.dataset("test", cfg.batch_size), verbose=0))
     baseline = baselines.tfidf_logistic_regression(
         data.train_texts,
         data.train[1],
@@ -240,17 +255,17 @@ def evaluate(model: keras.Model, data: TextClassificationData, cfg: TextClassifi
     )
     names = encoded.class_names
     figure = plots.confusion_matrix(
-        y_test, baselines.predicted_classes(probabilities), names, title=f"{cfg.recipe} on {encoded.name}: test confusion matrix"
+        y_test, scores.predicted_classes(probabilities), names, title=f"{cfg.recipe} on {encoded.name}: test confusion matrix"
     )
     return Evaluation(
         data=encoded.name,
-        model=baselines.classification_scores(y_test, probabilities, names),
-        baselines={"tfidf_logreg": baselines.classification_scores(y_test, baseline, names)},
+        model=scores.classification_scores(y_test, probabilities, names),
+        baselines={"tfidf_logreg": scores.classification_scores(y_test, baseline, names)},
         figures={"confusion_matrix.png": figure},
         details={
             "per_class": {
-                "model": baselines.per_class_report(y_test, probabilities, names),
-                "tfidf_logreg": baselines.per_class_report(y_test, baseline, names),
+                "model": scores.per_class_report(y_test, probabilities, names),
+                "tfidf_logreg": scores.per_class_report(y_test, baseline, names),
             }
         },
     )
@@ -291,7 +306,7 @@ def train(
 
 
 def start_from_encoder(cfg: TextClassifierConfig, data: TextClassificationData) -> Callable[..., dict[str, Any]]:
-    """The `before_fit` step of `encoder=RUN_DIR`: ULMFiT's stages 2 and 3 (`rnn_cookbook.language_model`).
+    """The `before_fit` step of `encoder=RUN_DIR`: ULMFiT's stages 2 and 3 (`rnn_cookbook.text.language_model`).
 
     1. With `lm_finetune_epochs`, the encoder's language model first goes on learning the next
        word of this task's training texts (never its validation or test texts, which measure it),
@@ -392,7 +407,7 @@ def search_data(
 
 
 def embedding(cfg: TextClassifierConfig, vocabulary_size: int, *, mask_zero: bool) -> keras.layers.Embedding:
-    """The word-embedding layer every text recipe starts with (seed 000 had none: see the errata)."""
+    """The word-embedding layer every text recipe starts with (the rnn-practice tutorial had none: see the errata)."""
     return keras.layers.Embedding(vocabulary_size, cfg.embedding_dim, mask_zero=mask_zero, name="embedding")
 
 
@@ -407,7 +422,7 @@ def embedded_words(cfg: TextClassifierConfig, ids: keras.KerasTensor, vocabulary
 def class_output(cfg: TextClassifierConfig, features: keras.KerasTensor, num_classes: int = 2) -> keras.KerasTensor:
     """The output layer every text recipe ends with, after `output_dropout` when set.
 
-    Two classes: `Dense(1, sigmoid)`, the probability of the second class (seed 003). More:
+    Two classes: `Dense(1, sigmoid)`, the probability of the second class (the ithome-rnn tutorial). More:
     `Dense(classes, softmax)`, a probability for each.
     """
     if cfg.output_dropout:
@@ -418,7 +433,7 @@ def class_output(cfg: TextClassifierConfig, features: keras.KerasTensor, num_cla
 
 
 def compile_classifier(model: keras.Model, cfg: TextClassifierConfig, optimizer: keras.optimizers.Optimizer | None = None) -> keras.Model:
-    """Seed 003's compile step for a sigmoid output (binary cross-entropy, accuracy); a softmax output
+    """The ithome-rnn tutorial's compile step for a sigmoid output (binary cross-entropy, accuracy); a softmax output
     gets sparse categorical cross-entropy on integer labels. The optimizer is the Config's
     (`make_optimizer`) unless one is given (an encoder's fine-tuning: `fine_tuning.optimizer`)."""
     if model.output_shape[-1] != 1:

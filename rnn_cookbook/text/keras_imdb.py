@@ -8,8 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
-from rnn_cookbook.data.download import download
-from rnn_cookbook.data.text.vocabulary import EncodedTexts, Vocabulary
+from rnn_cookbook.core.download import download
+from rnn_cookbook.core.vocabulary import Vocabulary
+from rnn_cookbook.text.encoding import EncodedTexts
 
 KERAS_DATASETS = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 IMDB_SHA256 = "69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f"
@@ -61,7 +62,6 @@ def imdb_sequences(
         test_texts=[vocabulary.decode(r) for r in test_ids],
         class_names=("negative", "positive"),
     )
-
 
 
 def _shuffled(x: np.ndarray, y: np.ndarray, rng: np.random.RandomState) -> tuple[np.ndarray, np.ndarray]:

@@ -2,7 +2,7 @@
 
 Sources (`load_texts(source, ...)`):
 
-    "toy"                  seed 000's four sentences: a named toy set that only shows the pipeline runs
+    "toy"                  the rnn-practice tutorial's four sentences: a named toy set that only shows the pipeline runs
     path/to/aclImdb        the original archive's layout: train|test / pos|neg / *.txt, unpacked or as
                            the `.tar.gz` it is distributed in
     path/to/reviews.csv    a delimited file (CSV, TSV, any `sep`) with a text column and a label
@@ -30,10 +30,10 @@ from typing import Any
 
 import numpy as np
 
-from rnn_cookbook.data.text.reading import EncodingLog, archive_members, column_position, decode, is_archive, read_rows, read_text_file
-from rnn_cookbook.errors import DataError
+from rnn_cookbook.core.reading import EncodingLog, archive_members, column_position, decode, is_archive, read_rows, read_text_file
+from rnn_cookbook.core.errors import DataError
 
-TOY_SENTENCES = (  # seed 000's sentiment example, labels as the seed gives them
+TOY_SENTENCES = (  # the rnn-practice tutorial's sentiment example, labels as the tutorial gives them
     ("I love this movie.", 1),
     ("This is a terrible movie.", 0),
     ("It's just okay.", 0),
@@ -59,7 +59,6 @@ class LabelledTexts:
     @property
     def label(self) -> str:
         return f"{self.name} (toy)" if self.synthetic else self.name
-
 
 
 @dataclasses.dataclass(frozen=True)
@@ -143,18 +142,18 @@ def read_examples(source: str, *, encoding: str | None = None, label_level: str 
 
 
 def toy_sentences() -> LabelledTexts:
-    """Seed 000's four sentences. Training and test are the same four: a toy, not a benchmark."""
+    """The rnn-practice tutorial's four sentences. Training and test are the same four: a toy, not a benchmark."""
     texts = [text for text, _ in TOY_SENTENCES]
     labels = np.array([label for _, label in TOY_SENTENCES])
     return LabelledTexts(
-        name="seed000_sentences",
+        name="toy_sentences",
         train_texts=texts,
         train_labels=labels,
         test_texts=list(texts),
         test_labels=labels.copy(),
         class_names=("negative", "positive"),
         synthetic=True,
-        notes=("toy: seed 000's 4 sentences; the test set is the training set, so accuracy means nothing",),
+        notes=("toy: the rnn-practice tutorial's 4 sentences; the test set is the training set, so accuracy means nothing",),
     )
 
 
@@ -407,11 +406,6 @@ def _read_class_folders(path: Path, encoding: str | None) -> tuple[list[str], li
         texts.append(text)
     labels = [bunch.target_names[t] for t in bunch.target]
     return texts, labels, [str(f) for f in bunch.filenames], log.notes()
-
-
-def from_class_folders(path: str | Path, *, test_fraction: float = 0.2, seed: int = 0) -> LabelledTexts:
-    """A folder of class folders, split stratified into train and test."""
-    return _split(class_folder_examples(path), test_fraction, seed)
 
 
 def pang_lee_fold(filename: str | Path) -> int:

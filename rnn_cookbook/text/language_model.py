@@ -32,14 +32,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import rnn_cookbook.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+import rnn_cookbook.core.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import keras
 import numpy as np
 
-from rnn_cookbook import callbacks as presets
-from rnn_cookbook.data.text.vocabulary import VOCABULARY_FILE, Vocabulary
-from rnn_cookbook.errors import ConfigError, DataError, RunFolderError
-from rnn_cookbook.runs import RunFolder
+from rnn_cookbook.core import callbacks as presets
+from rnn_cookbook.core.vocabulary import VOCABULARY_FILE, Vocabulary
+from rnn_cookbook.core.errors import ConfigError, DataError, RunFolderError
+from rnn_cookbook.core.runs import RunFolder
 
 if TYPE_CHECKING:
     import tensorflow as tf
@@ -118,7 +118,7 @@ def next_word_dataset(
     """Next-word batches of the stream (`pipeline.next_token_dataset`); rare words are all the target `output_words`."""
     import tensorflow as tf
 
-    from rnn_cookbook.data.pipeline import next_token_dataset
+    from rnn_cookbook.core.pipeline import next_token_dataset
 
     dataset = next_token_dataset(stream, sequence_length, batch_size, shuffle=shuffle, seed=seed)
     return dataset.map(lambda x, y: (x, tf.minimum(y, output_words)))

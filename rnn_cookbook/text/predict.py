@@ -17,9 +17,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rnn_cookbook.data.text.vocabulary import VOCABULARY_FILE, Vocabulary, check_texts, pad
-from rnn_cookbook.errors import DataError, RunFolderError
-from rnn_cookbook.runs import RunFolder
+from rnn_cookbook.core.vocabulary import VOCABULARY_FILE, Vocabulary
+from rnn_cookbook.text.encoding import check_texts, pad
+from rnn_cookbook.core.errors import DataError, RunFolderError
+from rnn_cookbook.core.runs import RunFolder
 
 if TYPE_CHECKING:
     import numpy as np
@@ -69,7 +70,7 @@ class TextClassifierRun:
 
     def class_probabilities(self, texts: Any) -> np.ndarray:
         """Each text's probability of every class, `(texts, classes)`, in the order of `class_names`."""
-        from rnn_cookbook.baselines import class_probabilities
+        from rnn_cookbook.core.scores import class_probabilities
 
         texts = check_texts(texts)
         ids = pad(self.vocabulary.encode(texts), self.maxlen, self.padding)
@@ -82,7 +83,7 @@ class TextClassifierRun:
 
     def top(self, texts: Any, k: int = 1) -> list[list[tuple[str, float]]]:
         """For each text, its `k` most probable classes with their probabilities, most probable first."""
-        from rnn_cookbook.baselines import predicted_classes
+        from rnn_cookbook.core.scores import predicted_classes
 
         if not isinstance(k, int) or isinstance(k, bool) or k < 1:
             raise DataError(f"top must be a whole number >= 1, got {k!r}")

@@ -34,9 +34,9 @@ from pathlib import Path
 
 import numpy as np
 
-from rnn_cookbook.data.download import download
-from rnn_cookbook.data.text.reading import decode
-from rnn_cookbook.errors import ConfigError, DataError
+from rnn_cookbook.core.download import download
+from rnn_cookbook.core.reading import decode
+from rnn_cookbook.core.errors import ConfigError, DataError
 
 #: Languages read one character at a time: their words are not separated by spaces.
 CHARACTER_LANGUAGES = ("zh", "cmn", "yue", "ja", "jpn", "th", "tha")
@@ -261,7 +261,7 @@ def column_languages(rows: Sequence[Sequence[str]], columns: str, source: str, t
 
 def direction(languages: tuple[str, str], source: str, target: str) -> tuple[str, str]:
     """(source, target) languages: as asked, with `auto` filled in. By default a Chinese or Japanese
-    column is the source (the seeds' direction, into English), otherwise the first column."""
+    column is the source (the tutorials' direction, into English), otherwise the first column."""
     if source == AUTO and target == AUTO:
         first = next((language for language in languages if language.lower() in CHARACTER_LANGUAGES), languages[0])
         return first, languages[1 - languages.index(first)]

@@ -1,0 +1,167 @@
+"""The translator's test report: greedy and beam translations scored with BLEU and chrF beside the baselines.
+
+`test_report` decodes the test split twice (greedy, and beam search with the run's width and
+length penalty), times both, and scores them with sacrebleu on the whole split, on sentences of
+`LONG_SENTENCE` words or more, and by source length, beside the retrieval baselines
+(`translation_memory`, `most_frequent_sentence`) and, when the recipe trains it, the same model
+without attention. It draws `bleu_by_length.png` and `attention.png`. `TranslationPrinter`
+prints a few greedy translations while training.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TYPE_CHECKING
+
+import numpy as np
+
+from rnn_cookbook.core.training import Evaluation
+from rnn_cookbook.decoding import EpochPrinter, PerModel
+from rnn_cookbook.translation import plots as translation_plots
+from rnn_cookbook.translation.pairs import tokenize
+from rnn_cookbook.translation.scores import most_frequent_sentence, scores_by_length, timed, translation_memory, translation_scores
+from rnn_cookbook.translation.translator import BEAM_BATCH, GREEDY_BATCH, Translator
+
+if TYPE_CHECKING:
+    from rnn_cookbook.translation.data import TranslationData
+    import keras
+
+LONG_SENTENCE = 10  # words: `bleu_long` counts the pairs whose word side is at least this long
+
+
+_TRANSLATORS: PerModel[Translator] = PerModel()
+
+
+def translator_for(model: keras.Model, data: TranslationData) -> Translator:
+    """The decoder for `model`, built once per model (it compiles its loops once)."""
+    return _TRANSLATORS.get(model, lambda: Translator(model, data.source, data.target))
+
+
+def long_rows(data: TranslationData, sources: Sequence[str], targets: Sequence[str]) -> np.ndarray:
+    """Test rows whose side written in words has at least `LONG_SENTENCE` words (punctuation not counted)."""
+    pairs = data.pairs
+    side, level = (targets, pairs.target_level) if pairs.target_level == "words" else (sources, pairs.source_level)
+    counts = [sum(any(c.isalnum() for c in token) for token in tokenize(text, level)) for text in side]
+    return np.flatnonzero(np.asarray(counts) >= LONG_SENTENCE) if level == "words" else np.arange(0)
+
+
+def system_scores(outputs: Sequence[str], references: Sequence[str], long: np.ndarray, language: str) -> dict[str, float]:
+    """BLEU and chrF on the whole test split, and BLEU on its long sentences."""
+    scores = translation_scores(outputs, references, language)
+    scores["bleu_long"] = translation_scores([outputs[i] for i in long], [references[i] for i in long], language)["bleu"]
+    return scores
+
+
+def test_report(
+    model: keras.Model,
+    data: TranslationData,
+    cfg: Any,
+    *,
+    no_attention: Callable[[], tuple[keras.Model, dict[str, Any]]] | None = None,
+) -> Evaluation:
+    """Greedy and beam translations of the test split, scored beside the baselines, with the two figures.
+
+    `cfg` is the translator recipe's Config (its decoding and plot settings); `no_attention`, when
+    given, trains the `attention=none` baseline and returns it with what its training took.
+    """
+    sources, references = data.sentences("test")
+    language = data.pairs.target_language
+    long = long_rows(data, sources, references)
+    translator = translator_for(model, data)
+    ids = translator.source_ids(sources)
+    warm_up(translator, ids, cfg)  # sentences/s below are decoding, not tracing
+    (greedy_ids, attention), greedy_s = timed(translator.greedy_ids, ids)
+    beam_ids, beam_s = timed(translator.beam_ids, ids, cfg.beam, cfg.length_penalty)
+    greedy = [data.target.decode(row) for row in greedy_ids]
+    best = [data.target.decode(row) for row in beam_ids]
+    loss, _ = model.evaluate(data.dataset("test", cfg.batch_size), verbose=0)
+
+    scores = system_scores(best, references, long, language)
+    greedy_scores = system_scores(greedy, references, long, language)
+    model_scores = {**scores, "greedy_bleu": greedy_scores["bleu"], "greedy_chrf": greedy_scores["chrf"], "loss": float(loss)}
+    train_sources, train_targets = data.sentences("train")
+    outputs = {
+        "model": best,
+        "translation_memory": translation_memory(train_sources, train_targets, sources, data.pairs.source_level),
+        "most_frequent_sentence": most_frequent_sentence(train_targets, len(sources)),
+    }
+    details: dict[str, Any] = {
+        "decoding": {
+            "beam": cfg.beam,
+            "length_penalty": cfg.length_penalty,
+            "greedy_sentences_per_s": len(sources) / greedy_s,
+            "beam_sentences_per_s": len(sources) / beam_s,
+        },
+        "pairs": {**data.pairs.sizes(), "long_test_sentences": len(long)},
+        "vocabulary": {"source": len(data.source), "target": len(data.target)},
+    }
+    if no_attention is not None:
+        baseline, trained = no_attention()
+        plain = translator_for(baseline, data)
+        warm_up(plain, ids, cfg)
+        plain_ids, plain_s = timed(plain.beam_ids, ids, cfg.beam, cfg.length_penalty)
+        outputs["no_attention"] = [data.target.decode(row) for row in plain_ids]
+        details["no_attention"] = {**trained, "beam_sentences_per_s": len(sources) / plain_s}
+    baselines = {name: system_scores(out, references, long, language) for name, out in outputs.items() if name != "model"}
+
+    source_lengths = [len(tokenize(s, data.pairs.source_level)) for s in sources]
+    edges = length_bins(cfg.max_source_length)
+    by_length = scores_by_length(outputs, references, source_lengths, language, edges)
+    details["bleu_by_length"] = by_length
+    details["examples"] = [
+        {"source": s, "reference": r, **{name: out[i] for name, out in outputs.items()}}
+        for i, (s, r) in enumerate(zip(sources[:8], references[:8], strict=True))
+    ]
+    unit = "characters" if data.pairs.source_level == "chars" else "words"
+    systems = [name for name in ("model", "no_attention", "translation_memory") if name in outputs]
+    figures = {
+        "bleu_by_length.png": translation_plots.bleu_by_length(
+            by_length, systems, title=f"translator ({cfg.attention} attention): test BLEU by source length", xlabel=f"source length ({unit})"
+        )
+    }
+    if translator.attends and cfg.heatmaps:
+        figures["attention.png"] = heatmap_figure(data, sources, greedy_ids, attention, cfg.heatmaps, cfg.attention)
+    return Evaluation(data=data.label, split="test", model=model_scores, baselines=baselines, figures=figures, details=details)
+
+
+def warm_up(translator: Translator, ids: np.ndarray, cfg: Any) -> None:
+    """Trace both decoding loops on one batch of the shape the timed calls use."""
+    translator.greedy_ids(ids[:GREEDY_BATCH])
+    translator.beam_ids(ids[:BEAM_BATCH], cfg.beam, cfg.length_penalty)
+
+
+def length_bins(longest: int) -> list[int]:
+    """Bin edges for BLEU by source length: five bins up to the longest source read."""
+    step = max(1, -(-longest // 5))
+    return list(range(1, longest + 1, step))
+
+
+def heatmap_figure(
+    data: TranslationData, sources: Sequence[str], output_ids: np.ndarray, attention: np.ndarray, count: int, kind: str
+) -> Any:
+    """Attention of the greedy decoder on `count` test sentences of middling length (the readable ones)."""
+    level = data.pairs.source_level
+    lengths = np.array([len(tokenize(s, level)) for s in sources])
+    order = np.argsort(np.abs(lengths - min(12, data.max_source_length)), kind="stable")[:count]
+    examples = []
+    for row in sorted(order):
+        written = [data.target.tokens[i] for i in output_ids[row] if i != 0]  # up to and with [END]
+        examples.append((tokenize(sources[row], level)[: data.max_source_length], written, attention[row]))
+    return translation_plots.attention_heatmaps(examples, title=f"{kind} attention on test sentences (greedy decoding)")
+
+
+class TranslationPrinter(EpochPrinter):
+    """Print the greedy translations of a few validation sentences every `every` epochs."""
+
+    def __init__(self, data: TranslationData, *, count: int = 3, every: int = 5) -> None:
+        super().__init__(every=every)
+        self.data = data
+        self.sources, self.references = (part[:count] for part in data.sentences("validation"))
+
+    def heading(self, epoch: int) -> str:
+        return f"greedy translations after epoch {epoch + 1}"
+
+    def report(self, epoch: int) -> str:
+        translator = translator_for(self.model, self.data)
+        written = [self.data.target.decode(row) for row in translator.greedy_ids(translator.source_ids(self.sources))[0]]
+        return "\n".join(f"{s}\n  -> {w}\n  (reference: {r})" for s, w, r in zip(self.sources, written, self.references, strict=True))
