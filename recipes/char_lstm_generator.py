@@ -159,6 +159,7 @@ def train(cfg: Config | None = None, **run: Unpack[RunOptions]) -> TrainResult:
         build_model=lambda: build_model(cfg, len(data.vocabulary)),
         datasets=lambda: datasets(data, cfg),
         evaluate=lambda model: evaluate(model, data, cfg),
+        advice="more epochs or a larger patience, more units, or a longer text: on a short text a 5-gram is hard to beat",
         examples_per_epoch=next_token_sequences(len(data.train_ids), cfg.sequence_length, shuffle=True),
         **run,
     )

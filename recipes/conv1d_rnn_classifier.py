@@ -125,8 +125,15 @@ def train(cfg: Config | None = None, **run: Unpack[RunOptions]) -> TrainResult:
     """The whole recipe: texts, model, fit with early stopping and LR reduction, test accuracy, run folder."""
     cfg = cfg or Config()
     return text_classifier.train(
-        cfg, build_model, load_data(cfg), **run
+        cfg, build_model, load_data(cfg), advice=ADVICE, **run
     )
+
+
+#: What to try when TF-IDF beats the model on the validation texts: this model has no cell or pooling to change.
+ADVICE = (
+    "sentiment_rnn with cell=lstm and pooling=max, or with a pretrained encoder (encoder=RUN_DIR); dropout and "
+    "clipping did not help this recipe's SimpleRNNs, and on small sets TF-IDF may simply be the better tool"
+)
 
 
 def search_data(cfg: Config) -> dict:

@@ -58,9 +58,13 @@ from rnn_cookbook.core.vocabulary import VOCABULARY_FILE
 from rnn_cookbook.core.errors import DataError
 from rnn_cookbook.numpy_rnn import Adagrad, NumpyRNN, evaluate_loss, make_optimizer, train_epoch, updates_per_epoch
 from rnn_cookbook.core.runs import RunFolder, metrics_record
-from rnn_cookbook.core.training import TrainResult, budget_notes, check_same_config, default_verbosity, print_notes
+from rnn_cookbook.core.training import (
+    Evaluation, TrainResult, budget_notes, check_baselines, check_same_config, default_verbosity, print_notes,
+)
 
 MODEL_FILE = "model.npz"
+#: What to try when an n-gram model predicts the validation text better than the RNN.
+ADVICE = "more epochs, a larger hidden_size or a longer seq_length; on a short text a 5-gram is hard to beat"
 
 
 #: Why `rnn-cookbook search` refuses this recipe (scikeras and GridSearchCV need a Keras model).
@@ -129,7 +133,12 @@ def evaluate(model: NumpyRNN, data: CharText) -> dict[str, dict[str, float]]:
 
 
 def train(
-    cfg: Config | None = None, *, output: str | Path | None = None, verbose: int | None = None, resume: bool = False
+    cfg: Config | None = None,
+    *,
+    output: str | Path | None = None,
+    verbose: int | None = None,
+    resume: bool = False,
+    overwrite: bool = False,
 ) -> TrainResult:
     """The whole recipe: corpus, model, epochs of truncated BPTT, validation beside n-grams, run folder.
 
@@ -139,7 +148,7 @@ def train(
     """
     cfg = cfg or Config()
     data = load_data(cfg)  # before the run folder: bad data leaves no half-made run behind
-    run = RunFolder.create(cfg.recipe, output=output, resume=resume)
+    run = RunFolder.create(cfg.recipe, output=output, resume=resume, overwrite=overwrite)
     if resume:
         check_same_config(run, cfg)
     else:
@@ -232,6 +241,9 @@ def train(
     run_notes = budget_notes(history, cfg.epochs)
     print_notes(run_notes, verbose)
     scores = evaluate(model, data)
+    if not data.corpus.synthetic:  # a toy validates on its training text, which the n-grams have by heart
+        baselines = {name: values for name, values in scores.items() if name != "model"}
+        run_notes += check_baselines(Evaluation(data.corpus.label, scores["model"], baselines, split="validation"), ADVICE, verbose)
     metrics = metrics_record(
         recipe=cfg.recipe,
         data=data.corpus.label,

@@ -50,8 +50,10 @@ grid of the model's most confident mistakes are saved with the run.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import sys
 import warnings
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 import rnn_cookbook.core.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
@@ -182,10 +184,8 @@ def build_model(cfg: Config, image_shape: tuple[int, int] | None = None, num_cla
 
 
 # --- evaluation --------------------------------------------------------------------------------
-def pixel_logistic_regression(
-    train_images: np.ndarray, train_labels: np.ndarray, test_images: np.ndarray, num_classes: int
-) -> np.ndarray:
-    """Class probabilities from multinomial logistic regression on the flattened, normalised pixels.
+def pixel_logistic_regression(train_images: np.ndarray, train_labels: np.ndarray, num_classes: int) -> Callable[[np.ndarray], np.ndarray]:
+    """Multinomial logistic regression on the flattened, normalised pixels, fitted once: images -> class probabilities.
 
     A linear model that sees every pixel at once and knows nothing of rows or order: what the LSTM
     gains by reading the image as a sequence is measured against it.
@@ -200,35 +200,47 @@ def pixel_logistic_regression(
     with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
         warnings.simplefilter("ignore", ConvergenceWarning)  # MNIST-sized sets stop at max_iter; reported as fitted
         model.fit(train_images.reshape(len(train_images), -1), train_labels)
-    probabilities = np.zeros((len(test_images), num_classes))
-    probabilities[:, model.classes_] = model.predict_proba(test_images.reshape(len(test_images), -1))
+
+    def probabilities(images: np.ndarray) -> np.ndarray:
+        found = np.zeros((len(images), num_classes))
+        found[:, model.classes_] = model.predict_proba(images.reshape(len(images), -1))
+        return found
+
     return probabilities
 
 
-def evaluate(model: keras.Model, data: ImageData, cfg: Config) -> Evaluation:
-    """Test accuracy and loss of the model, the majority class and pixel logistic regression; two figures."""
+def evaluate(
+    model: keras.Model, data: ImageData, cfg: Config, split: str = "test", logreg: Callable | None = None
+) -> Evaluation:
+    """Test (or validation) accuracy and loss of the model, the majority class and pixel logistic regression.
+
+    `logreg` is the baseline already fitted (`pixel_logistic_regression`; fitted here when not
+    given). The two figures, a confusion matrix and the most confident mistakes, are of the test.
+    """
     images = data.images
-    (x_train, y_train), (x_test, y_test) = data.train, data.test
+    (x_train, y_train), (x_test, y_test) = data.train, getattr(data, split)
     size = len(images.class_names)
-    probabilities = model.predict(data.dataset("test", cfg.batch_size), verbose=0)
+    probabilities = model.predict(data.dataset(split, cfg.batch_size), verbose=0)
     references = {
         "majority_class": scores.class_frequencies(y_train, (len(y_test),), size),
-        "logreg_pixels": pixel_logistic_regression(x_train, y_train, x_test, size),
+        "logreg_pixels": (logreg or pixel_logistic_regression(x_train, y_train, size))(x_test),
+    }
+    figures = {} if split != "test" else {
+        "confusion_matrix.png": plots.confusion_matrix(
+            y_test, probabilities.argmax(axis=1), images.class_names,
+            title=f"{cfg.recipe} on {images.name}: test confusion matrix",
+        ),
+        "misclassified.png": image_plots.misclassified_grid(
+            images.test_images, y_test, probabilities, images.class_names,
+            title=f"{cfg.recipe} on {images.name}", pixel_max=images.pixel_max,
+        ),
     }
     return Evaluation(
         data=images.name,
+        split=split,
         model=scores.multiclass_scores(y_test, probabilities),
         baselines={name: scores.multiclass_scores(y_test, p) for name, p in references.items()},
-        figures={
-            "confusion_matrix.png": plots.confusion_matrix(
-                y_test, probabilities.argmax(axis=1), images.class_names,
-                title=f"{cfg.recipe} on {images.name}: test confusion matrix",
-            ),
-            "misclassified.png": image_plots.misclassified_grid(
-                images.test_images, y_test, probabilities, images.class_names,
-                title=f"{cfg.recipe} on {images.name}", pixel_max=images.pixel_max,
-            ),
-        },
+        figures=figures,
     )
 
 
@@ -240,6 +252,7 @@ def train(cfg: Config | None = None, **run: Unpack[RunOptions]) -> TrainResult:
     notes = [*data.images.notes, f"{len(data.validation[1]):,} of the training images validate ({cfg.validation_fraction:.0%})"]
     if passes > 1:
         notes.append(f"each epoch reads the {len(data.train[1]):,} training images {passes} times (batches_per_epoch)")
+    logreg = functools.cache(lambda: pixel_logistic_regression(*data.train, len(data.images.class_names)))  # fitted once
     return train_recipe(
         cfg,
         build_model=lambda: build_model(cfg, data.images.image_shape, len(data.images.class_names)),
@@ -247,7 +260,9 @@ def train(cfg: Config | None = None, **run: Unpack[RunOptions]) -> TrainResult:
             data.dataset("train", cfg.batch_size, shuffle=True, seed=cfg.seed, passes=passes),
             data.dataset("validation", cfg.batch_size),
         ),
-        evaluate=lambda model: evaluate(model, data, cfg),
+        evaluate=lambda model: evaluate(model, data, cfg, logreg=logreg()),
+        validate=lambda model: evaluate(model, data, cfg, "validation", logreg()),
+        advice="more epochs or batches_per_epoch, or dropout (num_layers >= 2); on small images a linear model of the pixels may be as good",
         examples_per_epoch=passes * len(data.train[1]),
         notes=notes,
         **run,

@@ -139,8 +139,17 @@ def train(cfg: Config | None = None, **run: Unpack[RunOptions]) -> TrainResult:
             "LSTM did better with pooling=mean or concat (its states saturate, and their max is alike for every text)"
         )
     return text_classifier.train(
-        cfg, build_model, load_data(cfg), **run
+        cfg, build_model, load_data(cfg), advice=advice(cfg), **run
     )
+
+
+def advice(cfg: Config) -> str:
+    """What to try when TF-IDF beats the model on the validation texts (benchmarks/README.md has the figures)."""
+    if cfg.encoder is not None:
+        tries = "pooling=mean or concat, or lm_finetune_epochs (the language model first reads this task's texts)"
+    else:
+        tries = "cell=lstm with pooling=max, or a pretrained encoder (encoder=RUN_DIR)"
+    return f"{tries}; on small sets TF-IDF may simply be the better tool"
 
 
 def search_data(cfg: Config) -> dict:

@@ -190,7 +190,7 @@ def build_model(cfg: Config, channels: int = 1, targets: int = 1, *, flat_output
     else:
         change = keras.layers.Reshape((cfg.horizon, targets), name="change_by_target")(change)
     if cfg.highway != "none":
-        own = ColumnsToBatch(targets, shared=False, name="own_windows")(relative)
+        own = ColumnsToBatch(targets, shared=False, name="own_windows")(window)  # with its level, as linear regression reads it
         linear = keras.layers.Dense(
             cfg.horizon, kernel_initializer="zeros", trainable=cfg.highway == "joint", name="highway"
         )(keras.layers.Flatten(name="own_window")(own))
@@ -207,9 +207,9 @@ def build_model(cfg: Config, channels: int = 1, targets: int = 1, *, flat_output
     return model
 
 
-def evaluate(model: keras.Model, data: ForecastData, cfg: Config) -> Evaluation:
-    """Errors on the test windows beside the three baselines, and the plots (`forecasting.evaluation.test_report`)."""
-    return test_report(model, data, batch_size=cfg.batch_size, horizon=cfg.horizon)
+def evaluate(model: keras.Model, data: ForecastData, cfg: Config, split: str = "test") -> Evaluation:
+    """Errors on the test (or validation) windows beside the three baselines, plots of the test (`test_report`)."""
+    return test_report(model, data, batch_size=cfg.batch_size, horizon=cfg.horizon, split=split)
 
 
 def train(cfg: Config | None = None, **run: Unpack[RunOptions]) -> TrainResult:
@@ -232,11 +232,27 @@ def train(cfg: Config | None = None, **run: Unpack[RunOptions]) -> TrainResult:
             windows.validation.dataset(cfg.batch_size),
         ),
         evaluate=lambda model: evaluate(model, data, cfg),
+        validate=lambda model: evaluate(model, data, cfg, "validation"),
+        advice=advice(cfg),
         examples_per_epoch=len(windows.train),
         json_files={SERIES_FILE: series_settings(data, window=cfg.window, horizon=cfg.horizon, sep=cfg.sep)},
         notes=data.notes,
+        keep_start=starting_point(cfg),
         **run,
     )
+
+
+def starting_point(cfg: Config) -> str | None:
+    """What the built model forecasts before any training, kept when no epoch beats it on validation."""
+    if cfg.highway == "fitted":
+        return "the fitted linear model (highway=fitted)"
+    return "persistence (its change from the last value starts at zero)" if cfg.residual else None
+
+
+def advice(cfg: Config) -> str:
+    """What to try when a baseline forecasts the validation windows better than the model."""
+    fitted = "" if cfg.highway == "fitted" else "highway=fitted (the linear model, with the RNN on top), "
+    return f"{fitted}a shorter window, or fewer units"
 
 
 def search_data(cfg: Config) -> dict:

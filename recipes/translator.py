@@ -81,7 +81,7 @@ from rnn_cookbook.core.vocabulary import VOCABULARY_FILE
 from rnn_cookbook.decoding import check_backend
 from rnn_cookbook.core.training import Evaluation, TrainResult, compile_for_classes, set_seed, train_recipe
 from rnn_cookbook.translation.data import TranslationData
-from rnn_cookbook.translation.evaluation import TranslationPrinter, test_report
+from rnn_cookbook.translation.evaluation import TranslationPrinter, test_report, validation_report
 from rnn_cookbook.translation.translator import BRIDGE_PREFIX, SideVocabulary, vocabulary_record
 
 if TYPE_CHECKING:
@@ -255,6 +255,10 @@ def train_without_attention(cfg: Config, data: TranslationData, verbose: int) ->
     return model, {"epochs_run": len(fit.history["loss"]), "wall_time_s": time.perf_counter() - started}
 
 
+#: What to try when a retrieval baseline translates the validation pairs better than the model.
+ADVICE = "more pairs (data=cmn-eng has 29,155), or more epochs with a larger patience; with few pairs, retrieval may simply be the better tool"
+
+
 def train(cfg: Config | None = None, **run: Unpack[RunOptions]) -> TrainResult:
     """The whole recipe: split pairs, teacher-forced fit, greedy and beam translations scored with BLEU."""
     cfg = cfg or Config()
@@ -266,6 +270,8 @@ def train(cfg: Config | None = None, **run: Unpack[RunOptions]) -> TrainResult:
         build_model=lambda: build_model(cfg, len(data.source), len(data.target)),
         datasets=lambda: (data.dataset("train", cfg.batch_size, shuffle=True, seed=cfg.seed), data.dataset("validation", cfg.batch_size)),
         evaluate=lambda model: evaluate(model, data, cfg, verbose=2 if verbose is None else verbose),
+        validate=lambda model: validation_report(model, data, cfg),  # greedy, beside the retrieval baselines only
+        advice=ADVICE,
         examples_per_epoch=len(data.sentences("train")[0]),
         extra_callbacks=[TranslationPrinter(data, every=cfg.sample_every if verbose != 0 else 0)],
         json_files={

@@ -163,6 +163,7 @@ def train(cfg: Config | None = None, **run: Unpack[RunOptions]) -> TrainResult:
             array_dataset(*data.validation, cfg.batch_size),
         ),
         evaluate=lambda model: evaluate(model, data, cfg),
+        advice="more epochs or units, or a longer text (data=shakespeare): on a short text an n-gram is hard to beat",
         examples_per_epoch=len(data.train[1]),
         **run,
     )

@@ -31,7 +31,7 @@ import sys
 from types import ModuleType
 from typing import Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 #: Functions offered at the top level, and the submodule each lives in.

@@ -80,7 +80,7 @@ def test_bad_override_values_are_config_errors(pair):
     [
         ({"epochs": 0}, "epochs must be an integer >= 1"),
         ({"batch_size": -4}, "batch_size must be an integer >= 1"),
-        ({"learning_rate": 0.0}, "learning_rate must be a number > 0"),
+        ({"learning_rate": 0.0}, "learning_rate must be a finite number > 0"),
         ({"reduce_lr_patience": 3, "patience": 3}, "reduce_lr_patience .* must be below patience"),
     ],
 )

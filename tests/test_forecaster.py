@@ -69,7 +69,7 @@ def test_per_column_model_reads_each_column_alone(forecaster):
     np.testing.assert_allclose(model.predict(swapped, verbose=0), model.predict(inputs, verbose=0)[..., [1, 0, 2]], atol=1e-5)
 
 
-def test_fitted_highway_starts_as_least_squares_on_the_relative_window(forecaster):
+def test_fitted_highway_starts_as_least_squares_on_the_window_as_linear_regression_reads_it(forecaster):
     from sklearn.linear_model import LinearRegression
 
     cfg = forecaster.Config(series="sine", window=10, horizon=3, units=4, highway="fitted")
@@ -78,8 +78,8 @@ def test_fitted_highway_starts_as_least_squares_on_the_relative_window(forecaste
     forecaster.fit_highway(model, data.windows, data.targets)
     assert not model.get_layer("highway").trainable
     train, test = data.windows.train, data.windows.validation
-    rows = LinearRegression().fit(train.inputs[..., 0] - train.inputs[:, -1:, 0], train.targets[..., 0] - train.inputs[:, -1:, 0])
-    expected = rows.predict(test.inputs[..., 0] - test.inputs[:, -1:, 0]) + test.inputs[:, -1:, 0]
+    rows = LinearRegression().fit(train.inputs[..., 0], train.targets[..., 0] - train.inputs[:, -1:, 0])  # level kept
+    expected = rows.predict(test.inputs[..., 0]) + test.inputs[:, -1:, 0]
     np.testing.assert_allclose(model.predict(test.inputs, verbose=0)[..., 0], expected, atol=1e-4)
 
 

@@ -89,7 +89,7 @@ def test_a_truncated_model_file_is_a_clear_error(tmp_path, quick_run):
     run_dir = copy_run(quick_run, tmp_path)
     whole = (run_dir / "model.keras").read_bytes()
     (run_dir / "model.keras").write_bytes(whole[: len(whole) // 2])
-    with pytest.raises(RunFolderError, match="cannot load .*model.keras"):
+    with pytest.raises(RunFolderError, match="cannot load .*model.keras: it is not a whole .keras file"):
         RunFolder.open(run_dir).load_model()
 
 

@@ -96,7 +96,7 @@ def test_finished_run_reopens_with_same_config_and_predictions(quick_run, foreca
     np.testing.assert_allclose(model.predict(inputs, verbose=0), quick_run.model.predict(inputs, verbose=0), rtol=1e-6)
 
     metrics = run.load_metrics()
-    assert tuple(metrics) == (*METRICS_KEYS, "samples_per_s", "notes") and metrics == quick_run.metrics  # a Keras recipe counts its examples
+    assert tuple(metrics) == (*METRICS_KEYS, "samples_per_s", "notes", "validation") and metrics == quick_run.metrics  # a Keras recipe counts its examples
     assert "try a larger --epochs" in metrics["notes"][0]  # the quick run's 2 epochs end while it still improves
     assert len(run.load_history()["loss"]) == metrics["epochs_run"]
 

@@ -44,7 +44,7 @@ def test_labelled_lines_in_latin_1_read_at_either_level_with_a_note(questions):
     assert coarse.class_names == ("ABBR", "DESC", "ENTY", "HUM", "LOC", "NUM")
     assert len(coarse.train_texts) == 600 and len(coarse.test_texts) == 120
     assert any("caf\u00e9" in t for t in coarse.train_texts)  # decoded, not mangled
-    assert any("not UTF-8, read as cp1252" in note for note in coarse.notes)
+    assert any("lines are not UTF-8 and were read as cp1252" in note for note in coarse.notes)  # the others are ASCII
     assert any("COARSE:fine" in note and "coarse labels" in note for note in coarse.notes)
     fine = load_texts(str(train), test_source=str(test), label_level="fine")
     assert len(fine.class_names) == 12 and "LOC:city" in fine.class_names

@@ -205,7 +205,53 @@ def code_in_a_model(runs):
     shutil.copytree(runs["forecaster"], copy, dirs_exist_ok=True)
     inputs = keras.Input(shape=(3,))
     keras.Model(inputs, keras.layers.Lambda(lambda x: x * 2)(inputs)).save(copy / "model.keras")
-    return [error_of(lambda: RunFolder.open(copy).load_model())]
+    cut = runs["folder"] / "cut_short"
+    shutil.copytree(runs["forecaster"], cut, dirs_exist_ok=True)
+    (cut / "model.keras").write_bytes((cut / "model.keras").read_bytes()[:1000])
+    return [error_of(lambda: RunFolder.open(copy).load_model()), error_of(lambda: RunFolder.open(cut).load_model())]
+
+
+def mixed_encodings(runs):
+    from rnn_cookbook.core.reading import EncodingLog, read_text_file
+
+    path = runs["folder"] / "mixed.csv"
+    path.write_bytes(("text,label\n" + "".join(f"café number {i},pos\n" for i in range(60))).encode("utf-8") + "café,neg\n".encode("latin-1"))
+    log = EncodingLog()
+    read_text_file(path, None, log)
+    return log.notes()
+
+
+def not_text(runs):
+    path = runs["folder"] / "sales.csv"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    return [cli_error("run", "timeseries_forecaster", "--quick", "--set", f"series={path}")]
+
+
+def taken_output(runs):
+    folder = runs["folder"] / "taken"
+    folder.mkdir(exist_ok=True)
+    (folder / "notes.txt").write_text("mine")
+    return [
+        cli_error("run", "timeseries_forecaster", "--quick", "--output", str(runs["classifier"])),
+        cli_error("run", "timeseries_forecaster", "--quick", "--output", str(folder)),
+    ]
+
+
+def bad_config_files(runs):
+    folder = runs["folder"]
+    null = folder / "null.json"
+    null.write_text(json.dumps({"recipe": "timeseries_forecaster", "config": None}))
+    maybe = folder / "maybe.json"
+    maybe.write_text(json.dumps({"recipe": "timeseries_forecaster", "config": {"residual": "maybe"}}))
+    return [cli_error("run", "timeseries_forecaster", "--config", str(path), "--show-config") for path in (folder, null, maybe)]
+
+
+def diverging(runs):
+    return [cli_error("run", "timeseries_forecaster", "--quick", "--set", "learning_rate=1e30", "--output", str(runs["folder"] / "nan"))]
+
+
+def too_large(runs):
+    return [cli_error("run", "timeseries_forecaster", "--quick", "--set", "units=100000000")]
 
 
 def bad_text_files(runs):
@@ -255,6 +301,14 @@ def still_improving(runs):
     return [f"note: {note}" for note in budget_notes({"val_loss": [float(10 - i) for i in range(10)]}, 10)]
 
 
+def baseline_wins(runs):
+    from rnn_cookbook.core.headline import validation_notes
+    from rnn_cookbook.core.training import Evaluation
+
+    checked = Evaluation(data="co2", split="validation", model={"mae": 0.2}, baselines={"linear_regression": {"mae": 0.1}})
+    return [f"note: {note}" for note in validation_notes(checked, "highway=fitted")]
+
+
 #: The first words of a row's input cell -> what sends that input and returns the answers.
 TRIGGERS: dict[str, Callable[..., list[str]]] = {
     "empty or whitespace-only text": empty_text,
@@ -270,9 +324,16 @@ TRIGGERS: dict[str, Callable[..., list[str]]] = {
     "arrays of the wrong rank or dtype": bad_arrays,
     "zero or negative epochs": bad_numbers,
     "a model file carrying code": code_in_a_model,
+    "a UTF-8 file with a few lines": mixed_encodings,
+    "a file that is not text at all": not_text,
+    "`--output` on a folder": taken_output,
+    "a config file that is a folder": bad_config_files,
+    "a learning rate so high": diverging,
+    "settings whose model cannot fit": too_large,
     "a row with one field too many": bad_text_files,
     "a strategy of the other backend": bad_strategies,
     "`note: the validation loss was still falling": still_improving,
+    "`note: on the validation split": baseline_wins,
 }
 ROWS = table_rows()
 

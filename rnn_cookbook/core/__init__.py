@@ -11,6 +11,7 @@
 - data that several tasks read: `download`, `delimited`, `reading` (text in any encoding),
   `vocabulary` (tokens to ids and back), `splits`, `pipeline` (`tf.data`);
 - `scores` and `plots`: metrics and figures several tasks report.
+- `headline`: which metric leads a comparison, and the note when a baseline beats the model on validation.
 
 Nothing here imports a task folder (`text`, `forecasting`, `generation`, `translation`, ...) or a
 recipe: imports run cli → search → recipes → task folders → kitchen.

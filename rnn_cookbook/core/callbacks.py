@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import json
+import math
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -158,6 +159,26 @@ def csv_logger(path: str | Path) -> keras.callbacks.CSVLogger:
 def tensorboard(log_dir: str | Path) -> keras.callbacks.TensorBoard:
     """Write TensorBoard logs to `log_dir`."""
     return keras.callbacks.TensorBoard(log_dir=str(log_dir))
+
+
+class StopOnDivergence(keras.callbacks.Callback):
+    """End training after the first epoch whose loss or validation loss is NaN or infinite.
+
+    Such a run cannot come back (every weight the optimizer touches is NaN by then), and what it
+    would go on to save and score is meaningless. `diverged` records where it happened, with the
+    learning rate in force, for `train_recipe` to report in one line; `None` while all is well.
+    """
+
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        self.diverged: dict[str, Any] | None = None
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        losses = {k: float(v) for k, v in (logs or {}).items() if k in ("loss", "val_loss")}
+        if all(math.isfinite(v) for v in losses.values()):
+            return
+        rate = keras.ops.convert_to_numpy(self.model.optimizer.learning_rate)
+        self.diverged = {"epoch": epoch + 1, "losses": losses, "learning_rate": float(rate)}
+        self.model.stop_training = True
 
 
 def standard(

@@ -255,7 +255,7 @@ class RecipeConfig:
         "epochs": POSITIVE_INT,
         "batch_size": POSITIVE_INT,
         "optimizer": OneOf(OPTIMIZERS),
-        "learning_rate": POSITIVE_NUMBER,
+        "learning_rate": FINITE_POSITIVE_NUMBER,
         "patience": POSITIVE_INT,
         "reduce_lr_patience": POSITIVE_INT,
         "seed": NON_NEGATIVE_INT,  # Keras and NumPy take seeds from 0

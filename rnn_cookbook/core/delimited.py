@@ -16,8 +16,33 @@ from rnn_cookbook.core.errors import DataError
 SEPARATOR_NAMES = {"tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|", "bar": "|", "space": " "}
 
 
+#: How common binary files begin, to say what a file is when it is not text at all.
+BINARY_STARTS = {
+    b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image", b"%PDF": "a PDF document",
+    b"PK\x03\x04": "a zip archive (an .xlsx workbook is one: save it as CSV)", b"\x1f\x8b": "a gzip archive",
+    b"\x93NUMPY": "a NumPy array", b"\x89HDF": "an HDF5 file",
+}
+
+
+def check_text_file(path: str | Path) -> None:
+    """Refuse a file that is not text at all (an image renamed .csv, a workbook) in one line that says what it is."""
+    path = Path(path)
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    for start, what in BINARY_STARTS.items():
+        if head.startswith(start):
+            raise DataError(f"{path} is not a text table: it is {what}")
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text has NULs, and a BOM
+        raise DataError(f"{path} is not a text table: it holds binary data (NUL bytes in its first {len(head):,} bytes)")
+
+
 def separator_of(path: str | Path, sep: str | None = None) -> str:
-    """The one-character separator of `path`: `sep` (a character or a name), else detected."""
+    """The one-character separator of `path`: `sep` (a character or a name), else detected.
+
+    A file that is not text at all is refused first (`check_text_file`): no separator can help it.
+    """
+    if Path(path).is_file():
+        check_text_file(path)
     if sep is None or sep == "":
         return detect_separator(Path(path))
     character = SEPARATOR_NAMES.get(sep.lower(), sep) if isinstance(sep, str) else sep

@@ -22,5 +22,9 @@ class DataError(CookbookError):
     """Data that cannot be loaded or cannot feed the model (too short, NaN, not numeric, ...)."""
 
 
+class TrainingError(CookbookError):
+    """Training that could not go on: a loss that turned NaN or infinite (the run folder says so in `failed.json`)."""
+
+
 class RunFolderError(CookbookError):
     """A run folder that is missing, incomplete, from another recipe, or holds a foreign model."""

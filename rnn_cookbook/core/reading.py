@@ -1,11 +1,14 @@
 """Reading text off disk as people keep it: plain files in any common encoding, folders, delimited
 files, and `.tar.gz` archives read member by member without unpacking them.
 
-Every reader here decodes bytes through `decode`: UTF-8 first (a byte-order mark is honoured),
-then, only if that fails, Windows-1252 (which every Latin-1 file of printable text also is) and
-finally Latin-1, which decodes any byte. An `encoding` given by the user is used as it is, and an
-error names the file and the byte it cannot read. The encoding actually used is returned beside
-the text, so loaders can say in a note when a file was not UTF-8: nothing is mangled silently.
+Every reader here decodes bytes through `decode`: UTF-8 first (a byte-order mark is honoured).
+A file that is not UTF-8 throughout is decoded line by line: each line that is UTF-8 is read as
+UTF-8, and only the others fall back to Windows-1252 (which every Latin-1 file of printable text
+also is), then Latin-1, which decodes any byte. So one Latin-1 line in a UTF-8 file stays one
+line read otherwise, instead of turning every `café` of the file into `cafÃ©`. An `encoding`
+given by the user is used as it is, for the whole file, and an error names the file and the byte
+it cannot read. What was done is returned beside the text (`Decoding`), so loaders say in a note
+which lines were not UTF-8: nothing is mangled silently.
 """
 
 from __future__ import annotations
@@ -23,48 +26,96 @@ FALLBACK_ENCODINGS = ("cp1252", "latin-1")  # tried in order when UTF-8 fails an
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar")
 
 
+SHOWN_LINES = 5  # line numbers a note lists before "..."
+
+
+@dataclasses.dataclass(frozen=True)
+class Decoding:
+    """How a file was decoded: its encoding, or UTF-8 with some lines read by a fallback."""
+
+    encoding: str  # utf-8, utf-8-sig, utf-16, a fallback for the whole file, or the encoding given
+    fallback: str | None = None  # set when only some lines needed it
+    fallback_lines: tuple[int, ...] = ()  # their numbers, from 1
+    lines: int = 0
+
+    @property
+    def is_utf8(self) -> bool:
+        return self.encoding in ("utf-8", "utf-8-sig") and not self.fallback_lines
+
+    def describe(self) -> str:
+        if not self.fallback_lines:
+            return f"not UTF-8, read as {self.encoding}"
+        shown = ", ".join(str(n) for n in self.fallback_lines[:SHOWN_LINES])
+        more = ", ..." if len(self.fallback_lines) > SHOWN_LINES else ""
+        return (
+            f"{len(self.fallback_lines)} of {self.lines} lines are not UTF-8 and were read as {self.fallback} "
+            f"(line {shown}{more}); the others as UTF-8"
+        )
+
+
 @dataclasses.dataclass
 class EncodingLog:
-    """The encodings used for the files read so far (for one note, not one per file)."""
+    """How the files read so far were decoded (for a few notes, not one per file)."""
 
     used: dict[str, list[str]] = dataclasses.field(default_factory=dict)
 
-    def add(self, name: str, encoding: str) -> None:
-        self.used.setdefault(encoding, []).append(name)
+    def add(self, name: str, decoding: Decoding) -> None:
+        if not decoding.is_utf8:
+            self.used.setdefault(decoding.describe(), []).append(name)
 
     def notes(self) -> list[str]:
-        """One note per encoding other than UTF-8, naming the first file read with it."""
+        """One note per way of decoding other than UTF-8, naming the first file read that way."""
         notes = []
-        for encoding, names in self.used.items():
-            if encoding not in ("utf-8", "utf-8-sig"):
-                more = f" and {len(names) - 1} more file(s)" if len(names) > 1 else ""
-                notes.append(f"{names[0]}{more}: not UTF-8, read as {encoding} (set encoding=... if that is wrong)")
+        for described, names in self.used.items():
+            more = f" and {len(names) - 1} more file(s)" if len(names) > 1 else ""
+            notes.append(f"{names[0]}{more}: {described} (set encoding=... if that is wrong)")
         return notes
 
 
-def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, str]:
-    """`data` as text, and the encoding used (see the module docstring). `name` is for errors."""
+def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, Decoding]:
+    """`data` as text, and how it was decoded (see the module docstring). `name` is for errors."""
     if encoding is not None:
         try:
-            return data.decode(encoding), encoding
+            return data.decode(encoding), Decoding(encoding)
         except LookupError:
             raise DataError(f"encoding={encoding!r} is not an encoding Python knows (e.g. utf-8, latin-1, cp1252)") from None
         except UnicodeDecodeError as exc:
             raise DataError(f"{name} is not {encoding} text (byte {exc.start}); give the file's encoding=...") from None
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict"), "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
+        data, bom = data[len(codecs.BOM_UTF8):], True
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), Decoding("utf-16")
+    else:
+        bom = False
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), Decoding("utf-8-sig" if bom else "utf-8")
     except UnicodeDecodeError:
-        pass
-    for fallback in FALLBACK_ENCODINGS:
+        return _decode_by_line(data)
+
+
+def _decode_by_line(data: bytes) -> tuple[str, Decoding]:
+    """UTF-8 where a line decodes as UTF-8; Windows-1252, else Latin-1, where it does not."""
+    lines = data.split(b"\n")  # joined back with the same byte: line endings are kept as they were
+    decoded, fallback_lines, fallbacks = [], [], []
+    for number, raw in enumerate(lines, start=1):
         try:
-            return data.decode(fallback), fallback
-        except UnicodeDecodeError:
+            decoded.append(raw.decode("utf-8"))
             continue
-    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+        except UnicodeDecodeError:
+            pass
+        for fallback in FALLBACK_ENCODINGS:
+            try:
+                decoded.append(raw.decode(fallback))
+                break
+            except UnicodeDecodeError:
+                continue
+        fallback_lines.append(number)
+        fallbacks.append(fallback)
+    used = "cp1252" if all(f == "cp1252" for f in fallbacks) else "cp1252 or latin-1"
+    counted = len(lines) - (lines[-1] == b"")  # a final newline ends the last line, it starts none
+    if len(fallback_lines) == sum(1 for raw in lines if raw.strip()) or counted <= 1:  # none of it was UTF-8
+        return "\n".join(decoded), Decoding(used)
+    return "\n".join(decoded), Decoding("utf-8", fallback=used, fallback_lines=tuple(fallback_lines), lines=counted)
 
 
 def read_text_file(path: Path, encoding: str | None = None, log: EncodingLog | None = None) -> str:

@@ -21,7 +21,9 @@ start in a folder that holds one, rather than silently resuming it or throwing i
      "epochs_run": 23, "wall_time_s": 16.3, "keras_backend": "tensorflow", "seed": 0, "samples_per_s": 4870.2}
 
 A recipe may add keys of its own after these: a forecast of several columns adds `per_target`,
-each forecaster's errors per target column.
+each forecaster's errors per target column. `notes` keeps what the run printed as advice (the
+epoch budget, a baseline that beats the model on validation), and `validation` the model's and
+the baselines' figures on the validation split when the record's own `split` is the test.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ import datetime as dt
 import io
 import json
 import math
+import shutil
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -63,11 +67,19 @@ class RunFolder:
 
     @classmethod
     def create(
-        cls, recipe: str, output: str | Path | None = None, root: str | Path = DEFAULT_ROOT, *, resume: bool = False
+        cls,
+        recipe: str,
+        output: str | Path | None = None,
+        root: str | Path = DEFAULT_ROOT,
+        *,
+        resume: bool = False,
+        overwrite: bool = False,
     ) -> RunFolder:
         """Make `output`, or a new `root/<recipe>/<timestamp>` folder if `output` is None.
 
-        With `resume`, reopen `output`, the folder of an unfinished run of `recipe`, instead.
+        With `resume`, reopen `output`, the folder of an unfinished run of `recipe`, instead. A
+        folder that already holds anything (a finished run, an unfinished one, other files) is
+        refused (`check_output`), unless `overwrite`, which removes the old folder whole first.
         """
         if resume:
             return cls._unfinished(recipe, output)
@@ -80,13 +92,8 @@ class RunFolder:
                 path = Path(root) / recipe / f"{stamp}-{suffix}"
         else:
             path = Path(output)
-            if path.exists() and not path.is_dir():
-                raise RunFolderError(f"--output {path} exists and is not a folder")
-            if (path / BACKUP_DIR).exists():
-                raise RunFolderError(
-                    f"{path} holds an unfinished run ({BACKUP_DIR}/ is there): add --resume to continue it, "
-                    "or choose another --output"
-                )
+            if check_output(path, overwrite=overwrite):
+                replace_whole(path)
         path.mkdir(parents=True, exist_ok=True)
         (path / EPOCH_LOG).unlink(missing_ok=True)  # a new run in a reused folder starts its own log
         return cls(path)
@@ -116,6 +123,12 @@ class RunFolder:
         if not run.path.is_dir():
             raise RunFolderError(f"no run folder at {run.path}")
         missing = [name for name in ("config.json", "model.keras") if not (run.path / name).is_file()]
+        if missing and run.file("failed.json").is_file():
+            failed = run.read_json("failed.json")
+            raise RunFolderError(
+                f"{run.path} holds a run that failed ({failed.get('reason', 'see failed.json')} at epoch "
+                f"{failed.get('epoch', '?')}): it saved no model"
+            )
         if missing:
             raise RunFolderError(f"{run.path} is not a finished run folder: missing {', '.join(missing)}")
         return run
@@ -267,6 +280,11 @@ class RunFolder:
         target = self.file(name)
         if not target.is_file():
             raise RunFolderError(f"{self.path} has no {name}")
+        if target.suffix == ".keras" and not zipfile.is_zipfile(target):  # Keras would say "File not found"
+            raise RunFolderError(
+                f"cannot load {target}: it is not a whole .keras file ({target.stat().st_size:,} bytes that do not "
+                "read as a zip archive: cut short by an interrupted copy or download, or not a Keras model)"
+            )
         try:
             return keras.saving.load_model(target, safe_mode=True)
         except Exception as exc:  # Keras raises many types for a bad file; the user needs one message.
@@ -278,6 +296,43 @@ class RunFolder:
         with atomic_path(target) as tmp:
             figure.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
         return target
+
+
+def check_output(path: str | Path, *, overwrite: bool = False) -> bool:
+    """Refuse to start a run in `path` when it holds anything; True when `overwrite` must clear it first.
+
+    What is there decides the message: a finished run (its recipe and files), an unfinished one
+    (`--resume` continues it), a run that stopped without a model, or other files. The `process-K`
+    folders of a run over several processes are its own and do not count. Called before any data
+    loads (`rnn_cookbook.core.script`), so a long run is refused at once, and again by `RunFolder.create`.
+    """
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise RunFolderError(f"--output {path} exists and is not a folder")
+    held = sorted(p.name for p in path.iterdir() if not p.name.startswith("process-")) if path.is_dir() else []
+    if not held:
+        return False
+    if overwrite:
+        return True
+    listed = ", ".join(held[:5]) + (f" and {len(held) - 5} more" if len(held) > 5 else "")
+    instead = "choose another --output, or add --overwrite to replace it (the old folder is removed whole first)"
+    if "config.json" not in held:
+        raise RunFolderError(f"{path} is not empty and holds no run ({listed}): {instead}")
+    recipe = RunFolder(path).recipe
+    if BACKUP_DIR in held:
+        raise RunFolderError(
+            f"{path} holds an unfinished {recipe} run ({BACKUP_DIR}/ is there): add --resume to continue it, or {instead}"
+        )
+    if "model.keras" in held or "model.npz" in held or "metrics.json" in held:
+        raise RunFolderError(f"{path} holds a finished {recipe} run ({listed}): {instead}")
+    raise RunFolderError(f"{path} holds a {recipe} run that did not finish ({listed}; nothing to resume): {instead}")
+
+
+def replace_whole(path: Path) -> None:
+    """Remove the folder `path` and all it holds, never half: renamed aside first (atomic), then deleted."""
+    aside = path.with_name(f".{path.name}.replaced-{dt.datetime.now():%Y%m%d-%H%M%S-%f}")
+    path.rename(aside)
+    shutil.rmtree(aside)
 
 
 def _load_failure(exc: BaseException) -> str:

@@ -26,6 +26,7 @@ from typing import Any, NoReturn
 
 from rnn_cookbook.core.distribute import cluster_from_environment
 from rnn_cookbook.core.errors import CookbookError
+from rnn_cookbook.core.runs import check_output
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -56,6 +57,11 @@ def add_run_arguments(parser: argparse.ArgumentParser, *, resumable: bool = True
         help="change a config field, e.g. --set cell=lstm --set units=32 (repeatable)",
     )
     parser.add_argument("--output", metavar="DIR", help="run folder to write (default: runs/<recipe>/<timestamp>/)")
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace what --output DIR holds (a finished run, other files): the old folder is removed whole first",
+    )
     parser.add_argument("--show-config", action="store_true", help="print the config as JSON and exit")
     if resumable:
         parser.add_argument(
@@ -97,7 +103,11 @@ def run(recipe: ModuleType, args: argparse.Namespace) -> int:
         if args.show_config:
             print(cfg.to_json())
             return 0
-        result = recipe.train(cfg, output=args.output, verbose=0 if args.quiet else None, resume=args.resume)
+        if args.output is not None and not args.resume:  # refused at once, before any data loads
+            check_output(cluster_from_environment().folder(args.output), overwrite=args.overwrite)
+        result = recipe.train(
+            cfg, output=args.output, verbose=0 if args.quiet else None, resume=args.resume, overwrite=args.overwrite
+        )
     except CookbookError as exc:
         return fail(exc)
     except KeyboardInterrupt:

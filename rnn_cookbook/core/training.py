@@ -10,7 +10,8 @@ for every recipe:
    datasets (their shuffle depends on that seed) and the model;
 3. fit it with the callback presets (early stopping, LR schedule, backup), inside the Config's
    strategy (`rnn_cookbook.core.distribute`; one device by default);
-4. evaluate, then write `model.keras`, `history.csv`, `metrics.json` and the PNG plots.
+4. note any baseline that beats the model on the validation split (`validate`, `advice`), evaluate,
+   then write `model.keras`, `history.csv`, `metrics.json` and the PNG plots.
 
 Under `strategy="data_parallel"` over several processes, every process trains; process 0 alone
 evaluates and writes the run folder at `output`, and process K keeps its epoch log, its backup
@@ -29,6 +30,8 @@ The result carries the model, the history, the metrics and the run folder.
 from __future__ import annotations
 
 import dataclasses
+import math
+import os
 import sys
 import time
 import warnings
@@ -42,7 +45,8 @@ import keras
 from rnn_cookbook.core import callbacks as presets
 from rnn_cookbook.core.distribute import Cluster, cluster_from_environment, local_copy, make_distribution, weights_digest
 from rnn_cookbook.core import plots
-from rnn_cookbook.core.errors import RunFolderError
+from rnn_cookbook.core.errors import ConfigError, RunFolderError, TrainingError
+from rnn_cookbook.core.headline import validation_notes
 from rnn_cookbook.core.runs import DEFAULT_ROOT, RunFolder, metrics_record, metrics_table
 
 
@@ -52,6 +56,7 @@ class RunOptions(TypedDict, total=False):
     output: str | Path | None  # the run folder; default runs/<recipe>/<timestamp>/
     verbose: int | None  # 0 quiet, 1 a progress bar, 2 a line per epoch; None: 1 on a terminal, else 2
     resume: bool  # continue the killed run in `output` from its last backed-up epoch
+    overwrite: bool  # replace what `output` holds (a finished run, other files), removed whole first
 
 
 @dataclasses.dataclass
@@ -64,6 +69,7 @@ class Evaluation:
     figures: dict[str, Any] = dataclasses.field(default_factory=dict)
     split: str = "test"
     details: dict[str, Any] = dataclasses.field(default_factory=dict)  # more of metrics.json (per-target errors)
+    ceilings: tuple[str, ...] = ()  # baselines that bound any model (the tagger's forward filter): never noted as beating it
 
 
 @dataclasses.dataclass
@@ -97,13 +103,17 @@ def set_seed(seed: int) -> None:
     keras.utils.set_random_seed(seed)
 
 
-def make_optimizer(config: Any) -> keras.optimizers.Optimizer:
+def make_optimizer(config: Any, **options: Any) -> keras.optimizers.Optimizer:
     """The Keras optimizer a Config names (`optimizer`), at its `learning_rate`.
 
     Every recipe compiles with this, so `optimizer` is a Config field like any other: set from the
     CLI (`--set optimizer=rmsprop`), searched by `rnn_cookbook.search`, saved in config.json.
+    While `count_parameters` builds a model only to count it, there is no optimizer (None).
     """
-    return keras.optimizers.get({"class_name": config.optimizer, "config": {"learning_rate": config.learning_rate}})
+    if _COUNTING:
+        return None
+    settings = {"learning_rate": config.learning_rate, **options}  # options: clipnorm, ...
+    return keras.optimizers.get({"class_name": config.optimizer, "config": settings})
 
 
 def compile_for_classes(model: keras.Model, config: Any, optimizer: keras.optimizers.Optimizer | None = None) -> keras.Model:
@@ -150,6 +160,86 @@ def budget_notes(history: Mapping[str, Sequence[float]], epochs: int) -> list[st
     ]
 
 
+_COUNTING = False  # True while `count_parameters` builds a model to count it
+
+#: A model whose float32 weights, gradients and Adam's two moments would take more than this share
+#: of the machine's memory is refused before it is built (activations and data need the rest).
+MEMORY_SHARE = 0.5
+
+
+def count_parameters(build_model: Callable[[], keras.Model]) -> int:
+    """The parameters `build_model()` makes, counted from their shapes without allocating them.
+
+    The model is built inside a `keras.StatelessScope` that does not initialise its variables, so
+    a model too large for memory is counted, not made, and `compile` is skipped for it (an
+    optimizer makes variables of its own, which a stateless scope refuses). Keras keeps the
+    waiting variables in a global list to initialise later (`keras.src.backend.common.global_state`,
+    Keras 3.3 to 3.15 at least; `tests/test_divergence.py` names it); the list is put back as it
+    was, so they never are.
+    """
+    from keras.src.backend.common import global_state
+
+    global _COUNTING
+    waiting = list(global_state.get_global_attribute("uninitialized_variables", [], set_to_default=True))
+    own_compile = keras.Model.__dict__.get("compile")
+    keras.Model.compile = lambda self, *args, **kwargs: None
+    _COUNTING = True
+    try:
+        with keras.StatelessScope(initialize_variables=False):
+            return int(build_model().count_params())
+    finally:
+        if own_compile is None:
+            del keras.Model.compile
+        else:
+            keras.Model.compile = own_compile
+        global_state.set_global_attribute("uninitialized_variables", waiting)
+        _COUNTING = False
+
+
+def physical_memory() -> int | None:
+    """Bytes of memory this machine has, where the system says (Linux, macOS)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_model_size(build_model: Callable[[], keras.Model]) -> int:
+    """Refuse, in one line with the figures, settings whose model cannot fit in memory; return its parameter count."""
+    count = count_parameters(build_model)
+    needed, available = 16 * count, physical_memory()  # 4 float32 copies: weights, gradients, Adam's two moments
+    if available and needed > MEMORY_SHARE * available:
+        raise ConfigError(
+            f"these settings make a model of {count:,} parameters, which needs about {_size(needed)} for its weights, "
+            f"gradients and optimizer state: more than half of this machine's {_size(available)}; choose smaller "
+            "settings (units, layers, embedding_dim, vocabulary size)"
+        )
+    return count
+
+
+def _size(nbytes: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB", "TB", "PB"):
+        if nbytes < 1000 or unit == "PB":
+            return f"{nbytes:,.0f} {unit}" if unit == "bytes" else f"{nbytes:,.1f} {unit}"
+        nbytes /= 1000
+    return ""  # pragma: no cover
+
+
+def diverged_message(diverged: Mapping[str, Any], run: RunFolder) -> str:
+    """One line: where the loss stopped being a number, at what rate, and what to try."""
+    losses = ", ".join(f"{name} {value:.4g}" for name, value in diverged["losses"].items())
+    rate = diverged["learning_rate"]
+    lower = 1e-3 if rate > 1e-2 else rate / 10  # back to Adam's own rate, or a tenth of a small one
+    return (
+        f"training diverged at epoch {diverged['epoch']} ({losses}) with learning_rate {rate:g}; no model was saved "
+        f"({run.file(FAILED_FILE)} records it). Try a lower learning rate (--set learning_rate={lower:g}), "
+        "a smaller model, or check the data for extreme values"
+    )
+
+
+FAILED_FILE = "failed.json"
+
+
 def default_verbosity() -> int:
     """Keras' progress bar on a terminal, one line per epoch in logs and CI."""
     return 1 if sys.stdout.isatty() else 2
@@ -171,6 +261,10 @@ def train_recipe(
     runs_root: str | Path = DEFAULT_ROOT,
     verbose: int | None = None,
     resume: bool = False,
+    overwrite: bool = False,
+    keep_start: str | None = None,
+    validate: Callable[[keras.Model], Evaluation] | None = None,
+    advice: str | None = None,
 ) -> TrainResult:
     """Train, evaluate and save one recipe run (see the module docstring).
 
@@ -193,12 +287,27 @@ def train_recipe(
     the training dataset holds, as the recipe's arrays know it: `metrics.json` records the training
     speed (`samples_per_s`) from it, without another pass over the data to count them.
 
+    `keep_start` names what the built model already is before any training (say "the fitted
+    linear model"): its validation loss is measured before the first epoch, and when no epoch
+    beats it, training is undone and that starting point is what gets evaluated and saved, with
+    a note. Early stopping alone keeps only the best *epoch*, which can be worse than where it began.
+
     When the epoch budget ends the fit while the validation loss is still falling (its best epoch
     is the last), the run says so in a note and in `metrics.json` (`notes`): more epochs would
     likely help.
+
+    `validate(model)` scores the trained model on the *validation* split beside the same baselines
+    (fitted on the training split, as for the test), before the test evaluation; its figures join
+    `metrics.json` under `validation` (`{"model": ..., "baselines": ...}`). Given `advice` (what to
+    try, in words), each baseline that beats the model there gets one note, printed and kept under
+    `notes` after the budget note (`rnn_cookbook.core.headline.validation_notes`). A recipe whose
+    `evaluate` already reports on the validation split passes no `validate`: its evaluation is
+    read instead of scoring the model twice. No `advice`, no notes: a recipe whose baselines are
+    not comparable on its validation split (a toy that validates on its training text) says nothing.
     """
     print_notes(notes, verbose)
     verbose = default_verbosity() if verbose is None else verbose
+    check_model_size(build_model)  # before the run folder: settings too large for memory leave nothing behind
     if config.strategy == "data_parallel" and output is None and cluster_from_environment().processes > 1:
         raise RunFolderError(
             "a run over several processes needs --output DIR, the same on every process: process 0 writes "
@@ -208,7 +317,7 @@ def train_recipe(
     cluster = distribution.cluster
     if output is not None:
         output = cluster.folder(output)
-    run = RunFolder.create(config.recipe, output=output, root=runs_root, resume=resume)
+    run = RunFolder.create(config.recipe, output=output, root=runs_root, resume=resume, overwrite=overwrite)
     if resume:
         check_same_config(run, config)
     else:
@@ -234,6 +343,13 @@ def train_recipe(
         reduce_lr_patience=config.reduce_lr_patience,
         oldest_epoch=distribution.oldest if distribution.cluster.processes > 1 else None,
     ) + list(extra_callbacks)
+    start = None
+    if keep_start is not None and not resume:  # a resumed run's start is its backup, not the built model
+        with distribution.scope():
+            measured = model.evaluate(validation_data, verbose=0)
+        start = (float(measured[0] if isinstance(measured, list) else measured), model.get_weights())
+    divergence = presets.StopOnDivergence()
+    chosen.insert(0, divergence)  # first: the epoch's NaN is seen before the others act on it
 
     started = time.perf_counter()
     with distribution.scope(), warnings.catch_warnings():
@@ -251,6 +367,19 @@ def train_recipe(
         )
     wall_time = time.perf_counter() - started
     history = {k: [float(v) for v in values] for k, values in fit.history.items()}
+    if divergence.diverged is not None:  # nothing is scored or saved from NaN weights
+        if cluster.is_main:
+            run.write_json(FAILED_FILE, {"reason": "the loss diverged", **divergence.diverged, "history": history})
+        raise TrainingError(diverged_message(divergence.diverged, run))
+    kept: dict[str, Any] = {}
+    if start is not None and history.get("val_loss") and start[0] <= min(history["val_loss"]):
+        model.set_weights(start[1])
+        kept = {"kept_start": {"what": keep_start, "val_loss": start[0], "best_epoch_val_loss": min(history["val_loss"])}}
+        print_notes(
+            [f"no epoch beat the starting point on validation (val_loss {start[0]:.4g} before training, "
+             f"{min(history['val_loss']):.4g} at the best epoch): the model kept is {keep_start}, untrained"],
+            verbose,
+        )
     if resume:
         history = run.load_epoch_log() or history  # the epochs before the crash, then these
     if distribution.strategy == "data_parallel":
@@ -262,7 +391,11 @@ def train_recipe(
 
     run_notes = budget_notes(history, config.epochs)
     print_notes(run_notes, verbose)
+    validation = None if validate is None else validate(model)  # before the test: what to try is chosen on validation
+    run_notes += check_baselines(validation, advice, verbose)
     evaluation = evaluate(model)
+    if validation is None and evaluation.split == "validation":  # the recipe's own evaluation is the validation one
+        run_notes += check_baselines(evaluation, advice, verbose)
     metrics = metrics_record(
         recipe=config.recipe,
         data=evaluation.data,
@@ -275,8 +408,10 @@ def train_recipe(
         samples_per_s=examples_per_epoch * len(fit.history.get("loss", [])) / wall_time,
         details={
             **prepared,
+            **kept,
             **evaluation.details,
             **({"notes": run_notes} if run_notes else {}),
+            **({"validation": scores_record(validation)} if validation is not None else {}),
             **({"distribution": distribution.record()} if distribution.strategy != "default" else {}),
         },
     )
@@ -288,3 +423,31 @@ def train_recipe(
         run.save_figure(figure, name)
     return TrainResult(model=model, history=history, metrics=metrics, run=run, config=config, cluster=cluster)
 
+
+def scores_record(evaluation: Evaluation) -> dict[str, Any]:
+    """`{"model": ..., "baselines": ...}` of `evaluation`, numbers as `metrics.json` writes its own (not finite: null)."""
+
+    def plain(value: Any) -> Any:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return value
+        return number if math.isfinite(number) else None
+
+    return {
+        "model": {k: plain(v) for k, v in evaluation.model.items()},
+        "baselines": {name: {k: plain(v) for k, v in values.items()} for name, values in evaluation.baselines.items()},
+    }
+
+
+def check_baselines(validation: Evaluation | None, advice: str | None, verbose: int | None) -> list[str]:
+    """The notes of the baselines that beat the model on `validation`, printed (not when quiet); none without advice.
+
+    `train_recipe` calls it on the validation evaluation; a recipe with a training loop of its own
+    (`numpy_rnn_scratch`) calls it too, so its notes read and record the same way.
+    """
+    if validation is None or advice is None:
+        return []
+    notes = validation_notes(validation, advice)
+    print_notes(notes, verbose)
+    return notes

@@ -4,7 +4,8 @@
 - `fit_highway`: the least-squares map from each target's window to its change, set into the
   model's `highway` layer (`highway=fitted`);
 - `test_report`: errors on the test windows per target and averaged, beside persistence, seasonal
-  naive and the linear map, with `forecast.png` and (for `horizon > 1`) `lead_time.png`;
+  naive and the linear map, with `forecast.png` and (for `horizon > 1`) `lead_time.png`; with
+  `split="validation"`, the same errors on the validation windows, without figures;
 - `series_settings`: what `series.json` keeps so `forecast` can read new data as training did.
 """
 
@@ -48,25 +49,38 @@ class ForecastData:
 
 
 def fit_highway(model: keras.Model, windows: SplitWindows, targets: int) -> None:
-    """Set the highway to the least-squares map from each target's relative window to its change.
+    """Set the highway to the least-squares map from each target's own window to its change.
 
-    With `highway="fitted"` the layer is frozen, so the RNN learns only what the linear model
-    misses (the order LSTNet's authors describe; fitted first, the linear part cannot drift).
+    The window is read as it is, level included, exactly as the `linear_regression` baseline
+    reads it; predicting the change from the last value instead of the value itself moves the
+    last coefficient by one and nothing else, so the model's forecast before training *is* that
+    baseline's (the RNN's `change` layer starts at zero). A window seen relative to its last value
+    would lose the level, and a season whose swing grows with the level cannot be mapped without
+    it: on a monthly series with growing seasonality that cost the start 2x the baseline's
+    validation error. With `highway="fitted"` the layer is frozen, so the RNN learns only what the
+    linear model misses (the order LSTNet's authors describe; fitted first, the linear part cannot drift).
     """
     from sklearn.linear_model import LinearRegression
 
     train = windows.train
     last = train.inputs[:, -1:, :targets]
-    inputs = baselines.columns_as_rows(train.inputs[..., :targets] - last)
+    inputs = baselines.columns_as_rows(train.inputs[..., :targets])
     changes = baselines.columns_as_rows(train.targets - last)
     fitted = LinearRegression().fit(inputs, changes)
     model.get_layer("highway").set_weights([fitted.coef_.T.astype("float32"), fitted.intercept_.astype("float32")])
 
 
-def test_report(model: keras.Model, data: ForecastData, *, batch_size: int, horizon: int) -> Evaluation:
-    """Errors on the test windows per target and averaged, beside the three baselines, and the forecast_plots."""
+def test_report(
+    model: keras.Model, data: ForecastData, *, batch_size: int, horizon: int, split: str = "test"
+) -> Evaluation:
+    """Errors on the test windows per target and averaged, beside the three baselines, and the forecast_plots.
+
+    `split="validation"` scores the validation windows instead, beside the same baselines (the
+    linear map fitted on the training windows alone, as for the test), without figures: what
+    `train_recipe` reads to say whether a baseline beats the model before the test is looked at.
+    """
     windows, series, encoder = data.windows, data.series, data.encoder
-    test, scaler, targets = windows.test, encoder.target_scaler, data.targets
+    test, scaler, targets = getattr(windows, split), encoder.target_scaler, data.targets
     actual = scaler.inverse(test.targets)
     forecasts = {
         "model": scaler.inverse(model.predict(test.dataset(batch_size), verbose=0)),
@@ -81,6 +95,8 @@ def test_report(model: keras.Model, data: ForecastData, *, batch_size: int, hori
     errors, per_target = {}, {}
     for name, forecast in forecasts.items():
         errors[name], per_target[name] = baselines.forecast_errors(actual, forecast, scaler.std, series.targets)
+    if split != "test":
+        return Evaluation(data=series.label, model=errors.pop("model"), baselines=errors, split=split)
     by_lead = {name: baselines.error_by_lead_time(actual, f, scaler.std) for name, f in forecasts.items()}
     figures = {
         "forecast.png": forecast_plots.forecast_vs_actual(

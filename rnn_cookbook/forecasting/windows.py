@@ -165,10 +165,10 @@ def split_windows(
         train_end, val_end = chronological_borders(len(values), fractions)
         end = len(values)
         if not _fits(len(values), window, horizon, fractions):
-            needed = next((n for n in range(len(values), 1_000_000) if _fits(n, window, horizon, fractions)), "more")
             raise DataError(
                 f"the series has {len(values)} points, too short for windows of {window} steps and a "
-                f"horizon of {horizon} split {fractions}: it needs at least {needed}; use a shorter window"
+                f"horizon of {horizon} split {fractions}: it needs at least "
+                f"{shortest_series(window, horizon, fractions):,}; use a shorter window"
             )
     else:
         train_end, val_end, end = (*borders, len(values)) if len(borders) == 2 else borders
@@ -193,6 +193,18 @@ def _check_sizes(window: int, horizon: int) -> None:
         raise DataError(f"window must be an integer >= 1, got {window!r}")
     if not isinstance(horizon, (int, np.integer)) or horizon < 1:
         raise DataError(f"horizon must be an integer >= 1 (1 = the next step), got {horizon!r}")
+
+
+def shortest_series(window: int, horizon: int, fractions: tuple[float, float, float]) -> int:
+    """The fewest points that give every split at least one window: doubled until it fits, then halved back."""
+    high = max(2, window + horizon)
+    while not _fits(high, window, horizon, fractions):
+        high *= 2
+    low = high // 2
+    while high - low > 1:  # `_fits` holds at `high`, not at `low`; a longer series only adds windows
+        middle = (low + high) // 2
+        low, high = (low, middle) if _fits(middle, window, horizon, fractions) else (middle, high)
+    return high
 
 
 def _fits(length: int, window: int, horizon: int, fractions: tuple[float, float, float]) -> bool:

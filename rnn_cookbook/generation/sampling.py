@@ -225,13 +225,17 @@ def train_generator(
     build_model: Callable[[], keras.Model],
     datasets: Callable[[], tuple[Any, Any]],
     evaluate: Callable[[keras.Model], Any],
+    advice: str | None = None,
     **run: Any,
 ) -> Any:
     """`train_recipe` for a next-token model: samples from `prompt` as it trains, the vocabulary saved.
 
     What both generators share: a `SamplePrinter` every `cfg.sample_every` epochs (none when
     quiet), `vocabulary.json` in the run folder for `GeneratorRun`, the corpus' notes printed
-    first. `run` passes `output`, `verbose` and `resume` through.
+    first. `run` passes `output`, `verbose` and `resume` through. Their `evaluate` is on the
+    validation text, so `train_recipe` reads it to note an n-gram that beats the model, with
+    `advice`; a toy corpus validates on its training text, where an n-gram counted on that text
+    has it by heart: no advice, no note.
     """
     from rnn_cookbook.core.training import train_recipe
 
@@ -247,6 +251,7 @@ def train_generator(
         build_model=build_model,
         datasets=datasets,
         evaluate=evaluate,
+        advice=None if corpus.synthetic else advice,
         extra_callbacks=[printer],
         json_files={VOCABULARY_FILE: vocabulary.to_dict()},
         notes=corpus.notes,

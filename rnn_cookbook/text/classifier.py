@@ -7,7 +7,8 @@ A text recipe (`sentiment_rnn`, `conv1d_rnn_classifier`) only defines its model.
   epochs), the data source, and the columns of a CSV;
 - `load_data(cfg, padding)`: texts -> word ids -> padded arrays for train / validation / test;
 - `evaluate(...)`: test accuracy and loss beside a TF-IDF + logistic-regression baseline fitted on
-  the same training texts, and a confusion matrix;
+  the same training texts, and a confusion matrix (or the same scores on the validation texts,
+  which `train` reads first to say when TF-IDF beats the model there);
 - `train(...)`: the recipe run, which also saves `vocabulary.json` so `rnn-cookbook predict` can
   turn new text into the same ids in another process; with `encoder=RUN_DIR` the classifier
   starts from a pretrained language model's vocabulary and weights (`start_from_encoder`,
@@ -25,7 +26,8 @@ fused cuDNN kernel accepts with a mask.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -151,6 +153,11 @@ class TextClassificationData(ArraySplits):
     def num_classes(self) -> int:
         return len(self.encoded.class_names)
 
+    @property
+    def held_out(self) -> bool:
+        """Whether the validation texts are not the training texts (a tiny set, the toy, validates on its training texts)."""
+        return bool(self.validation_texts) and self.validation_texts != self.train_texts
+
     def dataset(self, split: str, batch_size: int, *, shuffle: bool = False, seed: int = 0) -> tf.data.Dataset:
         """A batched, prefetched `tf.data` pipeline over one split (float labels for a sigmoid, integers for a softmax)."""
         x, y = getattr(self, split)
@@ -177,6 +184,7 @@ class TextClassificationData(ArraySplits):
             "maxlen": self.maxlen,
             "padding": self.padding,
             "class_names": list(self.encoded.class_names),
+            "cleaning": list(self.encoded.cleaning),  # predict_texts cleans new text the same way
         }
 
 
@@ -235,39 +243,56 @@ def load_data(cfg: TextClassifierConfig, padding: str = "pre") -> TextClassifica
     )
 
 
-def evaluate(model: keras.Model, data: TextClassificationData, cfg: TextClassifierConfig) -> Evaluation:
+def evaluate(
+    model: keras.Model,
+    data: TextClassificationData,
+    cfg: TextClassifierConfig,
+    *,
+    split: str = "test",
+    tfidf: Callable[[Sequence[str]], np.ndarray] | None = None,
+) -> Evaluation:
     """Test scores of the model and of TF-IDF + logistic regression, per-class figures, a confusion matrix.
 
     Both get accuracy, loss and macro-F1 (and, with a rare class, balanced accuracy and its F1:
     `scores.classification_scores`); `metrics.json` adds each class's precision, recall and F1
-    under `per_class`.
+    under `per_class`. `split="validation"` scores the validation texts instead, without the
+    confusion matrix. `tfidf` is the baseline already fitted (`tfidf_baseline`), so that the
+    validation check and the test share one fit; without it, it is fitted here.
     """
     encoded = data.encoded
-    _, y_test = data.test
-    probabilities = scores.class_probabilities(model.predict(data.dataset("test", cfg.batch_size), verbose=0))
-    baseline = baselines.tfidf_logistic_regression(
+    _, labels = getattr(data, split)
+    texts = encoded.test_texts if split == "test" else getattr(data, f"{split}_texts")
+    probabilities = scores.class_probabilities(model.predict(data.dataset(split, cfg.batch_size), verbose=0))
+    baseline = (tfidf or tfidf_baseline(data, cfg))(texts)
+    names = encoded.class_names
+    figures = {}
+    if split == "test":
+        figures["confusion_matrix.png"] = plots.confusion_matrix(
+            labels, scores.predicted_classes(probabilities), names, title=f"{cfg.recipe} on {encoded.name}: test confusion matrix"
+        )
+    return Evaluation(
+        data=encoded.name,
+        split=split,
+        model=scores.classification_scores(labels, probabilities, names),
+        baselines={"tfidf_logreg": scores.classification_scores(labels, baseline, names)},
+        figures=figures,
+        details={
+            "per_class": {
+                "model": scores.per_class_report(labels, probabilities, names),
+                "tfidf_logreg": scores.per_class_report(labels, baseline, names),
+            }
+        },
+    )
+
+
+def tfidf_baseline(data: TextClassificationData, cfg: TextClassifierConfig) -> Callable[[Sequence[str]], np.ndarray]:
+    """TF-IDF + logistic regression fitted on the training texts, its strength chosen on the validation texts."""
+    return baselines.fit_tfidf_logistic_regression(
         data.train_texts,
         data.train[1],
-        encoded.test_texts,
         validation=(data.validation_texts, data.validation[1]),
         num_classes=data.num_classes,
         class_weight=cfg.class_weight,
-    )
-    names = encoded.class_names
-    figure = plots.confusion_matrix(
-        y_test, scores.predicted_classes(probabilities), names, title=f"{cfg.recipe} on {encoded.name}: test confusion matrix"
-    )
-    return Evaluation(
-        data=encoded.name,
-        model=scores.classification_scores(y_test, probabilities, names),
-        baselines={"tfidf_logreg": scores.classification_scores(y_test, baseline, names)},
-        figures={"confusion_matrix.png": figure},
-        details={
-            "per_class": {
-                "model": scores.per_class_report(y_test, probabilities, names),
-                "tfidf_logreg": scores.per_class_report(y_test, baseline, names),
-            }
-        },
     )
 
 
@@ -279,13 +304,20 @@ def train(
     output: str | Path | None = None,
     verbose: int | None = None,
     resume: bool = False,
+    overwrite: bool = False,
+    advice: str | None = None,
 ) -> TrainResult:
     """A text recipe's whole run on `data`; `build_model(cfg, vocabulary_size, num_classes)` is the recipe's own part.
 
     With `encoder=RUN_DIR` the built model's encoder layers start from that language model
-    (`start_from_encoder`).
+    (`start_from_encoder`). `advice` is what to try when TF-IDF beats the model on the validation
+    texts (`train_recipe`); the baseline is fitted once for that check and the test. Both sides
+    were tuned on those texts (the model's early stopping, TF-IDF's `C`), so the comparison is
+    even-handed. A set too small to hold validation texts out (the toy) makes no such check:
+    TF-IDF would be scored on the very texts it was fitted on.
     """
     before_fit = None if cfg.encoder is None else start_from_encoder(cfg, data)
+    tfidf = functools.cache(lambda: tfidf_baseline(data, cfg))
     return train_recipe(
         cfg,
         build_model=lambda: build_model(cfg, data.vocabulary_size, data.num_classes),
@@ -293,7 +325,9 @@ def train(
             data.dataset("train", cfg.batch_size, shuffle=True, seed=cfg.seed),
             data.dataset("validation", cfg.batch_size),
         ),
-        evaluate=lambda model: evaluate(model, data, cfg),
+        evaluate=lambda model: evaluate(model, data, cfg, tfidf=tfidf()),
+        validate=(lambda model: evaluate(model, data, cfg, split="validation", tfidf=tfidf())) if data.held_out else None,
+        advice=advice,
         examples_per_epoch=len(data.train[1]),
         class_weight=data.class_weights(cfg.class_weight),
         before_fit=before_fit,
@@ -302,6 +336,7 @@ def train(
         output=output,
         verbose=verbose,
         resume=resume,
+        overwrite=overwrite,
     )
 
 

@@ -40,6 +40,7 @@ class EncodedTexts:
     validation_ids: list[list[int]] | None = None  # the source's own validation split, if it gives one
     validation_labels: np.ndarray | None = None
     validation_texts: list[str] | None = None
+    cleaning: tuple[str, ...] = ()  # what the loader did to every text (`labelled.CLEANING`), for `predict` to do again
 
 
 def encode_texts(texts: LabelledTexts, num_words: int, *, vocabulary: Vocabulary | None = None) -> EncodedTexts:
@@ -66,6 +67,7 @@ def encode_texts(texts: LabelledTexts, num_words: int, *, vocabulary: Vocabulary
         validation_ids=None if texts.validation_texts is None else vocabulary.encode(texts.validation_texts),
         validation_labels=texts.validation_labels,
         validation_texts=texts.validation_texts,
+        cleaning=texts.cleaning,
     )
 
 

@@ -55,6 +55,7 @@ class LabelledTexts:
     notes: tuple[str, ...] = ()
     validation_texts: list[str] | None = None  # a validation split the source gives (else cut from train)
     validation_labels: np.ndarray | None = None
+    cleaning: tuple[str, ...] = ()  # the CLEANING steps the loader applied to every text
 
     @property
     def label(self) -> str:
@@ -76,6 +77,26 @@ class Examples:
     splits: list[str] | None = None
     places: list[str] | None = None
     notes: tuple[str, ...] = ()
+    cleaning: tuple[str, ...] = ()  # the CLEANING steps applied to every text
+
+
+#: What a loader may do to raw text before anything reads it, by name. A run keeps the names of the
+#: steps its loader applied (`vocabulary.json`'s `cleaning`), and `predict_texts` applies the same
+#: steps to new text, so a model is never asked about text in a form it was not trained and tested on.
+CLEANING = {
+    "html_line_breaks": lambda text: text.replace("<br />", " "),  # aclImdb's reviews keep their HTML breaks
+}
+
+
+def clean(texts: Sequence[str], steps: Sequence[str]) -> list[str]:
+    """`texts` after the named `CLEANING` steps, in order; an unknown step is an error naming the known ones."""
+    unknown = [step for step in steps if step not in CLEANING]
+    if unknown:
+        raise DataError(f"unknown text cleaning step {unknown[0]!r}; known: {', '.join(CLEANING)}")
+    texts = list(texts)
+    for step in steps:
+        texts = [CLEANING[step](text) for text in texts]
+    return texts
 
 
 def load_texts(
@@ -113,10 +134,10 @@ def load_texts(
             splits=(examples.splits or ["train"] * len(examples.texts)) + ["test"] * len(test.texts),
             places=(examples.places or [""] * len(examples.texts)) + [f"{test.name}, {p}" for p in (test.places or [""] * len(test.texts))],
             notes=examples.notes + test.notes + (f"test set: the {len(test.texts):,} examples of {test.name}",),
+            cleaning=examples.cleaning,
         )
-    if examples.splits is None:
-        return _split(examples, test_fraction, seed)
-    return _given_split(examples)
+    texts = _split(examples, test_fraction, seed) if examples.splits is None else _given_split(examples)
+    return dataclasses.replace(texts, cleaning=examples.cleaning)
 
 
 def read_examples(source: str, *, encoding: str | None = None, label_level: str = "coarse", **table: Any) -> Examples:
@@ -191,7 +212,7 @@ def acl_imdb_examples(path: Path, *, encoding: str | None = None) -> Examples:
     for name, text in members:
         parts = Path(name).parts
         if len(parts) >= 3 and parts[-3] in ("train", "test") and parts[-2] in ("neg", "pos") and name.endswith(".txt"):
-            found.append((parts[-3], parts[-2], name, text.replace("<br />", " ")))
+            found.append((parts[-3], parts[-2], name, CLEANING["html_line_breaks"](text)))
     for split in ("train", "test"):
         for polarity in ("neg", "pos"):
             if not any(f[0] == split and f[1] == polarity for f in found):
@@ -204,6 +225,7 @@ def acl_imdb_examples(path: Path, *, encoding: str | None = None) -> Examples:
         splits=[f[0] for f in found],
         places=[f[2] for f in found],
         notes=tuple(log.notes()),
+        cleaning=("html_line_breaks",),
     )
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from rnn_cookbook.core.vocabulary import VOCABULARY_FILE, Vocabulary
 from rnn_cookbook.text.encoding import check_texts, pad
+from rnn_cookbook.text.labelled import clean
 from rnn_cookbook.core.errors import DataError, RunFolderError
 from rnn_cookbook.core.runs import RunFolder
 
@@ -54,6 +55,7 @@ class TextClassifierRun:
             self.maxlen = int(settings["maxlen"])
             self.padding = str(settings["padding"])
             self.class_names = tuple(settings["class_names"])
+            self.cleaning = tuple(settings.get("cleaning", ()))  # older runs keep no list, and are read as they always were
         except (KeyError, TypeError, ValueError) as exc:
             raise RunFolderError(f"{self.run.file(VOCABULARY_FILE)} is incomplete: {exc}") from None
         self.model = self.run.load_model()
@@ -72,7 +74,7 @@ class TextClassifierRun:
         """Each text's probability of every class, `(texts, classes)`, in the order of `class_names`."""
         from rnn_cookbook.core.scores import class_probabilities
 
-        texts = check_texts(texts)
+        texts = clean(check_texts(texts), self.cleaning)  # as the run's loader did to its training and test texts
         ids = pad(self.vocabulary.encode(texts), self.maxlen, self.padding)
         return class_probabilities(self.model.predict(ids, verbose=0))
 

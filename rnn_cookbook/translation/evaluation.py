@@ -4,8 +4,10 @@
 length penalty), times both, and scores them with sacrebleu on the whole split, on sentences of
 `LONG_SENTENCE` words or more, and by source length, beside the retrieval baselines
 (`translation_memory`, `most_frequent_sentence`) and, when the recipe trains it, the same model
-without attention. It draws `bleu_by_length.png` and `attention.png`. `TranslationPrinter`
-prints a few greedy translations while training.
+without attention. It draws `bleu_by_length.png` and `attention.png`. `validation_report` is its
+cheap counterpart on the validation split, which the run reads first to say when a baseline beats
+the model: greedy decoding only, beside the retrieval baselines only. `TranslationPrinter` prints a
+few greedy translations while training.
 """
 
 from __future__ import annotations
@@ -122,6 +124,31 @@ def test_report(
     if translator.attends and cfg.heatmaps:
         figures["attention.png"] = heatmap_figure(data, sources, greedy_ids, attention, cfg.heatmaps, cfg.attention)
     return Evaluation(data=data.label, split="test", model=model_scores, baselines=baselines, figures=figures, details=details)
+
+
+def validation_report(model: keras.Model, data: TranslationData, cfg: Any) -> Evaluation:
+    """BLEU and chrF of the greedy translations of the validation split, beside the retrieval baselines.
+
+    Kept cheap, since the test report follows: no beam search (the model's `bleu` here is greedy,
+    its `greedy_bleu` on test), no teacher-forced loss, no figures, and no `no_attention` baseline
+    (training a second model to compare on validation would double the run).
+    """
+    sources, references = data.sentences("validation")
+    language = data.pairs.target_language
+    long = long_rows(data, sources, references)
+    translator = translator_for(model, data)
+    greedy_ids, _ = translator.greedy_ids(translator.source_ids(sources))
+    train_sources, train_targets = data.sentences("train")
+    outputs = {
+        "translation_memory": translation_memory(train_sources, train_targets, sources, data.pairs.source_level),
+        "most_frequent_sentence": most_frequent_sentence(train_targets, len(sources)),
+    }
+    return Evaluation(
+        data=data.label,
+        split="validation",
+        model=system_scores([data.target.decode(row) for row in greedy_ids], references, long, language),
+        baselines={name: system_scores(out, references, long, language) for name, out in outputs.items()},
+    )
 
 
 def warm_up(translator: Translator, ids: np.ndarray, cfg: Any) -> None:
