@@ -189,7 +189,7 @@ class RunFolder:
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(["epoch", *keys])
         for epoch in range(rows):
-            writer.writerow([epoch + 1, *(_plain(history[k][epoch]) for k in keys)])
+            writer.writerow([epoch + 1, *(json_number(history[k][epoch]) for k in keys)])
         target = self.file("history.csv")
         atomic_write_text(target, buffer.getvalue())
         return target
@@ -375,8 +375,8 @@ def metrics_record(
         "recipe": recipe,
         "data": data,
         "split": split,
-        "model": {k: _plain(v) for k, v in model.items()},
-        "baselines": {name: {k: _plain(v) for k, v in values.items()} for name, values in baselines.items()},
+        "model": {k: json_number(v) for k, v in model.items()},
+        "baselines": {name: {k: json_number(v) for k, v in values.items()} for name, values in baselines.items()},
         "epochs_run": int(epochs_run),
         "wall_time_s": round(float(wall_time_s), 2),
         "keras_backend": keras.backend.backend(),
@@ -426,8 +426,8 @@ def _cell(value: Any) -> str:
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
-def _plain(value: Any) -> Any:
-    """A JSON-friendly Python scalar (NumPy and tensor scalars become float)."""
+def json_number(value: Any) -> Any:
+    """A JSON-friendly Python scalar: NumPy and tensor scalars become float, and a number that is not finite null."""
     try:
         number = float(value)
     except (TypeError, ValueError):

@@ -30,7 +30,6 @@ The result carries the model, the history, the metrics and the run folder.
 from __future__ import annotations
 
 import dataclasses
-import math
 import os
 import sys
 import time
@@ -47,7 +46,7 @@ from rnn_cookbook.core.distribute import Cluster, cluster_from_environment, loca
 from rnn_cookbook.core import plots
 from rnn_cookbook.core.errors import ConfigError, RunFolderError, TrainingError
 from rnn_cookbook.core.headline import validation_notes
-from rnn_cookbook.core.runs import DEFAULT_ROOT, RunFolder, metrics_record, metrics_table
+from rnn_cookbook.core.runs import DEFAULT_ROOT, RunFolder, json_number, metrics_record, metrics_table
 
 
 class RunOptions(TypedDict, total=False):
@@ -426,17 +425,9 @@ def train_recipe(
 
 def scores_record(evaluation: Evaluation) -> dict[str, Any]:
     """`{"model": ..., "baselines": ...}` of `evaluation`, numbers as `metrics.json` writes its own (not finite: null)."""
-
-    def plain(value: Any) -> Any:
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            return value
-        return number if math.isfinite(number) else None
-
     return {
-        "model": {k: plain(v) for k, v in evaluation.model.items()},
-        "baselines": {name: {k: plain(v) for k, v in values.items()} for name, values in evaluation.baselines.items()},
+        "model": {k: json_number(v) for k, v in evaluation.model.items()},
+        "baselines": {name: {k: json_number(v) for k, v in values.items()} for name, values in evaluation.baselines.items()},
     }
 
 
