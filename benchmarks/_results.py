@@ -28,6 +28,14 @@ from typing import Any, ClassVar
 RESULTS = Path(__file__).parent / "results"
 
 
+def cache_folder(name: str) -> Path:
+    """Where a benchmark keeps its run folders and logs: `$RNN_COOKBOOK_BENCHMARK_CACHE/<name>`, else
+    `~/.cache/rnn-cookbook-benchmarks/<name>` (a machine whose home is wiped between sessions points
+    the variable at a disk that stays, so hours of training resume there)."""
+    root = os.environ.get("RNN_COOKBOOK_BENCHMARK_CACHE")
+    return (Path(root) if root else Path.home() / ".cache" / "rnn-cookbook-benchmarks") / name
+
+
 def machine() -> dict[str, Any]:
     """Python, Keras and TensorFlow versions, CPU count and any GPU: what the timings depend on."""
     import keras

@@ -25,7 +25,7 @@ vocabulary ever reads:
 Each row's test accuracy, train time and samples/s go to `results/imdb.json` as it finishes, one
 entry per seed under the row's `runs`, and the row's figures are their mean (`test_accuracy_sd`
 their standard deviation); run folders (`<row>` for seed 0, `<row>-seed<N>` for the others) and
-logs stay in `~/.cache/rnn-cookbook-benchmarks/imdb/`, and a killed row resumes from its last
+logs stay in `~/.cache/rnn-cookbook-benchmarks/imdb/` (or `$RNN_COOKBOOK_BENCHMARK_CACHE/imdb/`), and a killed row resumes from its last
 finished epoch when the same command runs again.
 """
 
@@ -39,18 +39,18 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _results import RESULTS, Row, load_results, measured_on, write_results  # benchmarks/_results.py
+from _results import RESULTS, Row, cache_folder, load_results, measured_on, write_results  # benchmarks/_results.py
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "aclImdb"
 LABELLED = SHARED / "aclImdb_labeled.tar.gz"
 UNLABELLED = SHARED / "aclImdb_unsup.tar.gz"
-CACHE = Path.home() / ".cache" / "rnn-cookbook-benchmarks" / "imdb"
+CACHE = cache_folder("imdb")
 NAME = "imdb"
 
 LANGUAGE_MODEL = {  # the `language_model` recipe's defaults, on the 75,000 reviews
     "data": f"{LABELLED},{UNLABELLED}",
     "include": "*/train/*",
-    "epochs": 2,
+    "epochs": 8,  # an upper bound: patience=1 stops at the first epoch that does not lower validation perplexity
 }
 LSTM = {"cell": "lstm", "embedding_dim": 128, "rnn_units": 128, "pooling": "max", "batch_size": 64, "epochs": 15, "maxlen": 400}
 ROWS = {
@@ -65,6 +65,9 @@ ROWS = {
     # mean pooling, as the pretraining diagnosis found for long texts.
     "lstm+encoder": ({"cell": "lstm", "pooling": "mean", "maxlen": 400, "batch_size": 64, "epochs": 4},
                      "the language model's Embedding + LSTM(256), mean pooling, 400 words"),
+    # conv1d_rnn_classifier: the rnn-practice tutorial's Conv1D(64, 3) -> MaxPooling1D(2) -> SimpleRNN(100) -> SimpleRNN(50)
+    "conv1d_rnn": ({}, "conv1d_rnn_classifier at the tutorials' settings: 10,000 words, 200 ids"),
+    "conv1d_rnn_400": ({"maxlen": 400, "embedding_dim": 128}, "conv1d_rnn_classifier on 400 words, Embedding 128"),
     "lstm+encoder+ulmfit": ({"cell": "lstm", "pooling": "mean", "maxlen": 400, "batch_size": 64, "epochs": 2,
                              "unfreeze": "gradual", "layer_lr_decay": 0.385, "schedule": "slanted_triangular", "learning_rate": 2e-3},
                             "the same, with ULMFiT's gradual unfreezing, per-layer rates (1/2.6) and slanted triangular rate (peak 2e-3)"),
@@ -79,7 +82,11 @@ TABLE_ANCHORS = {
     "lstm_dropout": "0.865 (Dai & Le 2015, LSTM from scratch)",
     "lstm+encoder": "0.924 (Dai & Le 2015, LM-pretrained LSTM)",
     "lstm+encoder+ulmfit": "0.924 (Dai & Le 2015); 0.944 (ULMFiT, IMDB-only language model)",
+    "conv1d_rnn": "0.864 (keras-io, CNN from scratch)",
+    "conv1d_rnn_400": "0.864 (keras-io, CNN from scratch)",
 }
+BAG_OF_WORDS_ROWS = ("tfidf", "nbsvm")
+RECIPES = {"conv1d_rnn": "conv1d_rnn_classifier", "conv1d_rnn_400": "conv1d_rnn_classifier"}  # the rest: sentiment_rnn
 #: The language model's row until `python benchmarks/imdb.py lm` has recorded one.
 LANGUAGE_MODEL_PENDING = Row(
     recipe="language_model", data="IMDB train + unlabelled reviews (75,000)", metric="validation perplexity",
@@ -157,30 +164,34 @@ def run_language_model() -> dict:
     }
 
 
-def run_tfidf() -> dict:
+def run_bag_of_words(kind: str) -> dict:
+    """`tfidf` or `nbsvm` alone, fitted on the recipe's training reviews and tuned on its validation reviews."""
     from rnn_cookbook.core import scores
     from rnn_cookbook.text import baselines
     from rnn_cookbook.recipes import sentiment_rnn
 
     data = sentiment_rnn.load_data(sentiment_rnn.Config(data=str(LABELLED)))
+    name = "tfidf_logreg" if kind == "tfidf" else kind
     started = time.perf_counter()
-    probabilities = baselines.tfidf_logistic_regression(
-        data.train_texts, data.train[1], data.encoded.test_texts, validation=(data.validation_texts, data.validation[1])
-    )
+    fitted = baselines.BAG_OF_WORDS[name](data.train_texts, data.train[1], validation=(data.validation_texts, data.validation[1]))
     seconds = time.perf_counter() - started
-    measured = scores.classification_scores(data.test[1], probabilities)
-    return {"row": "tfidf", "what": "TF-IDF 1-2-grams + logistic regression", "test_accuracy": measured["accuracy"], "train_time_s": round(seconds, 1)}
+    measured = scores.classification_scores(data.test[1], fitted(data.encoded.test_texts))
+    return {
+        "row": kind, "what": baselines.KINDS[name], "test_accuracy": measured["accuracy"], "train_time_s": round(seconds, 1),
+        "chosen": fitted.chosen, "terms": len(fitted.terms),
+    }
 
 
 def run_classifier(name: str, seed: int = 0) -> dict:
-    from rnn_cookbook.recipes import sentiment_rnn
+    import importlib
 
+    recipe = importlib.import_module(f"rnn_cookbook.recipes.{RECIPES.get(name, 'sentiment_rnn')}")
     settings, what = ROWS[name]
     if "+encoder" in name:
         if not (language_model_folder() / "metrics.json").exists():
             raise SystemExit("train the language model first: python benchmarks/imdb.py lm")
         settings = {**settings, "encoder": str(language_model_folder())}
-    cfg = sentiment_rnn.Config(data=str(LABELLED), seed=seed, **settings)
+    cfg = recipe.Config(data=str(LABELLED), seed=seed, **settings)
     folder = CACHE / (name if seed == 0 else f"{name}-seed{seed}")
     resume = (folder / "config.json").exists() and not (folder / "metrics.json").exists()
     if (folder / "metrics.json").exists():
@@ -188,7 +199,7 @@ def run_classifier(name: str, seed: int = 0) -> dict:
     else:
         if folder.exists() and not resume:
             shutil.rmtree(folder)
-        metrics = sentiment_rnn.train(cfg, output=folder, verbose=2, resume=resume).metrics
+        metrics = recipe.train(cfg, output=folder, verbose=2, resume=resume).metrics
     encoder = metrics.get("encoder", {}).get("fine_tuned", {})
     return {
         "row": name,
@@ -196,6 +207,10 @@ def run_classifier(name: str, seed: int = 0) -> dict:
         "seed": seed,
         "test_accuracy": metrics["model"]["accuracy"],
         "tfidf_same_split": metrics["baselines"]["tfidf_logreg"]["accuracy"],
+        **({"nbsvm_same_split": metrics["baselines"]["nbsvm"]["accuracy"],
+            "combined_accuracy": metrics["baselines"]["combined"]["accuracy"],
+            "combination": metrics["combination"],
+            "validation_accuracy": metrics["validation"]["model"]["accuracy"]} if "combined" in metrics["baselines"] else {}),
         "epochs_run": metrics["epochs_run"],
         "train_time_s": round(metrics["wall_time_s"] + encoder.get("wall_time_s", 0.0), 1),
         "samples_per_s": metrics.get("samples_per_s"),
@@ -222,25 +237,25 @@ def main() -> None:
     import rnn_cookbook.core.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("rows", nargs="*", help=f"what to run, in order: {', '.join(['lm', 'tfidf', *ROWS])}")
+    parser.add_argument("rows", nargs="*", help=f"what to run, in order: {', '.join(['lm', *BAG_OF_WORDS_ROWS, *ROWS])}")
     parser.add_argument("--seeds", nargs="+", type=int, default=[0], help="seeds of the classifier rows (default: 0)")
     parser.add_argument("--table", action="store_true", help="only print the table of the recorded results")
     args = parser.parse_args()
-    unknown = [row for row in args.rows if row not in ("lm", "tfidf", *ROWS)]
+    unknown = [row for row in args.rows if row not in ("lm", *BAG_OF_WORDS_ROWS, *ROWS)]
     if unknown:  # argparse's `choices` refuses an empty list of rows, which --table needs
-        parser.error(f"unknown row {unknown[0]!r}; choose from {', '.join(['lm', 'tfidf', *ROWS])}")
+        parser.error(f"unknown row {unknown[0]!r}; choose from {', '.join(['lm', *BAG_OF_WORDS_ROWS, *ROWS])}")
     if args.table or not args.rows:
         table()
         return
     CACHE.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{NAME}.json"
     for row in args.rows:
-        for seed in [0] if row in ("lm", "tfidf") else args.seeds:
+        for seed in [0] if row in ("lm", *BAG_OF_WORDS_ROWS) else args.seeds:
             started = time.perf_counter()
             print(f"== {row} seed {seed} ({time.strftime('%H:%M')})", flush=True)
-            record = run_language_model() if row == "lm" else run_tfidf() if row == "tfidf" else run_classifier(row, seed)
+            record = run_language_model() if row == "lm" else run_bag_of_words(row) if row in BAG_OF_WORDS_ROWS else run_classifier(row, seed)
             rows = json.loads(path.read_text())["rows"] if path.exists() else {}  # rows another job wrote meanwhile stay
-            rows[record["row"]] = record if row in ("lm", "tfidf") else with_seed(rows.get(record["row"]), record)
+            rows[record["row"]] = record if row in ("lm", *BAG_OF_WORDS_ROWS) else with_seed(rows.get(record["row"]), record)
             write_results(NAME, {"rows": rows})
             print(f"== {row}: {json.dumps({k: v for k, v in record.items() if k != 'config'})} ({(time.perf_counter() - started) / 60:.0f} min)", flush=True)
     table()
@@ -251,10 +266,15 @@ def with_seed(row: dict | None, run: dict) -> dict:
     runs = dict((row or {}).get("runs") or ({"0": {**row, "seed": 0}} if row else {}))  # rows of one run predate `runs`
     runs[str(run["seed"])] = {k: v for k, v in run.items() if k != "runs"}
     accuracy = [r["test_accuracy"] for r in runs.values()]
+    averaged = {  # the figures every seed recorded (older runs lack the combination's)
+        key: statistics.mean(r[key] for r in runs.values())
+        for key in ("combined_accuracy", "nbsvm_same_split", "validation_accuracy") if all(key in r for r in runs.values())
+    }
     summary = {
         **run,
         "test_accuracy": statistics.mean(accuracy),
         "test_accuracy_sd": statistics.stdev(accuracy) if len(accuracy) > 1 else 0.0,
+        **averaged,
         "train_time_s": round(statistics.mean(r["train_time_s"] for r in runs.values()), 1),
         "samples_per_s": round(statistics.mean(r["samples_per_s"] or 0 for r in runs.values()), 1),
         "seeds": sorted(int(seed) for seed in runs),

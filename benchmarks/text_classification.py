@@ -224,7 +224,9 @@ def run_model(model: str, data_name: str, fold_file: Path | None, fold: int, see
     lm = record.get("language_model") or (record.get("encoder") or {}).get("fine_tuned") or {}
     print(
         f"  fold {fold} {model:13s}: accuracy {record['model']['accuracy']:.4f} "
-        f"(tfidf_logreg {record['baselines']['tfidf_logreg']['accuracy']:.4f}), {record['epochs_run']} epochs, "
+        f"(tfidf_logreg {record['baselines']['tfidf_logreg']['accuracy']:.4f}"
+        + "".join(f", {name} {record['baselines'][name]['accuracy']:.4f}" for name in ("nbsvm", "combined") if name in record["baselines"])
+        + f"), {record['epochs_run']} epochs, "
         f"{total:.0f} s" + (f" (language model {lm['wall_time_s']:.0f} s, perplexity {lm['validation_perplexity']})" if lm else ""),
         flush=True,
     )

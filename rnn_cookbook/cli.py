@@ -79,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("run_dir", metavar="RUN_DIR", help="a finished sentiment_rnn or conv1d_rnn_classifier run")
     predict.add_argument("texts", metavar="TEXT", nargs="+", help="texts to classify")
     predict.add_argument("--top", type=int, default=1, metavar="K", help="print the K most probable classes of each text (default 1)")
+    predict.add_argument(
+        "--use", choices=("combined", "model"), default=None,
+        help="combined: the model with the run's bag-of-words model; model: the network alone (default: the run's predict_with)",
+    )
     add_verbose(predict)
     forecast = commands.add_parser(
         "forecast",
@@ -209,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.verbose:
         os.environ["RNN_COOKBOOK_VERBOSE"] = "1"
     if args.command == "predict":
-        return predict_command(args.run_dir, args.texts, args.top)
+        return predict_command(args.run_dir, args.texts, args.top, args.use)
     if args.command == "forecast":
         return forecast_command(args.run_dir, args.series, args.output)
     if args.command == "generate":
@@ -240,7 +244,7 @@ def notebook_command(name: str, destination: str, *, overwrite: bool) -> int:
     return 0
 
 
-def predict_command(run_dir: str, texts: list[str], top: int = 1) -> int:
+def predict_command(run_dir: str, texts: list[str], top: int = 1, use: str | None = None) -> int:
     """`rnn-cookbook predict`: one line per text, `class<TAB>probability<TAB>text`.
 
     With `--top K`, the K most probable classes, `class probability` pairs separated by tabs, then the text.
@@ -250,7 +254,7 @@ def predict_command(run_dir: str, texts: list[str], top: int = 1) -> int:
     from rnn_cookbook.text.predict import TextClassifierRun
 
     try:
-        results = TextClassifierRun(run_dir).top(texts, top)
+        results = TextClassifierRun(run_dir, use).top(texts, top)
     except CookbookError as exc:
         return script.fail(exc)
     for text, ranked in zip(texts, results, strict=True):

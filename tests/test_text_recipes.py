@@ -77,9 +77,11 @@ def test_sentiment_learns_well_above_chance(sentiment_run):
     metrics = sentiment_run.metrics
     assert metrics["recipe"] == "sentiment_rnn" and metrics["data"] == "reviews.csv"
     assert metrics["model"]["accuracy"] > 0.9
-    assert set(metrics["baselines"]) == {"tfidf_logreg"} and metrics["baselines"]["tfidf_logreg"]["accuracy"] > 0.9
+    assert set(metrics["baselines"]) == {"tfidf_logreg", "nbsvm", "combined"}
+    assert min(scores["accuracy"] for scores in metrics["baselines"].values()) > 0.9
     names = {p.name for p in sentiment_run.run.path.iterdir()}
     assert {"vocabulary.json", "confusion_matrix.png", "loss.png", "model.keras", "metrics.json"} <= names
+    assert {"bag_of_words.json", "bag_of_words.npz", "combination.json"} <= names
 
 
 def test_conv1d_rnn_learns_well_above_chance(conv, corpus, tmp_path):
@@ -92,7 +94,7 @@ def test_predict_texts_in_process_matches_the_trained_model(sentiment_run, senti
     import rnn_cookbook
 
     texts = ["honestly the plot was brilliant and the music felt superb.", "frankly the cast was dull and the script felt awful."]
-    probabilities = rnn_cookbook.predict_texts(sentiment_run.run.path, texts)
+    probabilities = rnn_cookbook.predict_texts(sentiment_run.run.path, texts, use="model")
     assert probabilities.shape == (2,) and probabilities[0] > 0.5 > probabilities[1]
     data = sentiment.load_data(sentiment_run.config)
     ids = np.asarray(data.encoded.vocabulary.encode(texts), dtype=object)
@@ -215,7 +217,7 @@ def test_imdb_run_predicts_new_text_with_imdb_ids(sentiment, tmp_path, monkeypat
     result = sentiment.train(cfg, output=tmp_path / "run", verbose=0)
     assert result.metrics["data"] == "imdb"
 
-    loaded = TextClassifierRun(result.run.path)  # vocabulary.json only: no download needed
+    loaded = TextClassifierRun(result.run.path, use="model")  # vocabulary.json only: no download needed
     assert loaded.vocabulary.start_id == 1 and loaded.class_names == ("negative", "positive")
     assert loaded.vocabulary.encode(["Good film, bad plot!"]) == [[1, 4, 2, 5, 2]]
     texts = ["good film", "bad plot"]
@@ -223,6 +225,55 @@ def test_imdb_run_predicts_new_text_with_imdb_ids(sentiment, tmp_path, monkeypat
     # The reloaded run reads new text as the trained model's own ids: start, word, word.
     direct = result.model.predict(pad([[1, 4, 2], [1, 5, 2]], cfg.maxlen, loaded.padding), verbose=0).ravel()
     np.testing.assert_allclose(probabilities, direct, rtol=1e-5)
-    fresh = cli_here("predict", str(result.run.path), *texts)  # from the run folder alone
+    fresh = cli_here("predict", str(result.run.path), "--use", "model", *texts)  # from the run folder alone
     assert fresh.returncode == 0, fresh.stderr
     check_printed_predictions(fresh.stdout, texts, probabilities, loaded.class_names)
+
+
+def test_every_text_run_prints_nbsvm_and_the_combined_row(sentiment_run):
+    from rnn_cookbook.core.runs import metrics_table
+
+    metrics = sentiment_run.metrics
+    combination = metrics["combination"]
+    assert combination["bag_of_words"] in ("tfidf_logreg", "nbsvm") and 0.0 <= combination["weight"] <= 1.0
+    chosen_alone = metrics["baselines"][combination["bag_of_words"]]["accuracy"]
+    assert combination["adds_accuracy"] == pytest.approx(metrics["baselines"]["combined"]["accuracy"] - chosen_alone)
+    assert set(metrics["validation"]["baselines"]) == {"tfidf_logreg", "nbsvm", "combined"}
+    table = metrics_table(metrics)
+    assert "\nnbsvm " in table and "\ncombined " in table
+    assert f"the model adds {combination['adds_accuracy']:+.4f} accuracy to {combination['bag_of_words']} alone" in table
+    # The combined row is the model itself with the n-grams: never a rival the validation notes name.
+    assert not any("combined beats" in note for note in metrics.get("notes", []))
+
+
+def test_predict_uses_the_combination_the_run_kept(sentiment_run):
+    from rnn_cookbook.text import baselines, combination
+    from rnn_cookbook.text.predict import TextClassifierRun, predict_texts
+
+    texts = ["honestly the plot was brilliant and the music felt superb.", "frankly the cast was dull and the script felt awful."]
+    run = sentiment_run.run
+    kept = combination.Combination.load(run)
+    bag = baselines.LinearTextModel.load(run)
+    assert bag.kind == kept.bag_of_words
+    model_alone = TextClassifierRun(run.path, use="model").class_probabilities(texts)
+    expected = combination.combine(model_alone, bag(texts), kept.weight)
+    opened = TextClassifierRun(run.path)  # the run's predict_with: combined by default
+    assert opened.use == "combined"
+    np.testing.assert_allclose(opened.class_probabilities(texts), expected, rtol=1e-6)
+    np.testing.assert_allclose(predict_texts(run.path, texts), expected[:, 1], rtol=1e-6)
+    result = cli("predict", str(run.path), "--use", "model", *texts)
+    assert result.returncode == 0, result.stderr
+    check_printed_predictions(result.stdout, texts, model_alone[:, 1], opened.class_names)
+
+
+def test_predict_with_model_is_kept_in_the_run(sentiment, corpus, tmp_path):
+    from rnn_cookbook.text.predict import TextClassifierRun
+
+    cfg = sentiment.Config.quick().replace(data=str(corpus), epochs=1, predict_with="model")
+    result = sentiment.train(cfg, output=tmp_path / "run", verbose=0)
+    assert TextClassifierRun(result.run.path).use == "model"
+    assert TextClassifierRun(result.run.path, use="combined").use == "combined"
+    with pytest.raises(ConfigError, match="use must be one of"):
+        TextClassifierRun(result.run.path, use="both")
+    with pytest.raises(ConfigError, match="predict_with"):
+        sentiment.Config(predict_with="bag_of_words")

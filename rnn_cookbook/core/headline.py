@@ -16,7 +16,8 @@ Why validation and not test: what to try next is chosen on validation, as early 
 TF-IDF baseline's regularisation are; a test score read to pick settings stops being a test.
 
 Baselines that are ceilings rather than rivals (the tagger's forward filter, the best any causal
-tagger can do, computed from the true process) are named in `Evaluation.ceilings` and never noted.
+tagger can do, computed from the true process) are named in `Evaluation.ceilings` and never noted;
+nor are rows made from the model itself (a text run's `combined`, in `Evaluation.companions`).
 """
 
 from __future__ import annotations
@@ -83,7 +84,8 @@ def validation_notes(evaluation: Evaluation, advice: str) -> list[str]:
         raise ValueError(f"validation_notes reads an evaluation of the validation split, not of {evaluation.split!r}")
     notes = []
     for name, scores in evaluation.baselines.items():
-        metric = None if name in evaluation.ceilings else headline_metric(evaluation.model, scores)
+        rival = name not in evaluation.ceilings and name not in evaluation.companions
+        metric = headline_metric(evaluation.model, scores) if rival else None
         if metric is None:
             continue
         theirs, ours = float(scores[metric]), float(evaluation.model[metric])

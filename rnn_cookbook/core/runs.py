@@ -398,12 +398,24 @@ def metrics_table(metrics: Mapping[str, Any]) -> str:
     if per_target:
         by_column = {name: {column: errors["mae"] for column, errors in columns.items()} for name, columns in per_target.items()}
         text += "\n\n" + _table("mae per target column, in its own unit", by_column)
+    combined = metrics.get("combination")
+    if combined and "combined" in rows:
+        text += "\n\n" + combination_line(combined)
     per_class = metrics.get("per_class")
     if per_class and "model" in per_class:
         text += "\n\n" + _table("model per class", {
             name: {k: scores[k] for k in ("precision", "recall", "f1", "support")} for name, scores in per_class["model"].items()
         })
     return text
+
+
+def combination_line(combination: Mapping[str, Any]) -> str:
+    """What the `combined` row is and what the model adds to the bag-of-words model it was combined with."""
+    weight, bag = float(combination["weight"]), combination["bag_of_words"]
+    return (
+        f"combined: {weight:.2f} x model + {1 - weight:.2f} x {bag} (log-probabilities; weight chosen on validation); "
+        f"the model adds {combination['adds_accuracy']:+.4f} accuracy to {bag} alone"
+    )
 
 
 def _table(title: str, rows: Mapping[str, Mapping[str, Any]]) -> str:

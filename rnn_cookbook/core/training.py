@@ -69,6 +69,8 @@ class Evaluation:
     split: str = "test"
     details: dict[str, Any] = dataclasses.field(default_factory=dict)  # more of metrics.json (per-target errors)
     ceilings: tuple[str, ...] = ()  # baselines that bound any model (the tagger's forward filter): never noted as beating it
+    companions: tuple[str, ...] = ()  # rows made from the model itself (the text runs' `combined`): printed, never noted as rivals
+    keep: Callable[[RunFolder], None] | None = None  # writes what else the run folder keeps (a fitted baseline predict reuses)
 
 
 @dataclasses.dataclass
@@ -415,6 +417,8 @@ def train_recipe(
         },
     )
     run.save_model(model)
+    if evaluation.keep is not None:
+        evaluation.keep(run)
     run.save_history(history)
     run.save_metrics(metrics)
     run.save_figure(plots.loss_curves(history, title=f"{config.recipe}: loss per epoch"), "loss.png")

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +37,7 @@ import numpy as np
 
 from rnn_cookbook.core import scores
 from rnn_cookbook.text import baselines
+from rnn_cookbook.text import combination as combining
 from rnn_cookbook.text import fine_tuning
 from rnn_cookbook.text import language_model
 from rnn_cookbook.core import plots
@@ -85,6 +86,7 @@ class TextClassifierConfig(RecipeConfig):
         "unfreeze": OneOf(("all", "gradual")),
         "layer_lr_decay": Interval(float, 0, 1, closed="right"),
         "schedule": OneOf(("constant", "slanted_triangular")),
+        "predict_with": OneOf(("combined", "model")),
     }
 
     data: str = "imdb"  # imdb | toy | path to an aclImdb folder, a CSV/TSV, a folder of class folders or of class files
@@ -115,6 +117,7 @@ class TextClassifierConfig(RecipeConfig):
     unfreeze: str = "all"  # encoder: all (at once) | gradual (ULMFiT: the new layers one epoch, then one more layer each epoch)
     layer_lr_decay: float = 1.0  # encoder: each layer below the new ones trains at this fraction of the rate above (ULMFiT: 1/2.6)
     schedule: str = "constant"  # encoder: constant | slanted_triangular (ULMFiT's warm-up then linear decay)
+    predict_with: str = "combined"  # what `predict` uses: combined (the model with the best bag-of-words, weight chosen on validation) | model
 
     def validate(self) -> None:
         super().validate()
@@ -243,57 +246,97 @@ def load_data(cfg: TextClassifierConfig, padding: str = "pre") -> TextClassifica
     )
 
 
-def evaluate(
-    model: keras.Model,
-    data: TextClassificationData,
-    cfg: TextClassifierConfig,
-    *,
-    split: str = "test",
-    tfidf: Callable[[Sequence[str]], np.ndarray] | None = None,
-) -> Evaluation:
-    """Test scores of the model and of TF-IDF + logistic regression, per-class figures, a confusion matrix.
+class TextScorer:
+    """Scores a trained text classifier beside its bag-of-words models and their combination with it.
 
-    Both get accuracy, loss and macro-F1 (and, with a rare class, balanced accuracy and its F1:
-    `scores.classification_scores`); `metrics.json` adds each class's precision, recall and F1
-    under `per_class`. `split="validation"` scores the validation texts instead, without the
-    confusion matrix. `tfidf` is the baseline already fitted (`tfidf_baseline`), so that the
-    validation check and the test share one fit; without it, it is fitted here.
+    The bag-of-words models (`baselines.BAG_OF_WORDS`: TF-IDF and NBSVM) are fitted once, on the
+    training texts with their settings chosen on the validation texts, and serve both the
+    validation check and the test. The combination (`rnn_cookbook.text.combination`) is chosen on
+    the validation texts the first time it is needed, and scored on whichever split is asked.
     """
-    encoded = data.encoded
-    _, labels = getattr(data, split)
-    texts = encoded.test_texts if split == "test" else getattr(data, f"{split}_texts")
-    probabilities = scores.class_probabilities(model.predict(data.dataset(split, cfg.batch_size), verbose=0))
-    baseline = (tfidf or tfidf_baseline(data, cfg))(texts)
-    names = encoded.class_names
-    figures = {}
-    if split == "test":
-        figures["confusion_matrix.png"] = plots.confusion_matrix(
-            labels, scores.predicted_classes(probabilities), names, title=f"{cfg.recipe} on {encoded.name}: test confusion matrix"
+
+    def __init__(self, data: TextClassificationData, cfg: TextClassifierConfig) -> None:
+        self.data, self.cfg = data, cfg
+        self._probabilities: dict[tuple[int, str], np.ndarray] = {}
+        self.probe: np.ndarray | None = None  # with an encoder: its frozen states' linear probe on the validation texts
+
+    @functools.cached_property
+    def bags_of_words(self) -> dict[str, baselines.LinearTextModel]:
+        """Each bag-of-words model, fitted on the training texts and tuned on the validation texts."""
+        return {
+            name: fit(
+                self.data.train_texts, self.data.train[1], validation=(self.data.validation_texts, self.data.validation[1]),
+                num_classes=self.data.num_classes, class_weight=self.cfg.class_weight,
+            )
+            for name, fit in baselines.BAG_OF_WORDS.items()
+        }
+
+    def texts(self, split: str) -> list[str]:
+        return self.data.encoded.test_texts if split == "test" else getattr(self.data, f"{split}_texts")
+
+    def model_probabilities(self, model: keras.Model, split: str) -> np.ndarray:
+        """The model's `(n, classes)` probabilities on a split, computed once per model and split."""
+        key = (id(model), split)
+        if key not in self._probabilities:
+            predicted = model.predict(self.data.dataset(split, self.cfg.batch_size), verbose=0)
+            self._probabilities[key] = scores.class_probabilities(predicted)
+        return self._probabilities[key]
+
+    def combination(self, model: keras.Model) -> combining.Combination:
+        """The bag-of-words model and weight chosen on the validation texts (`combination.choose`)."""
+        bags = {name: bag(self.data.validation_texts) for name, bag in self.bags_of_words.items()}
+        return combining.choose(self.data.validation[1], self.model_probabilities(model, "validation"), bags)
+
+    def evaluate(self, model: keras.Model, split: str = "test") -> Evaluation:
+        """Scores of the model, of each bag-of-words model and of the combination on `split`, per class too.
+
+        All get accuracy, loss and macro-F1 (and, with a rare class, balanced accuracy and its F1:
+        `scores.classification_scores`); `metrics.json` adds each one's per-class precision, recall
+        and F1 under `per_class`, and under `combination` which bag-of-words model the network was
+        combined with, its weight, and what the network adds (`adds_accuracy`: the combination's
+        accuracy minus that model's alone). The test split adds a confusion matrix, and keeps the
+        chosen bag-of-words model and the combination in the run folder for `predict`.
+        """
+        labels = getattr(self.data, split)[1]
+        names = self.data.encoded.class_names
+        texts = self.texts(split)
+        chosen = self.combination(model)
+        rows = {"model": self.model_probabilities(model, split)}
+        rows.update({name: bag(texts) for name, bag in self.bags_of_words.items()})
+        rows["combined"] = chosen(rows["model"], rows[chosen.bag_of_words])
+        if split == "validation" and self.probe is not None:
+            rows["encoder_probe"] = self.probe
+        measured = {name: scores.classification_scores(labels, p, names) for name, p in rows.items()}
+        figures = {}
+        if split == "test":
+            figures["confusion_matrix.png"] = plots.confusion_matrix(
+                labels, scores.predicted_classes(rows["model"]), names,
+                title=f"{self.cfg.recipe} on {self.data.encoded.name}: test confusion matrix",
+            )
+        bag = self.bags_of_words[chosen.bag_of_words]
+
+        def keep(run: Any) -> None:
+            bag.save(run)
+            chosen.save(run)
+
+        return Evaluation(
+            data=self.data.encoded.name,
+            split=split,
+            model=measured.pop("model"),
+            baselines=measured,
+            figures=figures,
+            details={
+                "per_class": {name: scores.per_class_report(labels, p, names) for name, p in rows.items()},
+                "combination": {
+                    **chosen.to_dict(),
+                    "chosen_on": "validation",
+                    "bag_of_words_settings": bag.chosen,
+                    "adds_accuracy": measured["combined"]["accuracy"] - measured[chosen.bag_of_words]["accuracy"],
+                },
+            },
+            companions=("combined",),
+            keep=keep if split == "test" else None,
         )
-    return Evaluation(
-        data=encoded.name,
-        split=split,
-        model=scores.classification_scores(labels, probabilities, names),
-        baselines={"tfidf_logreg": scores.classification_scores(labels, baseline, names)},
-        figures=figures,
-        details={
-            "per_class": {
-                "model": scores.per_class_report(labels, probabilities, names),
-                "tfidf_logreg": scores.per_class_report(labels, baseline, names),
-            }
-        },
-    )
-
-
-def tfidf_baseline(data: TextClassificationData, cfg: TextClassifierConfig) -> Callable[[Sequence[str]], np.ndarray]:
-    """TF-IDF + logistic regression fitted on the training texts, its strength chosen on the validation texts."""
-    return baselines.fit_tfidf_logistic_regression(
-        data.train_texts,
-        data.train[1],
-        validation=(data.validation_texts, data.validation[1]),
-        num_classes=data.num_classes,
-        class_weight=cfg.class_weight,
-    )
 
 
 def train(
@@ -316,8 +359,8 @@ def train(
     even-handed. A set too small to hold validation texts out (the toy) makes no such check:
     TF-IDF would be scored on the very texts it was fitted on.
     """
-    before_fit = None if cfg.encoder is None else start_from_encoder(cfg, data)
-    tfidf = functools.cache(lambda: tfidf_baseline(data, cfg))
+    scorer = TextScorer(data, cfg)
+    before_fit = None if cfg.encoder is None else start_from_encoder(cfg, data, scorer)
     return train_recipe(
         cfg,
         build_model=lambda: build_model(cfg, data.vocabulary_size, data.num_classes),
@@ -325,8 +368,8 @@ def train(
             data.dataset("train", cfg.batch_size, shuffle=True, seed=cfg.seed),
             data.dataset("validation", cfg.batch_size),
         ),
-        evaluate=lambda model: evaluate(model, data, cfg, tfidf=tfidf()),
-        validate=(lambda model: evaluate(model, data, cfg, split="validation", tfidf=tfidf())) if data.held_out else None,
+        evaluate=scorer.evaluate,
+        validate=(lambda model: scorer.evaluate(model, "validation")) if data.held_out else None,
         advice=advice,
         examples_per_epoch=len(data.train[1]),
         class_weight=data.class_weights(cfg.class_weight),
@@ -340,14 +383,18 @@ def train(
     )
 
 
-def start_from_encoder(cfg: TextClassifierConfig, data: TextClassificationData) -> Callable[..., dict[str, Any]]:
+def start_from_encoder(cfg: TextClassifierConfig, data: TextClassificationData, scorer: TextScorer | None = None) -> Callable[..., dict[str, Any]]:
     """The `before_fit` step of `encoder=RUN_DIR`: ULMFiT's stages 2 and 3 (`rnn_cookbook.text.language_model`).
 
     1. With `lm_finetune_epochs`, the encoder's language model first goes on learning the next
        word of this task's training texts (never its validation or test texts, which measure it),
        and is saved as `language_model.keras` in the run folder (a resumed run reloads it).
     2. The classifier's Embedding and LSTMs take the language model's weights, by name.
-    3. With `freeze_epochs`, only the new layers on top train for that many epochs; with
+    3. The frozen encoder's *linear probe* (`linear_probe`): a logistic regression on its pooled
+       states, before any training of the classifier. Its validation score joins the validation
+       table as `encoder_probe` (given the run's `scorer`), so a fine-tuned classifier that ends
+       below what its encoder already knew is named in a note, as a baseline that beats it is.
+    4. With `freeze_epochs`, only the new layers on top train for that many epochs; with
        `unfreeze=gradual`, they train alone for one epoch, then with one more encoder layer each
        epoch (`fine_tuning.layer_groups`); then everything trains in the recipe's normal fit, with
        `layer_lr_decay` and `schedule` (`fine_tuning.optimizer`).
@@ -382,6 +429,8 @@ def start_from_encoder(cfg: TextClassifierConfig, data: TextClassificationData) 
             run.write_json(language_model.FINE_TUNED_RECORD, record["fine_tuned"])
         body = language_model.transfer(lm, model, encoder.shape.layer_names())
         record["transferred_layers"] = body
+        if scorer is not None and data.held_out:
+            scorer.probe, record["probe"] = linear_probe(model, data, cfg)
         groups = fine_tuning.layer_groups(model, body)
         steps = [len(groups) - 1] if cfg.freeze_epochs else list(range(len(groups) - 1, 0, -1)) if cfg.unfreeze == "gradual" else []
         for frozen in steps:  # how many groups, from the bottom, stay frozen for this stage
@@ -402,6 +451,33 @@ def start_from_encoder(cfg: TextClassifierConfig, data: TextClassificationData) 
         return {"encoder": record}
 
     return before_fit
+
+
+PROBE_TRAINING_TEXTS = 5000  # enough to fit a linear probe of a few hundred features; caps its cost on IMDB's 20,000
+
+
+def linear_probe(model: keras.Model, data: TextClassificationData, cfg: TextClassifierConfig) -> tuple[np.ndarray, dict[str, Any]]:
+    """What the encoder knows before fine-tuning: a logistic regression on the classifier's pooled features, frozen.
+
+    Fitted on up to `PROBE_TRAINING_TEXTS` training texts (standardised features, as a fresh
+    LSTM's states are small), scored on the validation texts; returns those validation
+    probabilities and a record for `metrics.json`.
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    pooled = keras.Model(model.inputs, model.layers[-1].input)  # what the output layer reads
+    (x, y), (val_x, val_y) = data.train, data.validation
+    rows = np.random.default_rng(cfg.split_seed).permutation(len(y))[:PROBE_TRAINING_TEXTS]
+    if len(np.unique(y[rows])) < 2:
+        rows = np.arange(len(y))
+    train_features = pooled.predict(x[rows], batch_size=cfg.batch_size, verbose=0)
+    probe = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)).fit(train_features, y[rows])
+    probabilities = np.zeros((len(val_y), data.num_classes))
+    probabilities[:, probe.classes_] = probe.predict_proba(pooled.predict(val_x, batch_size=cfg.batch_size, verbose=0))
+    measured = scores.classification_scores(val_y, probabilities)
+    return probabilities, {"training_texts": len(rows), "validation_accuracy": measured["accuracy"], "validation_loss": measured["loss"]}
 
 
 def set_trainable(model: keras.Model, names: list[str], trainable: bool) -> None:

@@ -10,6 +10,13 @@ The run folder holds everything needed: `model.keras` (loaded with `safe_mode=Tr
 `vocabulary.json` (the words, the unknown-word id, the padded length and side, the class names),
 so new text becomes exactly the ids the model was trained on, for Keras' IMDB ids and for
 vocabularies adapted on raw text alike.
+
+What answers: a run keeps the bag-of-words model it combined the network with and the weight
+chosen on validation (`bag_of_words.json` + `.npz`, `combination.json`:
+`rnn_cookbook.text.combination`), and by default predicts with that combination, the row of its
+table called `combined`. The run's `predict_with` setting says otherwise (`model`: the network
+alone), and `use=` overrides both for one call (`rnn-cookbook predict --use model`). Runs made
+before the combination existed predict with their model, as they always did.
 """
 
 from __future__ import annotations
@@ -17,7 +24,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rnn_cookbook.core.config import check_choice
 from rnn_cookbook.core.vocabulary import VOCABULARY_FILE, Vocabulary
+from rnn_cookbook.text.baselines import LinearTextModel
+from rnn_cookbook.text.combination import Combination
 from rnn_cookbook.text.encoding import check_texts, pad
 from rnn_cookbook.text.labelled import clean
 from rnn_cookbook.core.errors import DataError, RunFolderError
@@ -37,10 +47,13 @@ def embedding_rows(model: Any) -> int | None:
     return None
 
 
-class TextClassifierRun:
-    """A trained text classifier reopened from its run folder."""
+USES = ("combined", "model")
 
-    def __init__(self, run_dir: str | Path) -> None:
+
+class TextClassifierRun:
+    """A trained text classifier reopened from its run folder; `use` is `combined`, `model`, or None for the run's own choice."""
+
+    def __init__(self, run_dir: str | Path, use: str | None = None) -> None:
         self.run = RunFolder.open(run_dir)
         settings: dict[str, Any] = self.run.settings(
             VOCABULARY_FILE, lacking="does not classify text", hint="; use a sentiment_rnn or conv1d_rnn_classifier run"
@@ -69,6 +82,24 @@ class TextClassifierRun:
                 f"{VOCABULARY_FILE} has {len(self.vocabulary)} tokens but the model's embedding has {rows} rows: "
                 "the vocabulary belongs to another model"
             )
+        self.use, self.combination, self.bag_of_words = self._combination(use)
+
+    def _combination(self, use: str | None) -> tuple[str, Combination | None, LinearTextModel | None]:
+        """What predicts: `use`, else the run's `predict_with` where it kept a combination, else the model."""
+        if use is not None:
+            check_choice("use", use, USES)
+        combination = Combination.load(self.run)
+        if use is None:
+            configured = self.run.read_json("config.json").get("config", {}).get("predict_with", "combined")
+            use = configured if combination is not None else "model"
+        if use == "model":
+            return use, None, None
+        if combination is None:
+            raise RunFolderError(
+                f"{self.run.path} keeps no combination (no combination.json: runs of rnn-cookbook before 0.3 "
+                "kept none); predict with the model alone: use='model' (--use model)"
+            )
+        return use, combination, LinearTextModel.load(self.run)
 
     def class_probabilities(self, texts: Any) -> np.ndarray:
         """Each text's probability of every class, `(texts, classes)`, in the order of `class_names`."""
@@ -76,7 +107,10 @@ class TextClassifierRun:
 
         texts = clean(check_texts(texts), self.cleaning)  # as the run's loader did to its training and test texts
         ids = pad(self.vocabulary.encode(texts), self.maxlen, self.padding)
-        return class_probabilities(self.model.predict(ids, verbose=0))
+        probabilities = class_probabilities(self.model.predict(ids, verbose=0))
+        if self.combination is None:
+            return probabilities
+        return self.combination(probabilities, self.bag_of_words(texts))
 
     def predict_proba(self, texts: Any) -> np.ndarray:
         """Two classes: each text's probability of the second (`class_names[1]`); more: `class_probabilities`."""
@@ -101,6 +135,10 @@ class TextClassifierRun:
         return [ranked[0] for ranked in self.top(texts, 1)]
 
 
-def predict_texts(run_dir: str | Path, texts: Any) -> np.ndarray:
-    """Two classes: each text's probability of the second class; more: `(texts, classes)` probabilities."""
-    return TextClassifierRun(run_dir).predict_proba(texts)
+def predict_texts(run_dir: str | Path, texts: Any, use: str | None = None) -> np.ndarray:
+    """Two classes: each text's probability of the second class; more: `(texts, classes)` probabilities.
+
+    `use`: `combined` (the network with the run's bag-of-words model), `model` (the network alone),
+    or None: the run's `predict_with` setting (`combined` unless it was trained with `model`).
+    """
+    return TextClassifierRun(run_dir, use).predict_proba(texts)
