@@ -18,6 +18,10 @@ generator (`rnn-cookbook generate RUN_DIR --prompt "this movie"`).
   `rnn_cookbook.text.language_model`: the full softmax would cost more than the LSTM), Adam with
   gradients clipped to norm 1, `sequence_length` words per training sequence (the texts end to
   end, cut at a new random offset each epoch), dropout on the embeddings and after each LSTM.
+- **Direction**: `direction=backward` reads every text from its last word to its first (the same
+  vocabulary, the same split): ULMFiT's second language model. A classifier given both runs
+  (`encoder=` the forward one, `backward_encoder=` this one) reads each text both ways and
+  averages the two heads' probabilities; its error on IMDB fell from 5.3% to 4.6% that way.
 - **Report**: the validation perplexity beside a unigram model of the same words; words/s and
   the time left after every epoch; `loss.png`; `vocabulary.json`; `training_texts.json`, a
   fingerprint of each training text (not the text), so that a classifier started from this run
@@ -26,6 +30,8 @@ generator (`rnn-cookbook generate RUN_DIR --prompt "this movie"`).
     rnn-cookbook run language_model --set data=reviews/ --set epochs=5
     rnn-cookbook run language_model --set data=aclImdb_labeled.tar.gz,aclImdb_unsup.tar.gz --set include='*/train/*'
     rnn-cookbook run sentiment_rnn --set data=labelled.csv --set encoder=runs/language_model/<run>
+    rnn-cookbook run language_model --set data=reviews/ --set direction=backward --output runs/backward_lm
+    rnn-cookbook run sentiment_rnn --set data=labelled.csv --set encoder=runs/language_model/<run> --set backward_encoder=runs/backward_lm
     rnn-cookbook generate runs/language_model/<run> --prompt "this movie" --length 30 --top-k 40
 """
 
@@ -42,7 +48,7 @@ import numpy as np
 from rnn_cookbook.core import scores
 from rnn_cookbook.text import language_model
 from rnn_cookbook.core import script
-from rnn_cookbook.core.config import FRACTION, FRACTION_OR_ZERO, NON_NEGATIVE_INT, POSITIVE_INT, RecipeConfig
+from rnn_cookbook.core.config import FRACTION, FRACTION_OR_ZERO, NON_NEGATIVE_INT, POSITIVE_INT, OneOf, RecipeConfig
 from rnn_cookbook.core.reading import EncodingLog, unlabeled_texts
 from rnn_cookbook.core.vocabulary import VOCABULARY_FILE, Vocabulary
 from rnn_cookbook.core.errors import ConfigError, DataError
@@ -72,6 +78,7 @@ class Config(RecipeConfig):
         "num_words": POSITIVE_INT, "output_words": POSITIVE_INT, "embedding_dim": POSITIVE_INT, "units": POSITIVE_INT,
         "layers": POSITIVE_INT, "embedding_dropout": FRACTION_OR_ZERO, "dropout": FRACTION_OR_ZERO,
         "sequence_length": POSITIVE_INT, "validation_fraction": FRACTION, "split_seed": NON_NEGATIVE_INT,
+        "direction": OneOf(("forward", "backward")),
     }
 
     data: str = "toy"  # toy | paths of text files, folders, CSV/TSV files or .tar.gz archives, joined by commas
@@ -93,6 +100,7 @@ class Config(RecipeConfig):
     patience: int = 1  # epochs are long: stop at the first that does not improve
     validation_fraction: float = 0.02  # of the texts, drawn at random with split_seed
     split_seed: int = 0
+    direction: str = "forward"  # forward | backward: each text read from its last word to its first (ULMFiT's second model)
 
     def validate(self) -> None:
         super().validate()
@@ -158,8 +166,8 @@ def load_data(cfg: Config) -> LanguageModelData:
             f"{name} has {len(vocabulary)} distinct words (with padding and [UNK]), not more than output_words "
             f"({cfg.output_words}): set output_words below {len(vocabulary)}, or give more text"
         )
-    train_stream = language_model.token_stream(vocabulary.encode(train_texts))
-    validation_stream = language_model.token_stream(vocabulary.encode(validation_texts))
+    train_stream = language_model.token_stream(language_model.in_direction(vocabulary.encode(train_texts), cfg.direction))
+    validation_stream = language_model.token_stream(language_model.in_direction(vocabulary.encode(validation_texts), cfg.direction))
     language_model.check_stream("training", train_stream, cfg.sequence_length)
     language_model.check_stream("validation", validation_stream, cfg.sequence_length)
     notes.append(f"{name}: {len(train_stream):,} training and {len(validation_stream):,} validation words, vocabulary {len(vocabulary):,}")

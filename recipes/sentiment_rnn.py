@@ -49,7 +49,6 @@ from typing import TYPE_CHECKING, ClassVar
 import rnn_cookbook.core.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import keras
 
-from rnn_cookbook.text import language_model
 from rnn_cookbook.core import script
 from rnn_cookbook.text import classifier as text_classifier
 from rnn_cookbook.core.config import POSITIVE_INT, OneOf
@@ -104,11 +103,10 @@ def load_data(cfg: Config) -> TextClassificationData:
 def build_model(cfg: Config, vocabulary_size: int | None = None, num_classes: int = 2) -> keras.Model:
     """Embedding → recurrent layer → Dense(1, sigmoid) (a softmax over more classes), compiled as in the ithome-rnn tutorial."""
     inputs = text_classifier.input_layer(cfg)
-    if cfg.encoder is not None:  # the body of a pretrained language model: Embedding, LSTMs, its dropout
-        states = language_model.encoder_states(text_classifier.encoder_shape(cfg), inputs, vocabulary_size, mask_zero=True)
-        features = pool_over_time(states, cfg.pooling)
-        outputs = text_classifier.class_output(cfg, features, num_classes)
-        return text_classifier.compile_classifier(keras.Model(inputs, outputs, name="sentiment_encoder_lstm"), cfg)
+    if cfg.encoder is not None:  # the body of a pretrained language model (or two: forward and backward)
+        outputs = text_classifier.encoder_outputs(cfg, inputs, vocabulary_size, num_classes)
+        name = "sentiment_encoder_lstm" if cfg.backward_encoder is None else "sentiment_two_way_encoder_lstm"
+        return text_classifier.compile_classifier(keras.Model(inputs, outputs, name=name), cfg)
     words = text_classifier.embedded_words(cfg, inputs, vocabulary_size or cfg.num_words, mask_zero=cfg.masked)
     every_step = cfg.pooling != "last"
     if cfg.cell == "bilstm":

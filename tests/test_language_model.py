@@ -259,3 +259,69 @@ def test_a_classifier_names_test_texts_its_encoder_trained_on(lm_recipe, sentime
     assert opened.trained_on(fresh) == 0
     data = sentiment.load_data(sentiment.Config.quick().replace(data=str(labelled), cell="lstm", encoder=str(encoder.run.path)))
     assert any("test texts are among the texts the encoder's language model trained on" in n for n in data.encoded.notes)
+
+
+@pytest.fixture(scope="module")
+def backward_run(lm_recipe, unlabelled_folder, tmp_path_factory):
+    cfg = lm_recipe.Config(data=str(unlabelled_folder), direction="backward", **SMALL)
+    return lm_recipe.train(cfg, output=tmp_path_factory.mktemp("lm") / "backward", verbose=0)
+
+
+def test_a_backward_language_model_reads_each_text_last_word_first(lm_recipe, unlabelled_folder, backward_run, encoder_run):
+    forward = lm_recipe.load_data(lm_recipe.Config(data=str(unlabelled_folder), **SMALL))
+    backward = lm_recipe.load_data(lm_recipe.Config(data=str(unlabelled_folder), direction="backward", **SMALL))
+    assert backward.vocabulary == forward.vocabulary  # the same split, the same words: one id each
+    first = forward.vocabulary.encode([forward.train_texts[0]])[0]
+    np.testing.assert_array_equal(backward.train_stream[: len(first)], first[::-1])
+    assert sorted(backward.train_stream) == sorted(forward.train_stream)
+    assert language_model.LanguageModelRun(backward_run.run.path).shape.direction == "backward"
+    metrics = backward_run.metrics  # templated text is as predictable read backwards
+    assert metrics["model"]["perplexity"] < metrics["baselines"]["unigram"]["perplexity"]
+    refused = cli_here("generate", str(backward_run.run.path), "--prompt", "the acting was")
+    assert refused.returncode != 0 and "backward language model" in refused.stderr
+
+
+def test_reversed_words_keep_the_padding_at_the_back():
+    from rnn_cookbook.text.layers import ReversedWords
+
+    ids = np.array([[5, 6, 7, 0, 0], [1, 2, 3, 4, 9], [0, 0, 0, 0, 0]], dtype="int32")
+    expected = [[7, 6, 5, 0, 0], [9, 4, 3, 2, 1], [0, 0, 0, 0, 0]]
+    np.testing.assert_array_equal(np.asarray(ReversedWords()(ids)), expected)
+
+
+def test_a_two_way_classifier_averages_a_forward_and_a_backward_encoder(sentiment, encoder_run, backward_run, tmp_path):
+    from rnn_cookbook.text.predict import TextClassifierRun
+
+    labelled = write_csv(tmp_path / "labelled.csv", synthetic_reviews(300, seed=2))
+    cfg = sentiment.Config.quick().replace(
+        data=str(labelled), cell="lstm", pooling="mean", encoder=str(encoder_run.run.path),
+        backward_encoder=str(backward_run.run.path), lm_finetune_epochs=1, epochs=6, learning_rate=5e-3,
+    )
+    result = sentiment.train(cfg, output=tmp_path / "run", verbose=0)
+    model, metrics = result.model, result.metrics
+    assert model.get_layer("two_way").__class__.__name__ == "Average"
+    assert metrics["encoder"]["transferred_layers"] == ["embedding", "lstm_1"]
+    assert metrics["backward_encoder"]["transferred_layers"] == ["backward_embedding", "backward_lstm_1"]
+    assert metrics["backward_encoder"]["direction"] == "backward"
+    assert (result.run.path / "backward_language_model.keras").is_file()  # its own stage 2, on reversed texts
+    assert "encoder_probe" in metrics["validation"]["baselines"] and metrics["encoder"]["probe"]["training_texts"] > 0
+    assert metrics["model"]["accuracy"] > 0.8  # SYNTHETIC templated reviews
+    # The model's output is the mean of the two heads'.
+    ids = np.asarray(sentiment.load_data(cfg).test[0][:8])
+    import keras
+
+    heads = keras.Model(model.inputs, [model.get_layer("positive").output, model.get_layer("backward_positive").output])
+    forward, backward = heads.predict(ids, verbose=0)
+    np.testing.assert_allclose(model.predict(ids, verbose=0), (forward + backward) / 2, rtol=1e-5)
+    reopened = TextClassifierRun(result.run.path, use="model")  # safe_mode loading knows ReversedWords
+    assert reopened.predict_proba(["the acting was superb and the plot felt wonderful."])[0] > 0.5
+
+
+def test_two_encoders_must_be_a_forward_and_a_backward_of_one_vocabulary(sentiment, encoder_run, backward_run):
+    both = dict(cell="lstm", encoder=str(encoder_run.run.path))
+    with pytest.raises(ConfigError, match="reads forward: train it with --set direction=backward"):
+        sentiment.build_model(sentiment.Config.quick().replace(**both, backward_encoder=str(encoder_run.run.path)), 200)
+    with pytest.raises(ConfigError, match="is a backward language model"):
+        sentiment.build_model(sentiment.Config.quick().replace(cell="lstm", encoder=str(backward_run.run.path)), 200)
+    with pytest.raises(ConfigError, match="set encoder=RUN_DIR"):
+        sentiment.Config(cell="lstm", backward_encoder=str(backward_run.run.path))

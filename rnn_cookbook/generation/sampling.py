@@ -275,6 +275,11 @@ class GeneratorRun:
                 f"{self.run.path} was made by {self.run.recipe}, a text classifier; "
                 "generate needs a char_lstm_generator or word_generator run (classify with `predict`)"
             )
+        if self.run.read_json("config.json").get("config", {}).get("direction") == "backward":
+            raise RunFolderError(
+                f"{self.run.path} is a backward language model: it writes text from its end to its start; "
+                "generate from a forward one (direction=forward), and use this one as a classifier's backward_encoder"
+            )
         self.vocabulary = vocabulary_from_dict(settings)
         self.model = self.run.load_model()
         outputs = self.model.output_shape[-1]

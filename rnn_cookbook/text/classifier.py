@@ -57,6 +57,7 @@ from rnn_cookbook.text.keras_imdb import imdb_sequences
 from rnn_cookbook.text.labelled import load_texts
 from rnn_cookbook.core.vocabulary import VOCABULARY_FILE
 from rnn_cookbook.text.encoding import EncodedTexts, encode_texts, pad
+from rnn_cookbook.text.layers import ReversedWords, pool_over_time
 from rnn_cookbook.core.distribute import one_device
 from rnn_cookbook.core.errors import ConfigError
 from rnn_cookbook.core.training import Evaluation, TrainResult, compile_for_classes, make_optimizer, train_recipe
@@ -111,6 +112,7 @@ class TextClassifierConfig(RecipeConfig):
     embedding_dropout: float = 0.0  # SpatialDropout1D after the Embedding: drops whole word-vector channels
     output_dropout: float = 0.0  # Dropout before the output layer
     encoder: str | None = None  # a language_model run folder: its vocabulary and weights start the classifier (cell=lstm)
+    backward_encoder: str | None = None  # with encoder: a direction=backward language_model run of the same vocabulary; the texts are read both ways, the two heads averaged
     lm_finetune_epochs: int = 0  # encoder: first fine-tune the language model on the training texts, at most this many epochs
     freeze_epochs: int = 0  # encoder: epochs that train only the new layers on top before everything trains
     # ULMFiT's fine-tuning parts below measured worse than leaving them off (TREC, IMDB: benchmarks/README.md); off by default.
@@ -127,6 +129,8 @@ class TextClassifierConfig(RecipeConfig):
                 "lm_finetune_epochs, freeze_epochs, unfreeze, layer_lr_decay and schedule act on an encoder: "
                 "set encoder=RUN_DIR too, or leave them at their defaults"
             )
+        if self.backward_encoder is not None and self.encoder is None:
+            raise ConfigError("backward_encoder is the second of two encoders: set encoder=RUN_DIR (the forward language model) too")
         if self.freeze_epochs and self.unfreeze == "gradual":
             raise ConfigError("freeze_epochs and unfreeze=gradual both train the new layers alone first: choose one")
         if self.encoder is not None and self.data == "imdb":
@@ -212,9 +216,9 @@ def load_data(cfg: TextClassifierConfig, padding: str = "pre") -> TextClassifica
         )
         vocabulary = None
         if cfg.encoder is not None:
-            encoder = language_model.LanguageModelRun(cfg.encoder)
-            vocabulary = encoder.vocabulary
-            leaked = encoder.trained_on(texts.test_texts)
+            encoders = open_encoders(cfg)
+            vocabulary = encoders[0][1].vocabulary
+            leaked = max(encoder.trained_on(texts.test_texts) for _, encoder in encoders)
             if leaked:
                 texts = dataclasses.replace(texts, notes=(*texts.notes, (
                     f"{leaked:,} of the {len(texts.test_texts):,} test texts are among the texts the encoder's language "
@@ -401,37 +405,20 @@ def start_from_encoder(cfg: TextClassifierConfig, data: TextClassificationData, 
     """
 
     def before_fit(model: keras.Model, *, run: Any, train_data: Any, validation_data: Any, verbose: int) -> dict[str, Any]:
-        encoder = language_model.LanguageModelRun(cfg.encoder)
-        record: dict[str, Any] = {"run": str(encoder.run.path)}
-        if encoder.run.file("metrics.json").is_file():
-            record["validation_perplexity"] = encoder.run.load_metrics()["model"].get("perplexity")
-        if not cfg.lm_finetune_epochs:
-            lm = encoder.load_model()
-        elif run.file(language_model.FINE_TUNED_FILE).exists() and run.file(language_model.FINE_TUNED_RECORD).exists():
-            lm = run.load_model(language_model.FINE_TUNED_FILE)
-            record["fine_tuned"] = run.read_json(language_model.FINE_TUNED_RECORD)
-        else:
-            with one_device():  # under data_parallel each process runs stage 2 alike, on its own
-                lm = encoder.load_model()
-                record["fine_tuned"] = language_model.fine_tune_language_model(
-                    lm,
-                    data.train_ids,
-                    data.validation_ids,
-                    output_words=encoder.shape.output_words,
-                    sequence_length=encoder.sequence_length,
-                    batch_size=cfg.batch_size,
-                    learning_rate=cfg.learning_rate,
-                    epochs=cfg.lm_finetune_epochs,
-                    seed=cfg.seed,
-                    verbose=verbose,
-                )
-            run.save_model(lm, language_model.FINE_TUNED_FILE)
-            run.write_json(language_model.FINE_TUNED_RECORD, record["fine_tuned"])
-        body = language_model.transfer(lm, model, encoder.shape.layer_names())
-        record["transferred_layers"] = body
+        records: dict[str, Any] = {}
+        body: list[str] = []
+        for prefix, encoder in open_encoders(cfg):
+            record: dict[str, Any] = {"run": str(encoder.run.path), "direction": encoder.shape.direction}
+            if encoder.run.file("metrics.json").is_file():
+                record["validation_perplexity"] = encoder.run.load_metrics()["model"].get("perplexity")
+            lm = stage_two(encoder, prefix, run, record, verbose)
+            body += language_model.transfer(lm, model, encoder.shape.layer_names(), prefix)
+            record["transferred_layers"] = body[-len(encoder.shape.layer_names()):]
+            records[f"{prefix}encoder"] = record
         if scorer is not None and data.held_out:
-            scorer.probe, record["probe"] = linear_probe(model, data, cfg)
-        groups = fine_tuning.layer_groups(model, body)
+            scorer.probe, records["encoder"]["probe"] = linear_probe(model, data, cfg)
+        prefixes = [prefix for prefix, _ in open_encoders(cfg)]
+        groups = fine_tuning.layer_groups(model, encoder_shape(cfg).layer_names(), prefixes)
         steps = [len(groups) - 1] if cfg.freeze_epochs else list(range(len(groups) - 1, 0, -1)) if cfg.unfreeze == "gradual" else []
         for frozen in steps:  # how many groups, from the bottom, stay frozen for this stage
             set_trainable(model, [name for group in groups[len(groups) - frozen :] for name in group], False)
@@ -448,9 +435,81 @@ def start_from_encoder(cfg: TextClassifierConfig, data: TextClassificationData, 
         total_steps = cfg.epochs * -(-len(data.train[1]) // cfg.batch_size)
         factors = fine_tuning.layer_factors(groups, cfg.layer_lr_decay)
         compile_classifier(model, cfg, fine_tuning.optimizer(cfg.learning_rate, factors=factors, schedule=cfg.schedule, total_steps=total_steps))
-        return {"encoder": record}
+        return records
+
+    def stage_two(encoder: language_model.LanguageModelRun, prefix: str, run: Any, record: dict[str, Any], verbose: int) -> keras.Model:
+        """The encoder's language model, first fine-tuned on the training texts (read in its direction) with `lm_finetune_epochs`."""
+        saved, saved_record = prefix + language_model.FINE_TUNED_FILE, prefix + language_model.FINE_TUNED_RECORD
+        if not cfg.lm_finetune_epochs:
+            return encoder.load_model()
+        if run.file(saved).exists() and run.file(saved_record).exists():
+            record["fine_tuned"] = run.read_json(saved_record)
+            return run.load_model(saved)
+        with one_device():  # under data_parallel each process runs stage 2 alike, on its own
+            lm = encoder.load_model()
+            record["fine_tuned"] = language_model.fine_tune_language_model(
+                lm,
+                language_model.in_direction(data.train_ids, encoder.shape.direction),
+                language_model.in_direction(data.validation_ids, encoder.shape.direction),
+                output_words=encoder.shape.output_words,
+                sequence_length=encoder.sequence_length,
+                batch_size=cfg.batch_size,
+                learning_rate=cfg.learning_rate,
+                epochs=cfg.lm_finetune_epochs,
+                seed=cfg.seed,
+                verbose=verbose,
+            )
+        run.save_model(lm, saved)
+        run.write_json(saved_record, record["fine_tuned"])
+        return lm
 
     return before_fit
+
+
+def open_encoders(cfg: TextClassifierConfig) -> list[tuple[str, language_model.LanguageModelRun]]:
+    """The run's encoders with the prefix of their layers' names: `encoder` (""), and `backward_encoder` ("backward_").
+
+    Refuses a pair that cannot work together: the first must read forward and the second backward,
+    over one vocabulary (the same word must have the same id in both), with the same shape.
+    """
+    forward = language_model.LanguageModelRun(cfg.encoder)
+    if forward.shape.direction != "forward":
+        raise ConfigError(f"encoder={cfg.encoder} is a backward language model: give it as backward_encoder, and a forward one as encoder")
+    if cfg.backward_encoder is None:
+        return [("", forward)]
+    backward = language_model.LanguageModelRun(cfg.backward_encoder)
+    if backward.shape.direction != "backward":
+        raise ConfigError(
+            f"backward_encoder={cfg.backward_encoder} reads forward: train it with --set direction=backward "
+            "(the same data and vocabulary settings as the encoder's)"
+        )
+    if backward.vocabulary != forward.vocabulary:
+        raise ConfigError(
+            "encoder and backward_encoder have different vocabularies: train both language models on the same data "
+            "with the same num_words and split_seed, so each word has one id"
+        )
+    if dataclasses.replace(backward.shape, direction="forward") != forward.shape:
+        raise ConfigError(f"encoder and backward_encoder differ in shape ({forward.shape} against {backward.shape}): train both alike")
+    return [("", forward), (BACKWARD, backward)]
+
+
+BACKWARD = "backward_"  # the name prefix of a two-way classifier's second encoder and head
+
+
+def encoder_outputs(cfg: TextClassifierConfig, ids: keras.KerasTensor, vocabulary_size: int, num_classes: int) -> keras.KerasTensor:
+    """Class probabilities of a classifier started from `encoder` (and `backward_encoder`), pooled with `cfg.pooling`.
+
+    One encoder: its Embedding and LSTMs, pooling, the output layer. Two (ULMFiT's forward +
+    backward pair): the second reads each text last word first (`ReversedWords`) through its own
+    Embedding, LSTMs, pooling and output layer, named `backward_...`; the model's output is the
+    mean of the two heads' probabilities, trained as one model.
+    """
+    heads = []
+    for prefix, encoder in open_encoders(cfg):
+        words = ids if not prefix else ReversedWords(name=f"{prefix}words")(ids)
+        states = language_model.encoder_states(encoder.shape, words, vocabulary_size, mask_zero=True, prefix=prefix)
+        heads.append(class_output(cfg, pool_over_time(states, cfg.pooling, prefix), num_classes, prefix))
+    return heads[0] if len(heads) == 1 else keras.layers.Average(name="two_way")(heads)
 
 
 PROBE_TRAINING_TEXTS = 5000  # enough to fit a linear probe of a few hundred features; caps its cost on IMDB's 20,000
@@ -467,15 +526,21 @@ def linear_probe(model: keras.Model, data: TextClassificationData, cfg: TextClas
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    pooled = keras.Model(model.inputs, model.layers[-1].input)  # what the output layer reads
+    heads = [layer for layer in model.layers if layer.name in OUTPUT_NAMES]  # with two encoders, both heads
+    reader = keras.Model(model.inputs, [head.input for head in heads])  # what the output layers read
+
+    def pooled(x: np.ndarray) -> np.ndarray:
+        features = reader.predict(x, batch_size=cfg.batch_size, verbose=0)
+        return np.concatenate(features, axis=1) if isinstance(features, list) else features
+
     (x, y), (val_x, val_y) = data.train, data.validation
     rows = np.random.default_rng(cfg.split_seed).permutation(len(y))[:PROBE_TRAINING_TEXTS]
     if len(np.unique(y[rows])) < 2:
         rows = np.arange(len(y))
-    train_features = pooled.predict(x[rows], batch_size=cfg.batch_size, verbose=0)
+    train_features = pooled(x[rows])
     probe = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)).fit(train_features, y[rows])
     probabilities = np.zeros((len(val_y), data.num_classes))
-    probabilities[:, probe.classes_] = probe.predict_proba(pooled.predict(val_x, batch_size=cfg.batch_size, verbose=0))
+    probabilities[:, probe.classes_] = probe.predict_proba(pooled(val_x))
     measured = scores.classification_scores(val_y, probabilities)
     return probabilities, {"training_texts": len(rows), "validation_accuracy": measured["accuracy"], "validation_loss": measured["loss"]}
 
@@ -493,7 +558,7 @@ def encoder_shape(cfg: TextClassifierConfig) -> language_model.EncoderShape:
 
 DATA_KEYS = (
     "data", "text_column", "label_column", "sep", "header", "split_column", "test_data", "encoding", "label_level",
-    "num_words", "maxlen", "validation_fraction", "test_fraction", "split_seed", "encoder",
+    "num_words", "maxlen", "validation_fraction", "test_fraction", "split_seed", "encoder", "backward_encoder",
 )
 
 
@@ -530,17 +595,20 @@ def embedded_words(cfg: TextClassifierConfig, ids: keras.KerasTensor, vocabulary
     return vectors
 
 
-def class_output(cfg: TextClassifierConfig, features: keras.KerasTensor, num_classes: int = 2) -> keras.KerasTensor:
+OUTPUT_NAMES = ("positive", "classes", f"{BACKWARD}positive", f"{BACKWARD}classes")
+
+
+def class_output(cfg: TextClassifierConfig, features: keras.KerasTensor, num_classes: int = 2, prefix: str = "") -> keras.KerasTensor:
     """The output layer every text recipe ends with, after `output_dropout` when set.
 
     Two classes: `Dense(1, sigmoid)`, the probability of the second class (the ithome-rnn tutorial). More:
-    `Dense(classes, softmax)`, a probability for each.
+    `Dense(classes, softmax)`, a probability for each. `prefix` starts the layers' names (a second head's).
     """
     if cfg.output_dropout:
-        features = keras.layers.Dropout(cfg.output_dropout, name="output_dropout")(features)
+        features = keras.layers.Dropout(cfg.output_dropout, name=f"{prefix}output_dropout")(features)
     if num_classes == 2:
-        return keras.layers.Dense(1, activation="sigmoid", name="positive")(features)
-    return keras.layers.Dense(num_classes, activation="softmax", name="classes")(features)
+        return keras.layers.Dense(1, activation="sigmoid", name=f"{prefix}positive")(features)
+    return keras.layers.Dense(num_classes, activation="softmax", name=f"{prefix}classes")(features)
 
 
 def compile_classifier(model: keras.Model, cfg: TextClassifierConfig, optimizer: keras.optimizers.Optimizer | None = None) -> keras.Model:

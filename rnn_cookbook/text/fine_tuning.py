@@ -78,11 +78,13 @@ class LayerwiseAdam(keras.optimizers.Adam):
         return {**super().get_config(), "factors": dict(self.factors)}
 
 
-def layer_groups(model: keras.Model, encoder_layers: Sequence[str]) -> list[list[str]]:
-    """The model's layers with weights, top group first: every layer that is not the encoder's, then
-    each encoder layer from the last to the first (`encoder_layers` in input-to-output order)."""
-    new = [layer.name for layer in model.layers if layer.weights and layer.name not in encoder_layers]
-    return [new] + [[name] for name in reversed(list(encoder_layers))]
+def layer_groups(model: keras.Model, encoder_layers: Sequence[str], prefixes: Sequence[str] = ("",)) -> list[list[str]]:
+    """The model's layers with weights, top group first: every layer that is not an encoder's, then
+    each encoder layer from the last to the first (`encoder_layers` in input-to-output order); with
+    two encoders (`prefixes` `""` and `backward_`), the layers at the same depth of both form one group."""
+    body = {prefix + name for prefix in prefixes for name in encoder_layers}
+    new = [layer.name for layer in model.layers if layer.weights and layer.name not in body]
+    return [new] + [[prefix + name for prefix in prefixes] for name in reversed(list(encoder_layers))]
 
 
 def layer_factors(groups: Sequence[Sequence[str]], decay: float) -> dict[str, float]:

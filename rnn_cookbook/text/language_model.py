@@ -60,33 +60,39 @@ class EncoderShape:
     output_words: int
     embedding_dropout: float = 0.0
     dropout: float = 0.0  # between the LSTM layers, and before the head
+    direction: str = "forward"  # forward | backward: the model read each text from its last word to its first
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> EncoderShape:
-        try:
-            return cls(**{f.name: config[f.name] for f in dataclasses.fields(cls)})
-        except KeyError as exc:
-            raise RunFolderError(f"not a language model's config: it lacks {exc}") from None
+        """The shape from a language model's `config.json`; settings added since an older run was made take their defaults."""
+        fields = dataclasses.fields(cls)
+        missing = [f.name for f in fields if f.name not in config and f.default is dataclasses.MISSING]
+        if missing:
+            raise RunFolderError(f"not a language model's config: it lacks {missing[0]!r}")
+        return cls(**{f.name: config[f.name] for f in fields if f.name in config})
 
     def layer_names(self) -> list[str]:
         """The names every encoder's weights travel under: `embedding`, `lstm_1`, ..., `lstm_<layers>`."""
         return ["embedding"] + [f"lstm_{i + 1}" for i in range(self.layers)]
 
 
-def encoder_states(shape: EncoderShape, ids: keras.KerasTensor, vocabulary_size: int, *, mask_zero: bool) -> keras.KerasTensor:
+def encoder_states(
+    shape: EncoderShape, ids: keras.KerasTensor, vocabulary_size: int, *, mask_zero: bool, prefix: str = ""
+) -> keras.KerasTensor:
     """Every step's state of the top LSTM, `(batch, steps, units)`, for word ids `ids`.
 
-    The layers are named as in `EncoderShape.layer_names`, so a classifier built with this takes a
-    language model's weights by name (`transfer`). `mask_zero` for a classifier's padded texts;
-    the language model's stream has no padding and reads without a mask.
+    The layers are named as in `EncoderShape.layer_names`, after `prefix` (a two-way classifier's
+    second encoder: `backward_`), so a classifier built with this takes a language model's weights
+    by name (`transfer`). `mask_zero` for a classifier's padded texts; the language model's stream
+    has no padding and reads without a mask.
     """
-    hidden = keras.layers.Embedding(vocabulary_size, shape.embedding_dim, mask_zero=mask_zero, name="embedding")(ids)
+    hidden = keras.layers.Embedding(vocabulary_size, shape.embedding_dim, mask_zero=mask_zero, name=f"{prefix}embedding")(ids)
     if shape.embedding_dropout:
-        hidden = keras.layers.Dropout(shape.embedding_dropout, name="embedding_dropout")(hidden)
+        hidden = keras.layers.Dropout(shape.embedding_dropout, name=f"{prefix}embedding_dropout")(hidden)
     for i in range(shape.layers):
-        hidden = keras.layers.LSTM(shape.units, return_sequences=True, name=f"lstm_{i + 1}")(hidden)
+        hidden = keras.layers.LSTM(shape.units, return_sequences=True, name=f"{prefix}lstm_{i + 1}")(hidden)
         if shape.dropout:
-            hidden = keras.layers.Dropout(shape.dropout, name=f"dropout_{i + 1}")(hidden)
+            hidden = keras.layers.Dropout(shape.dropout, name=f"{prefix}dropout_{i + 1}")(hidden)
     return hidden
 
 
@@ -104,6 +110,13 @@ def compile_language_model(model: keras.Model, optimizer: keras.optimizers.Optim
     """Cross-entropy of the next word from logits; its exponential is the perplexity."""
     model.compile(optimizer=optimizer, loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     return model
+
+
+def in_direction(id_lists: Sequence[Sequence[int]], direction: str) -> list[list[int]]:
+    """Each text's ids as read in `direction`: as written (`forward`) or last word first (`backward`)."""
+    if direction not in ("forward", "backward"):
+        raise ValueError(f"direction must be forward or backward, got {direction!r}")
+    return [list(ids) if direction == "forward" else list(ids)[::-1] for ids in id_lists]
 
 
 def token_stream(id_lists: Sequence[Sequence[int]]) -> np.ndarray:
@@ -271,14 +284,14 @@ class LanguageModelRun:
         return sum(f in seen for f in text_fingerprints(texts))
 
 
-def transfer(language_model: keras.Model, classifier: keras.Model, names: Sequence[str]) -> list[str]:
-    """Copy the named layers' weights from the language model into the classifier's namesakes."""
+def transfer(language_model: keras.Model, classifier: keras.Model, names: Sequence[str], prefix: str = "") -> list[str]:
+    """Copy the named layers' weights from the language model into the classifier's namesakes (named `prefix + name`)."""
     copied = []
     for name in names:
         try:
-            source, target = language_model.get_layer(name), classifier.get_layer(name)
+            source, target = language_model.get_layer(name), classifier.get_layer(prefix + name)
         except ValueError:
-            raise RunFolderError(f"the classifier and the language model do not both have a layer {name!r}") from None
+            raise RunFolderError(f"the classifier and the language model do not both have a layer {prefix + name!r}") from None
         target.set_weights(source.get_weights())
-        copied.append(name)
+        copied.append(prefix + name)
     return copied

@@ -1,7 +1,9 @@
-"""Pooling over time that respects the padding mask, registered so models load in safe mode.
+"""Pooling over time that respects the padding mask, and reversed word order, registered so models load in safe mode.
 
 `MaskedMaxPooling`, `MaskedMeanPooling` and `MaskedLastStep` read a recurrent layer's states at
 every step and skip the padded steps; `pool_over_time` picks one by name (`pooling=max|mean|last|concat`).
+`ReversedWords` turns each text of back-padded word ids last word first, for the backward encoder
+of a two-way classifier.
 They are registered under the package name `rnn_cookbook`, so `keras.saving.load_model(...,
 safe_mode=True)` finds them once this module is imported (`RunFolder.load_model` imports it).
 """
@@ -64,24 +66,44 @@ class MaskedLastStep(MaskedMaxPooling):
         return ops.squeeze(ops.take_along_axis(inputs, ops.reshape(last, (-1, 1, 1)), axis=1), 1)
 
 
-def pool_over_time(states: keras.KerasTensor, pooling: str) -> keras.KerasTensor:
+@keras.saving.register_keras_serializable(package="rnn_cookbook")
+class ReversedWords(keras.layers.Layer):
+    """Each text's word ids last word first, its padding left at the back: `[5, 6, 7, 0, 0]` → `[7, 6, 5, 0, 0]`.
+
+    For texts padded at the back (`padding="post"`, as every masked classifier pads), where id 0
+    only pads. A backward language model read texts this way, so its encoder reads them so here.
+    """
+
+    def call(self, ids: Any) -> Any:
+        steps = ops.shape(ids)[1]
+        lengths = ops.sum(ops.cast(ops.not_equal(ids, 0), "int32"), axis=1, keepdims=True)
+        positions = ops.expand_dims(ops.arange(steps, dtype="int32"), 0)
+        source = ops.where(positions < lengths, lengths - 1 - positions, positions)
+        return ops.take_along_axis(ids, source, axis=1)
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        return input_shape
+
+
+def pool_over_time(states: keras.KerasTensor, pooling: str, prefix: str = "") -> keras.KerasTensor:
     """A text's recurrent states (batch, steps, features) read as one vector, padding left out.
 
     `last`: the state at each text's last word; `max` and `mean` of each feature over the text;
     `concat`: the last state, the max and the mean side by side (ULMFiT's concat pooling), so the
-    classifier sees the end of the text and all of it.
+    classifier sees the end of the text and all of it. `prefix` starts the layers' names (a second
+    encoder's: `backward_`).
     """
     if pooling == "last":
-        return MaskedLastStep(name="last_step")(states)
+        return MaskedLastStep(name=f"{prefix}last_step")(states)
     if pooling == "max":
-        return MaskedMaxPooling(name="max_over_time")(states)
+        return MaskedMaxPooling(name=f"{prefix}max_over_time")(states)
     if pooling == "mean":
-        return MaskedMeanPooling(name="mean_over_time")(states)
+        return MaskedMeanPooling(name=f"{prefix}mean_over_time")(states)
     if pooling == "concat":
         pooled = [
-            MaskedLastStep(name="last_step")(states),
-            MaskedMaxPooling(name="max_over_time")(states),
-            MaskedMeanPooling(name="mean_over_time")(states),
+            MaskedLastStep(name=f"{prefix}last_step")(states),
+            MaskedMaxPooling(name=f"{prefix}max_over_time")(states),
+            MaskedMeanPooling(name=f"{prefix}mean_over_time")(states),
         ]
-        return keras.layers.Concatenate(name="concat_pooling")(pooled)
+        return keras.layers.Concatenate(name=f"{prefix}concat_pooling")(pooled)
     raise ValueError(f"pooling must be last, max, mean or concat, got {pooling!r}")
