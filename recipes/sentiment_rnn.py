@@ -146,12 +146,12 @@ def advice(cfg: Config) -> str:
     the validation texts (benchmarks/README.md has the figures)."""
     if cfg.encoder is not None:
         tries = (
-            "the encoder, fine-tuned, does worse than this: try layer_lr_decay=0.05 (the encoder barely moves), "
-            "pooling=mean or concat, lm_finetune_epochs=1, or the same run without encoder= to compare"
+            "layer_lr_decay=0.05 (the encoder barely moves), pooling=mean or concat, lm_finetune_epochs=1, "
+            "or the same run without encoder=: fine-tuned, the encoder does worse than this"
         )
     else:
         tries = "cell=lstm with pooling=max, or a pretrained encoder (encoder=RUN_DIR)"
-    return f"{tries}; on small sets TF-IDF may simply be the better tool"
+    return f"{tries}; on small sets the n-grams may simply be the better tool (the combined row keeps both)"
 
 
 def search_data(cfg: Config) -> dict:

@@ -325,3 +325,17 @@ def test_two_encoders_must_be_a_forward_and_a_backward_of_one_vocabulary(sentime
         sentiment.build_model(sentiment.Config.quick().replace(cell="lstm", encoder=str(backward_run.run.path)), 200)
     with pytest.raises(ConfigError, match="set encoder=RUN_DIR"):
         sentiment.Config(cell="lstm", backward_encoder=str(backward_run.run.path))
+
+
+def test_a_run_says_when_its_fine_tuned_encoder_ends_below_the_frozen_probe(sentiment, encoder_run, tmp_path):
+    labelled = write_csv(tmp_path / "labelled.csv", synthetic_reviews(300, seed=4))
+    # A rate too small to move anything in one epoch: the classifier stays near chance, the probe does not.
+    cfg = sentiment.Config.quick().replace(
+        data=str(labelled), cell="lstm", pooling="mean", encoder=str(encoder_run.run.path), epochs=1, learning_rate=1e-7,
+    )
+    metrics = sentiment.train(cfg, output=tmp_path / "run", verbose=0).metrics
+    probe = metrics["validation"]["baselines"]["encoder_probe"]
+    assert probe["accuracy"] == pytest.approx(metrics["encoder"]["probe"]["validation_accuracy"])
+    assert probe["accuracy"] > metrics["validation"]["model"]["accuracy"]
+    noted = [note for note in metrics["notes"] if note.startswith("on the validation split, encoder_probe beats the model")]
+    assert len(noted) == 1 and "; try layer_lr_decay=0.05 (the encoder barely moves)" in noted[0]
