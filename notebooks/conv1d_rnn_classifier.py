@@ -155,12 +155,12 @@ print(result.summary())
 # %% [markdown]
 # ## The confusion matrix
 #
-# The text recipes share their evaluation, `text_classifier.evaluate`: it scores the trained model
-# again and draws the test texts' true class against the predicted one (threshold 0.5), with the
+# The text recipes share their evaluation, `text_classifier.TextScorer`: it fits the bag-of-words
+# models, scores the trained model beside them and draws the test texts' true class against the predicted one (threshold 0.5), with the
 # counts and the share of each true class.
 
 # %%
-evaluation = text_classifier.evaluate(result.model, data, cfg)
+evaluation = text_classifier.TextScorer(data, cfg).evaluate(result.model)
 evaluation.figures["confusion_matrix.png"]
 
 # %% [markdown]

@@ -80,11 +80,12 @@ def test_predict_cleans_new_text_as_the_loader_cleaned_the_test_split(tmp_path):
     files = [(p, label) for label, polarity in enumerate(("neg", "pos")) for p in sorted((root / "test" / polarity).glob("*.txt"))]
     raw, labels = [p.read_text() for p, _ in files], np.array([label for _, label in files])
     assert all("<br />" in text for text in raw)
-    probabilities = rnn_cookbook.predict_texts(result.run.path, raw)
-    cleaned = rnn_cookbook.predict_texts(result.run.path, [text.replace("<br />", " ") for text in raw])
-    np.testing.assert_array_equal(probabilities, cleaned)
-    accuracy = float(np.mean((probabilities >= 0.5) == labels))  # 0.5 counts as the second class, as in the run's scores
-    assert accuracy == pytest.approx(result.metrics["model"]["accuracy"])
+    for use, row in (("model", result.metrics["model"]), ("combined", result.metrics["baselines"]["combined"])):
+        probabilities = rnn_cookbook.predict_texts(result.run.path, raw, use=use)
+        cleaned = rnn_cookbook.predict_texts(result.run.path, [text.replace("<br />", " ") for text in raw], use=use)
+        np.testing.assert_array_equal(probabilities, cleaned)
+        accuracy = float(np.mean((probabilities >= 0.5) == labels))  # 0.5 counts as the second class, as in the run's scores
+        assert accuracy == pytest.approx(row["accuracy"])
 
 
 def test_settings_too_large_are_counted_without_being_built():
