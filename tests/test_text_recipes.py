@@ -261,7 +261,7 @@ def test_predict_uses_the_combination_the_run_kept(sentiment_run):
     assert opened.use == "combined"
     np.testing.assert_allclose(opened.class_probabilities(texts), expected, rtol=1e-6)
     np.testing.assert_allclose(predict_texts(run.path, texts), expected[:, 1], rtol=1e-6)
-    result = cli("predict", str(run.path), "--use", "model", *texts)
+    result = cli_here("predict", str(run.path), "--use", "model", *texts)
     assert result.returncode == 0, result.stderr
     check_printed_predictions(result.stdout, texts, model_alone[:, 1], opened.class_names)
 
