@@ -1,7 +1,8 @@
 """Benchmark: the ithome-rnn tutorial's own data, IMDB at full size (aclImdb, 25,000 train / 25,000 test reviews).
 
     python benchmarks/imdb.py lm                  # the language model of the 75,000 train + unlabelled reviews (hours)
-    python benchmarks/imdb.py tfidf simple_rnn lstm lstm+encoder
+    python benchmarks/imdb.py lm_backward         # the same reading each review last word first (hours)
+    python benchmarks/imdb.py tfidf nbsvm simple_rnn lstm conv1d_rnn lstm+encoder lstm+encoder+two_way
     python benchmarks/imdb.py simple_rnn --seeds 1 2           # more seeds of a row (seed 0 is the first run)
     python benchmarks/imdb.py --table
 
@@ -10,8 +11,12 @@ unpacked). Every row trains on the 25,000 training reviews (the recipe holds 20%
 early stopping) and is scored on the 25,000 test reviews, which no model, language model or
 vocabulary ever reads:
 
-- `tfidf`: TF-IDF word 1-2-grams + logistic regression, as every text run prints it (here alone,
-  with its C chosen on the same validation reviews);
+- `tfidf`, `nbsvm`: TF-IDF word 1-2-grams + logistic regression and NBSVM, as every text run
+  prints them (here alone, with their settings chosen on the same validation reviews); every
+  classifier row also records its run's `combined` row (the network with the bag-of-words model
+  its run chose on validation) beside NBSVM;
+- `conv1d_rnn`, `conv1d_rnn_400`: `conv1d_rnn_classifier` at the tutorials' settings, and on 400
+  words with a 128-dimensional embedding;
 - `simple_rnn`: the ithome-rnn tutorial's recipe at the tutorial's settings (SimpleRNN(32, relu), 10,000 words,
   200 ids, 10 epochs of batch 128);
 - `simple_rnn_500`: the same SimpleRNN on the last 500 words (Chollet's setting, 0.85 in his book);
@@ -20,7 +25,8 @@ vocabulary ever reads:
 - `lm`: the `language_model` recipe on the training and unlabelled reviews (`include=*/train/*`:
   75,000 reviews, about 17 million words); its run folder lives in the cache below and resumes;
 - `lstm+encoder`: `sentiment_rnn` started from that language model, fine-tuned on the training
-  reviews (`ENCODED`).
+  reviews; `lm_backward` and `lstm+encoder+two_way`: ULMFiT's backward language model of the
+  same reviews, and the classifier that reads each review both ways, its two heads averaged.
 
 Each row's test accuracy, train time and samples/s go to `results/imdb.json` as it finishes, one
 entry per seed under the row's `runs`, and the row's figures are their mean (`test_accuracy_sd`
@@ -68,6 +74,9 @@ ROWS = {
     # conv1d_rnn_classifier: the rnn-practice tutorial's Conv1D(64, 3) -> MaxPooling1D(2) -> SimpleRNN(100) -> SimpleRNN(50)
     "conv1d_rnn": ({}, "conv1d_rnn_classifier at the tutorials' settings: 10,000 words, 200 ids"),
     "conv1d_rnn_400": ({"maxlen": 400, "embedding_dim": 128}, "conv1d_rnn_classifier on 400 words, Embedding 128"),
+    # ULMFiT's forward + backward pair: both language models, each text read both ways, the two heads averaged.
+    "lstm+encoder+two_way": ({"cell": "lstm", "pooling": "mean", "maxlen": 400, "batch_size": 64, "epochs": 4},
+                             "the forward and the backward language models' encoders, mean pooling, 400 words, heads averaged"),
     "lstm+encoder+ulmfit": ({"cell": "lstm", "pooling": "mean", "maxlen": 400, "batch_size": 64, "epochs": 2,
                              "unfreeze": "gradual", "layer_lr_decay": 0.385, "schedule": "slanted_triangular", "learning_rate": 2e-3},
                             "the same, with ULMFiT's gradual unfreezing, per-layer rates (1/2.6) and slanted triangular rate (peak 2e-3)"),
@@ -82,10 +91,12 @@ TABLE_ANCHORS = {
     "lstm_dropout": "0.865 (Dai & Le 2015, LSTM from scratch)",
     "lstm+encoder": "0.924 (Dai & Le 2015, LM-pretrained LSTM)",
     "lstm+encoder+ulmfit": "0.924 (Dai & Le 2015); 0.944 (ULMFiT, IMDB-only language model)",
+    "lstm+encoder+two_way": "0.954 (ULMFiT forward + backward, Wikipedia-pretrained; 0.944 forward alone on IMDB text only)",
     "conv1d_rnn": "0.864 (keras-io, CNN from scratch)",
     "conv1d_rnn_400": "0.864 (keras-io, CNN from scratch)",
 }
 BAG_OF_WORDS_ROWS = ("tfidf", "nbsvm")
+LM_ROWS = {"lm": "forward", "lm_backward": "backward"}  # the language models, by the direction they read
 RECIPES = {"conv1d_rnn": "conv1d_rnn_classifier", "conv1d_rnn_400": "conv1d_rnn_classifier"}  # the rest: sentiment_rnn
 #: The language model's row until `python benchmarks/imdb.py lm` has recorded one.
 LANGUAGE_MODEL_PENDING = Row(
@@ -109,13 +120,15 @@ def table_rows() -> list[Row]:
     tfidf = recorded.get("tfidf", {}).get("test_accuracy")
     rows = [bag_of_words_row(recorded["nbsvm"], tfidf, record)] if "nbsvm" in recorded and tfidf else []
     for name, row in recorded.items():
-        if name in (*BAG_OF_WORDS_ROWS, "language model"):
+        if name in (*BAG_OF_WORDS_ROWS, "language model", "backward language model"):
             continue
         rows.append(classifier_row(name, row, tfidf, record))
         if "combined_accuracy" in row:
             rows.append(combined_row(name, row, record))
     lm = recorded.get("language model")
     rows.append(language_model_row(lm, record) if lm else LANGUAGE_MODEL_PENDING)
+    if "backward language model" in recorded:
+        rows.append(language_model_row(recorded["backward language model"], record))
     return rows
 
 
@@ -171,23 +184,30 @@ def language_model_row(lm: dict[str, Any], record: dict[str, Any]) -> Row:
     )
 
 
-def language_model_folder() -> Path:
-    return CACHE / "language_model"
+def language_model_folder(direction: str = "forward") -> Path:
+    return CACHE / ("language_model" if direction == "forward" else "language_model_backward")
 
 
-def run_language_model() -> dict:
+def run_language_model(direction: str = "forward") -> dict:
+    """The language model of the 75,000 reviews in one direction, resumed where it stopped, with its perplexity by epoch."""
+    import math
+
+    from rnn_cookbook.core.runs import RunFolder
     from rnn_cookbook.recipes import language_model
 
-    cfg = language_model.Config(**LANGUAGE_MODEL)
-    folder = language_model_folder()
+    cfg = language_model.Config(**LANGUAGE_MODEL, direction=direction)
+    folder = language_model_folder(direction)
     resume = (folder / "config.json").exists() and not (folder / "metrics.json").exists()
     if (folder / "metrics.json").exists():
         metrics = json.loads((folder / "metrics.json").read_text())
     else:
         metrics = language_model.train(cfg, output=folder, verbose=2, resume=resume).metrics
+    history = RunFolder(folder).load_history()
     return {
-        "row": "language model",
-        "what": f"LSTM({cfg.units}), {cfg.output_words}-word capped head, {cfg.sequence_length}-word sequences",
+        "row": "language model" if direction == "forward" else "backward language model",
+        "what": f"LSTM({cfg.units}), {cfg.output_words}-word capped head, {cfg.sequence_length}-word sequences"
+                + ("" if direction == "forward" else ", each review read last word first"),
+        "perplexity_by_epoch": [round(math.exp(loss), 2) for loss in history.get("val_loss", [])],
         "validation_perplexity": metrics["model"]["perplexity"],
         "unigram_perplexity": metrics["baselines"]["unigram"]["perplexity"],
         "training_words": metrics["training_words"],
@@ -225,6 +245,10 @@ def run_classifier(name: str, seed: int = 0) -> dict:
         if not (language_model_folder() / "metrics.json").exists():
             raise SystemExit("train the language model first: python benchmarks/imdb.py lm")
         settings = {**settings, "encoder": str(language_model_folder())}
+    if "+two_way" in name:
+        if not (language_model_folder("backward") / "metrics.json").exists():
+            raise SystemExit("train the backward language model first: python benchmarks/imdb.py lm_backward")
+        settings = {**settings, "backward_encoder": str(language_model_folder("backward"))}
     cfg = recipe.Config(data=str(LABELLED), seed=seed, **settings)
     folder = CACHE / (name if seed == 0 else f"{name}-seed{seed}")
     resume = (folder / "config.json").exists() and not (folder / "metrics.json").exists()
@@ -271,25 +295,26 @@ def main() -> None:
     import rnn_cookbook.core.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("rows", nargs="*", help=f"what to run, in order: {', '.join(['lm', *BAG_OF_WORDS_ROWS, *ROWS])}")
+    parser.add_argument("rows", nargs="*", help=f"what to run, in order: {', '.join([*LM_ROWS, *BAG_OF_WORDS_ROWS, *ROWS])}")
     parser.add_argument("--seeds", nargs="+", type=int, default=[0], help="seeds of the classifier rows (default: 0)")
     parser.add_argument("--table", action="store_true", help="only print the table of the recorded results")
     args = parser.parse_args()
-    unknown = [row for row in args.rows if row not in ("lm", *BAG_OF_WORDS_ROWS, *ROWS)]
+    unknown = [row for row in args.rows if row not in (*LM_ROWS, *BAG_OF_WORDS_ROWS, *ROWS)]
     if unknown:  # argparse's `choices` refuses an empty list of rows, which --table needs
-        parser.error(f"unknown row {unknown[0]!r}; choose from {', '.join(['lm', *BAG_OF_WORDS_ROWS, *ROWS])}")
+        parser.error(f"unknown row {unknown[0]!r}; choose from {', '.join([*LM_ROWS, *BAG_OF_WORDS_ROWS, *ROWS])}")
     if args.table or not args.rows:
         table()
         return
     CACHE.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{NAME}.json"
     for row in args.rows:
-        for seed in [0] if row in ("lm", *BAG_OF_WORDS_ROWS) else args.seeds:
+        for seed in [0] if row in (*LM_ROWS, *BAG_OF_WORDS_ROWS) else args.seeds:
             started = time.perf_counter()
             print(f"== {row} seed {seed} ({time.strftime('%H:%M')})", flush=True)
-            record = run_language_model() if row == "lm" else run_bag_of_words(row) if row in BAG_OF_WORDS_ROWS else run_classifier(row, seed)
+            record = (run_language_model(LM_ROWS[row]) if row in LM_ROWS else run_bag_of_words(row) if row in BAG_OF_WORDS_ROWS
+                      else run_classifier(row, seed))
             rows = json.loads(path.read_text())["rows"] if path.exists() else {}  # rows another job wrote meanwhile stay
-            rows[record["row"]] = record if row in ("lm", *BAG_OF_WORDS_ROWS) else with_seed(rows.get(record["row"]), record)
+            rows[record["row"]] = record if row in (*LM_ROWS, *BAG_OF_WORDS_ROWS) else with_seed(rows.get(record["row"]), record)
             write_results(NAME, {"rows": rows})
             print(f"== {row}: {json.dumps({k: v for k, v in record.items() if k != 'config'})} ({(time.perf_counter() - started) / 60:.0f} min)", flush=True)
     table()
