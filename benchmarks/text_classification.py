@@ -15,7 +15,9 @@ Two real sets of movie-review text (`../shared/data`, see its README):
 - `trec`: Li & Roth's 5,452 training questions in 6 coarse classes, scored on their own 500 test
   questions (one run, no folds), read from the `LABEL text` files as they come.
 
-Each fold is written as a CSV with a `split` column (train / test) and read by the recipe like any
+Run folders stay in `~/.cache/rnn-cookbook-benchmarks/text_classification/` (or
+`$RNN_COOKBOOK_BENCHMARK_CACHE`), so a finished run's model and bag-of-words model can be scored
+again without training. Each fold is written as a CSV with a `split` column (train / test) and read by the recipe like any
 user's file (`split_column=split`), so the recipe's own loader, vocabulary, early stopping (on 10%
 of the training rows) and TF-IDF + logistic regression baseline (1-2-grams, sublinear tf, C chosen
 on those validation rows) run unchanged.
@@ -42,10 +44,11 @@ import time
 from pathlib import Path
 
 from _results import (  # benchmarks/_results.py
-    RESULTS, Row, load_results, mean_of, measured_on, on_common_folds, table_spread, write_results,
+    RESULTS, Row, cache_folder, load_results, mean_of, measured_on, on_common_folds, table_spread, write_results,
 )
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+RUNS = cache_folder("text_classification")  # every run folder, `<model>-<data>-<fold>-<seed>`, a re-run replacing it
 SETS = {
     # name: (title, data folder, unlabelled in-domain text, settings for this set's texts)
     "polarity": ("sentence polarity", SHARED / "rt-polaritydata", SHARED / "review_polarity" / "txt_sentoken", {"maxlen": 60}),
@@ -253,7 +256,7 @@ def recipe_config(data_name: str, fold_file: Path | None, settings: dict, seed: 
     return sentiment_rnn.Config(data=str(fold_file), split_column="split", validation_fraction=0.1, seed=seed, **settings)
 
 
-def run_model(model: str, data_name: str, fold_file: Path | None, fold: int, seed: int, scratch: Path, encoder: str | None = None) -> dict:
+def run_model(model: str, data_name: str, fold_file: Path | None, fold: int, seed: int, runs: Path, encoder: str | None = None) -> dict:
     from rnn_cookbook.recipes import sentiment_rnn
 
     title = SETS[data_name][0]
@@ -264,9 +267,13 @@ def run_model(model: str, data_name: str, fold_file: Path | None, fold: int, see
         settings["encoder"] = encoder
     cfg = recipe_config(data_name, fold_file, settings, seed)
     started = time.perf_counter()
-    result = sentiment_rnn.train(cfg, output=scratch / f"{model}-{data_name}-{fold}-{seed}", verbose=0)
+    folder = runs / f"{model}-{data_name}-{fold}-{seed}"  # kept: its model and bag-of-words model can be scored again
+    result = sentiment_rnn.train(cfg, output=folder, verbose=0, overwrite=True)
     total = time.perf_counter() - started
-    record = {"dataset": title, "fold": fold, "model_name": model, "config": cfg.to_dict(), "total_time_s": round(total, 1), **result.metrics}
+    record = {
+        "dataset": title, "fold": fold, "model_name": model, "config": cfg.to_dict(), "total_time_s": round(total, 1),
+        "run": str(folder), **result.metrics,
+    }
     lm = record.get("language_model") or (record.get("encoder") or {}).get("fine_tuned") or {}
     print(
         f"  fold {fold} {model:13s}: accuracy {record['model']['accuracy']:.4f} "
@@ -373,7 +380,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         if args.data == "trec":
             for model in args.models:
-                records.append(run_model(model, args.data, None, 0, args.seed, Path(scratch), args.encoder))
+                records.append(run_model(model, args.data, None, 0, args.seed, RUNS, args.encoder))
                 write_results(args.name, {"runs": records})
             table()
             return
@@ -381,7 +388,7 @@ def main() -> None:
         for fold in args.folds:
             fold_file = write_fold(examples, fold, Path(scratch) / f"{args.data}-fold{fold}.csv")
             for model in args.models:
-                records.append(run_model(model, args.data, fold_file, fold, args.seed, Path(scratch), args.encoder))
+                records.append(run_model(model, args.data, fold_file, fold, args.seed, RUNS, args.encoder))
                 write_results(args.name, {"runs": records})  # after every run: a long job keeps what it measured
     print(f"\nresults: {RESULTS / (args.name + '.json')}")
     table()
