@@ -89,7 +89,7 @@ SCRIPTS = (
         minutes=60, needs=(SHARED_DATA / "rt-polaritydata", SHARED_DATA / "review_polarity"),
     ),
     Script(
-        "imdb", ("lm", "tfidf", "simple_rnn", "simple_rnn_500", "lstm", "lstm+encoder"),
+        "imdb", ("lm", "tfidf", "nbsvm", "simple_rnn", "simple_rnn_500", "lstm", "conv1d_rnn", "conv1d_rnn_400", "lstm+encoder"),
         minutes=360, needs=(SHARED_DATA / "aclImdb" / "aclImdb_labeled.tar.gz", SHARED_DATA / "aclImdb" / "aclImdb_unsup.tar.gz"),
     ),
     Script(
