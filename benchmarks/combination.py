@@ -26,6 +26,7 @@ import argparse
 import itertools
 import json
 import statistics
+from pathlib import Path
 
 from _results import RESULTS, write_results  # benchmarks/_results.py
 
@@ -41,6 +42,15 @@ def fold_probabilities(record: dict) -> dict:
     from rnn_cookbook.text.classifier import TextScorer
 
     cfg = sentiment_rnn.Config.from_dict(record["config"])
+    if not Path(cfg.data).exists():  # the fold's CSV lived in a temporary folder: write the same fold again
+        import tempfile
+
+        import text_classification
+
+        name = {title: key for key, (title, *_) in text_classification.SETS.items()}[record["dataset"]]
+        folder = Path(tempfile.mkdtemp())
+        fold_file = text_classification.write_fold(text_classification.labelled_examples(name), record["fold"], folder / Path(cfg.data).name)
+        cfg = cfg.replace(data=str(fold_file))
     data = sentiment_rnn.load_data(cfg)
     scorer = TextScorer(data, cfg)
     model = RunFolder(record["run"]).load_model()
