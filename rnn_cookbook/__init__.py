@@ -5,7 +5,8 @@ Where things are (one folder per task, over a shared kitchen):
 - `core/`: what every recipe shares: config, run folders, the training path, callbacks,
   distribution, atomic files, errors, data readers, vocabularies, generic scores and plots;
 - `text/`: text classification: loaders by file shape, the classifier, the language model and its
-  fine-tuning, pooling layers, the TF-IDF baseline, `predict_texts`;
+  fine-tuning, pooling layers, the bag-of-words baselines (TF-IDF, NBSVM) and
+  their combination with the network, `predict_texts`;
 - `forecasting/`: series loaders, windows, encodings, column layers, baselines, `forecast`;
 - `generation/`: corpora and sampling from next-token models (`GeneratorRun`);
 - `translation/`: sentence pairs, greedy and beam decoding, BLEU, `translate`;

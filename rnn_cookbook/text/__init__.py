@@ -5,10 +5,13 @@
 - `keras_imdb`: Keras' integer-coded IMDB, downloaded once and checked;
 - `classifier`: `TextClassifierConfig`, data, evaluation and training shared by `sentiment_rnn`
   and `conv1d_rnn_classifier`;
-- `layers`: pooling over time that respects the padding mask;
-- `baselines`: TF-IDF + logistic regression, printed beside every text model;
+- `layers`: pooling over time that respects the padding mask, and reversed word order for a
+  backward encoder;
+- `baselines`: TF-IDF + logistic regression and NBSVM, printed beside every text model and kept
+  as plain arrays (`LinearTextModel`);
+- `combination`: the network combined with the better of them, its weight chosen on validation;
 - `language_model`, `fine_tuning`: the word-level language model a classifier can start from
-  (ULMFiT's stages) and the fine-tuning schedules;
+  (ULMFiT's stages, forward or backward) and the fine-tuning schedules;
 - `predict`: reopen a finished classifier run and label new text (`rnn_cookbook.predict_texts`).
 """
 

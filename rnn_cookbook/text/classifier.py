@@ -6,13 +6,16 @@ A text recipe (`sentiment_rnn`, `conv1d_rnn_classifier`) only defines its model.
   ids, 10 epochs of batch 128, 20% of training held out for validation, early stopping after 3
   epochs), the data source, and the columns of a CSV;
 - `load_data(cfg, padding)`: texts -> word ids -> padded arrays for train / validation / test;
-- `evaluate(...)`: test accuracy and loss beside a TF-IDF + logistic-regression baseline fitted on
-  the same training texts, and a confusion matrix (or the same scores on the validation texts,
-  which `train` reads first to say when TF-IDF beats the model there);
+- `TextScorer`: test accuracy and loss beside the bag-of-words models (TF-IDF, NBSVM) fitted on
+  the same training texts, the network combined with the better of them (`combined`), and a
+  confusion matrix; or the same scores on the validation texts, which `train` reads first to say
+  when a bag of words (or an encoder's frozen linear probe) beats the model there;
 - `train(...)`: the recipe run, which also saves `vocabulary.json` so `rnn-cookbook predict` can
   turn new text into the same ids in another process; with `encoder=RUN_DIR` the classifier
   starts from a pretrained language model's vocabulary and weights (`start_from_encoder`,
-  `rnn_cookbook.text.language_model`), fine-tuned first on the task's training texts on request;
+  `rnn_cookbook.text.language_model`), fine-tuned first on the task's training texts on request,
+  and with `backward_encoder=RUN_DIR` a second one reads each text last word first
+  (`encoder_outputs`: the two heads' probabilities averaged);
 - `embedded_words` and `class_output`: the first and last layers every text recipe shares, with the
   `embedding_dropout` and `output_dropout` settings; two classes end in a sigmoid, more in a
   softmax (`compile_classifier` picks the loss to match).
