@@ -69,7 +69,11 @@ class LinearTextModel:
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         """Each text's probability of every class, `(n, classes)`."""
-        scores = np.asarray(self.term_features(texts) @ self.coef.T, dtype="float64") + self.intercept
+        return self.probabilities(self.term_features(texts))
+
+    def probabilities(self, features: Any) -> np.ndarray:
+        """The `(n, classes)` probabilities of texts already turned into `term_features`."""
+        scores = np.asarray(features @ self.coef.T, dtype="float64") + self.intercept
         if self.link == "sigmoid":
             positive = _sigmoid(scores[:, 0])
             return np.stack([1 - positive, positive], axis=1)
@@ -171,17 +175,18 @@ def fit_nbsvm(
     problems = [classes[1]] if len(classes) == 2 else list(classes)  # two classes: one problem, the second against the first
     ratios = np.stack([_log_count_ratio(present, labels == c) for c in problems])
 
+    scaled = [present.multiply(ratio).tocsr() for ratio in ratios]  # each problem's features, for every C alike
     candidates = []
     for c in _grid(NBSVM_C_GRID, 0.1, validation):
         weights, intercepts = [], []
-        for ratio, positive in zip(ratios, problems, strict=True):
+        for features, positive in zip(scaled, problems, strict=True):
             target = (labels == positive).astype(int)
             if target.min() == target.max():  # a class absent from training: it never wins
                 weights.append(np.zeros(len(terms)))
                 intercepts.append(-30.0 if target.max() == 0 else 30.0)
                 continue
             model = LogisticRegression(C=c, solver="liblinear", dual=True, max_iter=1000, class_weight=class_weight)
-            model.fit(present.multiply(ratio).tocsr(), target)
+            model.fit(features, target)
             weights.append(model.coef_[0])
             intercepts.append(float(model.intercept_[0]))
         for beta in _grid(NBSVM_BETA_GRID, 1.0, validation):
@@ -239,9 +244,10 @@ def _best_on_validation(candidates: list[LinearTextModel], validation: tuple[Seq
     """The candidate with the lowest validation log loss (the first, when there is nothing to choose on)."""
     if len(candidates) == 1 or validation is None:
         return candidates[0]
+    features = candidates[0].term_features(validation[0])  # the candidates share their terms: read the texts once
     best, best_loss = candidates[0], math.inf
     for candidate in candidates:
-        loss = cross_entropy(validation[1], candidate(validation[0]))
+        loss = cross_entropy(validation[1], candidate.probabilities(features))
         if loss < best_loss:
             best, best_loss = candidate, loss
     return best

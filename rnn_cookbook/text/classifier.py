@@ -289,9 +289,15 @@ class TextScorer:
             self._probabilities[key] = scores.class_probabilities(predicted)
         return self._probabilities[key]
 
+    @functools.cache  # one scorer per run, alive as long as the run: the cache cannot outlive what it holds
+    def bag_of_words_probabilities(self, split: str) -> dict[str, np.ndarray]:
+        """Each bag-of-words model's `(n, classes)` probabilities on a split, computed once."""
+        texts = self.texts(split)
+        return {name: bag(texts) for name, bag in self.bags_of_words.items()}
+
     def combination(self, model: keras.Model) -> combining.Combination:
         """The bag-of-words model and weight chosen on the validation texts (`combination.choose`)."""
-        bags = {name: bag(self.data.validation_texts) for name, bag in self.bags_of_words.items()}
+        bags = self.bag_of_words_probabilities("validation")
         return combining.choose(self.data.validation[1], self.model_probabilities(model, "validation"), bags)
 
     def evaluate(self, model: keras.Model, split: str = "test") -> Evaluation:
@@ -306,10 +312,8 @@ class TextScorer:
         """
         labels = getattr(self.data, split)[1]
         names = self.data.encoded.class_names
-        texts = self.texts(split)
         chosen = self.combination(model)
-        rows = {"model": self.model_probabilities(model, split)}
-        rows.update({name: bag(texts) for name, bag in self.bags_of_words.items()})
+        rows = {"model": self.model_probabilities(model, split), **self.bag_of_words_probabilities(split)}
         rows["combined"] = chosen(rows["model"], rows[chosen.bag_of_words])
         if split == "validation" and self.probe is not None:
             rows["encoder_probe"] = self.probe
