@@ -265,6 +265,7 @@ class TextScorer:
     def __init__(self, data: TextClassificationData, cfg: TextClassifierConfig) -> None:
         self.data, self.cfg = data, cfg
         self._probabilities: dict[tuple[int, str], np.ndarray] = {}
+        self._bag_probabilities: dict[str, dict[str, np.ndarray]] = {}
         self.probe: np.ndarray | None = None  # with an encoder: its frozen states' linear probe on the validation texts
 
     @functools.cached_property
@@ -289,11 +290,12 @@ class TextScorer:
             self._probabilities[key] = scores.class_probabilities(predicted)
         return self._probabilities[key]
 
-    @functools.cache  # one scorer per run, alive as long as the run: the cache cannot outlive what it holds
     def bag_of_words_probabilities(self, split: str) -> dict[str, np.ndarray]:
         """Each bag-of-words model's `(n, classes)` probabilities on a split, computed once."""
-        texts = self.texts(split)
-        return {name: bag(texts) for name, bag in self.bags_of_words.items()}
+        if split not in self._bag_probabilities:
+            texts = self.texts(split)
+            self._bag_probabilities[split] = {name: bag(texts) for name, bag in self.bags_of_words.items()}
+        return self._bag_probabilities[split]
 
     def combination(self, model: keras.Model) -> combining.Combination:
         """The bag-of-words model and weight chosen on the validation texts (`combination.choose`)."""
