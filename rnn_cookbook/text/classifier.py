@@ -416,7 +416,8 @@ def start_from_encoder(cfg: TextClassifierConfig, data: TextClassificationData, 
     def before_fit(model: keras.Model, *, run: Any, train_data: Any, validation_data: Any, verbose: int) -> dict[str, Any]:
         records: dict[str, Any] = {}
         body: list[str] = []
-        for prefix, encoder in open_encoders(cfg):
+        encoders = open_encoders(cfg)
+        for prefix, encoder in encoders:
             record: dict[str, Any] = {"run": str(encoder.run.path), "direction": encoder.shape.direction}
             if encoder.run.file("metrics.json").is_file():
                 record["validation_perplexity"] = encoder.run.load_metrics()["model"].get("perplexity")
@@ -426,8 +427,8 @@ def start_from_encoder(cfg: TextClassifierConfig, data: TextClassificationData, 
             records[f"{prefix}encoder"] = record
         if scorer is not None and data.held_out:
             scorer.probe, records["encoder"]["probe"] = linear_probe(model, data, cfg)
-        prefixes = [prefix for prefix, _ in open_encoders(cfg)]
-        groups = fine_tuning.layer_groups(model, encoder_shape(cfg).layer_names(), prefixes)
+        prefixes = [prefix for prefix, _ in encoders]
+        groups = fine_tuning.layer_groups(model, encoders[0][1].shape.layer_names(), prefixes)
         steps = [len(groups) - 1] if cfg.freeze_epochs else list(range(len(groups) - 1, 0, -1)) if cfg.unfreeze == "gradual" else []
         for frozen in steps:  # how many groups, from the bottom, stay frozen for this stage
             set_trainable(model, [name for group in groups[len(groups) - frozen :] for name in group], False)
@@ -558,11 +559,6 @@ def set_trainable(model: keras.Model, names: list[str], trainable: bool) -> None
     """Freeze or unfreeze the named layers (recompile afterwards)."""
     for name in names:
         model.get_layer(name).trainable = trainable
-
-
-def encoder_shape(cfg: TextClassifierConfig) -> language_model.EncoderShape:
-    """The shape of `cfg.encoder`'s language model, which a classifier's body copies."""
-    return language_model.LanguageModelRun(cfg.encoder).shape
 
 
 DATA_KEYS = (
