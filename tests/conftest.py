@@ -11,6 +11,14 @@ from pathlib import Path
 
 import pytest
 
+# One TensorFlow (and OpenMP) thread per operation in each pytest-xdist worker, set before TensorFlow
+# starts its thread pools, and inherited by the subprocesses the tests start: the workers already
+# fill the cores, and the tests' small models lose more to two workers' threads contending for two
+# cores than they gain from splitting an op (the suite took about a fifth longer without this).
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 # Before any test module imports Keras: TensorFlow sets TF_CPP_MIN_LOG_LEVEL=1 when it is imported
 # first, and the CLI subprocesses the tests start would inherit that and print its device log lines.
 import rnn_cookbook.core.quiet  # noqa: F401, E402

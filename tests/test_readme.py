@@ -1,6 +1,8 @@
 """The README's code runs as written, as the notebooks do: its Python blocks, its command lines.
 
-- Each fenced `python` block runs in a fresh interpreter, in a temporary folder that holds the run
+- Each fenced `python` block runs on a fresh namespace of one Jupyter kernel, as the notebooks do
+  (`notebook.execute(..., kernel=)`: names emptied, Keras' session cleared, TensorFlow imported
+  once for all the blocks instead of once each), in a temporary folder that holds the run
   folders the README names (`runs/<recipe>/20261123-121532`, trained by the `workspace` fixture,
   as the comments in the README say), never from an edited copy of the block. A block whose
   first line is `# not run by the tests: <why>` needs what a test cannot have (a cluster, a
@@ -13,14 +15,13 @@ from __future__ import annotations
 
 import re
 import shlex
-import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, cli_here, run_command
+from conftest import REPO, cli_here
 
 README = REPO / "README.md"
 NOT_RUN_MARK = "# not run by the tests:"
@@ -93,12 +94,29 @@ def workspace(tmp_path_factory):
     return folder
 
 
+@pytest.fixture(scope="module")
+def kernel():
+    pytest.importorskip("nbclient", reason="the notebooks extra is not installed")
+    from rnn_cookbook import notebook
+
+    with notebook.shared_kernel() as manager:
+        yield manager
+
+
 @pytest.mark.parametrize("block", PYTHON_BLOCKS, ids=[block.id for block in PYTHON_BLOCKS])
-def test_python_block_runs_as_written(block, workspace):
+def test_python_block_runs_as_written(block, workspace, kernel):
     if block.code.startswith(NOT_RUN_MARK):
         pytest.skip(f"README line {block.line}: {NOT_RUN[block.id]}")
-    done = run_command(sys.executable, "-c", block.code, cwd=workspace)
-    assert done.returncode == 0, f"README line {block.line}:\n{block.code}\n{done.stderr[-3000:]}"
+    import nbformat
+    from nbclient.exceptions import CellExecutionError
+
+    from rnn_cookbook import notebook
+
+    as_notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(block.code)])
+    try:
+        notebook.execute(as_notebook, cwd=workspace, timeout=600, kernel=kernel)
+    except CellExecutionError as error:
+        pytest.fail(f"README line {block.line}:\n{block.code}\n{str(error)[-3000:]}")
 
 
 def command_lines() -> list[tuple[int, list[str]]]:
