@@ -3,7 +3,8 @@
 Two halves, one for each side of a benchmark:
 
 - Writing (a script's `main()`, which trains): `write_results(name, payload)` puts
-  `results/<name>.json` on disk with `machine()`, the versions and devices the timings depend on.
+  `results/<name>.json` on disk with `machine()`, the versions and devices the timings depend on;
+  `rescored` measures a kept text run again beside today's bag-of-words models.
 - Reading (`python -m benchmarks`, which trains nothing): every script defines
   `table_rows() -> list[Row]`, which reads its own `results/*.json` with `load_results` and says
   how its figures become lines of the table in `RESULTS.md` (and README.md). The helpers below
@@ -34,6 +35,26 @@ def cache_folder(name: str) -> Path:
     the variable at a disk that stays, so hours of training resume there)."""
     root = os.environ.get("RNN_COOKBOOK_BENCHMARK_CACHE")
     return (Path(root) if root else Path.home() / ".cache" / "rnn-cookbook-benchmarks") / name
+
+
+def rescored(metrics: dict[str, Any], cfg: Any, run_folder: str | Path) -> dict[str, Any]:
+    """A kept text-classifier run's metrics with today's bag-of-words models and combination.
+
+    Nothing is retrained: the run's saved network gives the same probabilities on the same split as
+    when it trained; the bag-of-words models are fitted again on the same training texts (they are
+    deterministic) and the combination chosen again on the same validation texts. For a change to
+    `rnn_cookbook.text.baselines` or `.combination`, this re-measures the rows that depend on it in
+    minutes instead of the hours of training the networks again. The record says when (`rescored`).
+    """
+    import importlib
+
+    from rnn_cookbook.core.runs import RunFolder
+    from rnn_cookbook.text.classifier import TextScorer
+
+    recipe = importlib.import_module(f"rnn_cookbook.recipes.{cfg.recipe}")
+    evaluation = TextScorer(recipe.load_data(cfg), cfg).evaluate(RunFolder(run_folder).load_model(), "test")
+    return {**metrics, "baselines": {**metrics["baselines"], **evaluation.baselines},
+            "combination": evaluation.details["combination"], "rescored": dt.date.today().isoformat()}
 
 
 def machine() -> dict[str, Any]:

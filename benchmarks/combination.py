@@ -26,6 +26,7 @@ import argparse
 import itertools
 import json
 import statistics
+import tempfile
 from pathlib import Path
 
 from _results import RESULTS, write_results  # benchmarks/_results.py
@@ -40,17 +41,9 @@ def fold_probabilities(record: dict) -> dict:
     from rnn_cookbook.core.runs import RunFolder
     from rnn_cookbook.recipes import sentiment_rnn
     from rnn_cookbook.text.classifier import TextScorer
+    from text_classification import kept_run_config
 
-    cfg = sentiment_rnn.Config.from_dict(record["config"])
-    if not Path(cfg.data).exists():  # the fold's CSV lived in a temporary folder: write the same fold again
-        import tempfile
-
-        import text_classification
-
-        name = {title: key for key, (title, *_) in text_classification.SETS.items()}[record["dataset"]]
-        folder = Path(tempfile.mkdtemp())
-        fold_file = text_classification.write_fold(text_classification.labelled_examples(name), record["fold"], folder / Path(cfg.data).name)
-        cfg = cfg.replace(data=str(fold_file))
+    cfg = kept_run_config(record, Path(tempfile.mkdtemp()))
     data = sentiment_rnn.load_data(cfg)
     scorer = TextScorer(data, cfg)
     model = RunFolder(record["run"]).load_model()

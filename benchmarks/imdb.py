@@ -4,6 +4,7 @@
     python benchmarks/imdb.py lm_backward         # the same reading each review last word first (hours)
     python benchmarks/imdb.py tfidf nbsvm simple_rnn lstm conv1d_rnn lstm+encoder lstm+encoder+two_way
     python benchmarks/imdb.py simple_rnn --seeds 1 2           # more seeds of a row (seed 0 is the first run)
+    python benchmarks/imdb.py simple_rnn --seeds 0 1 2 --rescore   # kept runs beside the current bag-of-words models
     python benchmarks/imdb.py --table
 
 Reads `../shared/data/aclImdb/` by path, straight from its two `.tar.gz` archives (nothing is
@@ -45,7 +46,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _results import RESULTS, Row, cache_folder, load_results, measured_on, write_results  # benchmarks/_results.py
+from _results import RESULTS, Row, cache_folder, load_results, measured_on, rescored, write_results  # benchmarks/_results.py
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "aclImdb"
 LABELLED = SHARED / "aclImdb_labeled.tar.gz"
@@ -215,6 +216,7 @@ def run_language_model(direction: str = "forward") -> dict:
         "train_time_s": metrics["wall_time_s"],
         "epochs_run": metrics["epochs_run"],
         "run": str(folder),
+        **({"bag_of_words_rescored": metrics["rescored"]} if "rescored" in metrics else {}),
     }
 
 
@@ -236,7 +238,7 @@ def run_bag_of_words(kind: str) -> dict:
     }
 
 
-def run_classifier(name: str, seed: int = 0) -> dict:
+def run_classifier(name: str, seed: int = 0, *, rescore: bool = False) -> dict:
     import importlib
 
     recipe = importlib.import_module(f"rnn_cookbook.recipes.{RECIPES.get(name, 'sentiment_rnn')}")
@@ -254,6 +256,8 @@ def run_classifier(name: str, seed: int = 0) -> dict:
     resume = (folder / "config.json").exists() and not (folder / "metrics.json").exists()
     if (folder / "metrics.json").exists():
         metrics = json.loads((folder / "metrics.json").read_text())
+        if rescore:
+            metrics = rescored(metrics, cfg, folder)
     else:
         if folder.exists() and not resume:
             shutil.rmtree(folder)
@@ -298,6 +302,8 @@ def main() -> None:
     parser.add_argument("rows", nargs="*", help=f"what to run, in order: {', '.join([*LM_ROWS, *BAG_OF_WORDS_ROWS, *ROWS])}")
     parser.add_argument("--seeds", nargs="+", type=int, default=[0], help="seeds of the classifier rows (default: 0)")
     parser.add_argument("--table", action="store_true", help="only print the table of the recorded results")
+    parser.add_argument("--rescore", action="store_true",
+                        help="classifier rows already trained: score their kept networks again beside today's bag-of-words models")
     args = parser.parse_args()
     unknown = [row for row in args.rows if row not in (*LM_ROWS, *BAG_OF_WORDS_ROWS, *ROWS)]
     if unknown:  # argparse's `choices` refuses an empty list of rows, which --table needs
@@ -312,7 +318,7 @@ def main() -> None:
             started = time.perf_counter()
             print(f"== {row} seed {seed} ({time.strftime('%H:%M')})", flush=True)
             record = (run_language_model(LM_ROWS[row]) if row in LM_ROWS else run_bag_of_words(row) if row in BAG_OF_WORDS_ROWS
-                      else run_classifier(row, seed))
+                      else run_classifier(row, seed, rescore=args.rescore))
             rows = json.loads(path.read_text())["rows"] if path.exists() else {}  # rows another job wrote meanwhile stay
             rows[record["row"]] = record if row in (*LM_ROWS, *BAG_OF_WORDS_ROWS) else with_seed(rows.get(record["row"]), record)
             write_results(NAME, {"rows": rows})

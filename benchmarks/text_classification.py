@@ -4,6 +4,7 @@
     python benchmarks/text_classification.py --data reviews --models lstm lstm+encoder --encoder runs/language_model/<run>
     python benchmarks/text_classification.py --data trec --models lstm lstm+encoder --encoder runs/language_model/<run>
     python benchmarks/text_classification.py --data polarity --probe --folds 0 --encoder <run>   # a linear probe of the frozen encoder
+    python benchmarks/text_classification.py --data polarity --name text_classification_polarity_combined --rescore
     python benchmarks/text_classification.py --table                   # the table of every results file
 
 Two real sets of movie-review text (`../shared/data`, see its README):
@@ -42,10 +43,14 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from _results import (  # benchmarks/_results.py
-    RESULTS, Row, cache_folder, load_results, mean_of, measured_on, on_common_folds, table_spread, write_results,
+    RESULTS, Row, cache_folder, load_results, mean_of, measured_on, on_common_folds, rescored, table_spread, write_results,
 )
+
+if TYPE_CHECKING:
+    from rnn_cookbook.recipes import sentiment_rnn
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 RUNS = cache_folder("text_classification")  # every run folder, `<model>-<data>-<fold>-<seed>`, a re-run replacing it
@@ -189,6 +194,8 @@ def combination_rows(recipe: str, title: str, split: str, runs: list[dict], reco
     the row adds the combined row's difference from it on each fold, so a gain that only one lucky
     fold makes shows as such.
     """
+    runs = sorted(runs, key=lambda r: r["fold"])  # "by fold" in fold order
+
     def accuracy(name: str) -> list[float]:
         return [r["baselines"][name]["accuracy"] for r in runs]
 
@@ -233,6 +240,32 @@ def labelled_examples(name: str) -> tuple[list[str], list[str], list[int]]:
         for row in test_rows:
             folds[row] = fold
     return texts, labels, folds
+
+
+def kept_run_config(record: dict, scratch: Path) -> sentiment_rnn.Config:
+    """The config of a recorded run, its fold's CSV written again into `scratch` when the temporary one is gone."""
+    from rnn_cookbook.recipes import sentiment_rnn
+
+    cfg = sentiment_rnn.Config.from_dict(record["config"])
+    if not Path(cfg.data).exists():
+        name = {title: key for key, (title, *_) in SETS.items()}[record["dataset"]]
+        cfg = cfg.replace(data=str(write_fold(labelled_examples(name), record["fold"], scratch / Path(cfg.data).name)))
+    return cfg
+
+
+def rescore(name: str) -> None:
+    """Every run of results/<name>.json whose run folder is kept, scored again beside today's bag-of-words models."""
+    records = json.loads((RESULTS / f"{name}.json").read_text())["runs"]
+    with tempfile.TemporaryDirectory() as scratch:
+        for position, record in enumerate(records):
+            if "run" not in record or not (Path(record["run"]) / "model.keras").is_file():
+                print(f"  fold {record['fold']} {record['model_name']}: no kept run folder, left as measured")
+                continue
+            records[position] = rescored(record, kept_run_config(record, Path(scratch)), record["run"])
+            measured = {k: v["accuracy"] for k, v in records[position]["baselines"].items()}
+            print(f"  fold {record['fold']} {record['model_name']}: model {record['model']['accuracy']:.4f}, "
+                  + ", ".join(f"{k} {v:.4f}" for k, v in measured.items()), flush=True)
+            write_results(name, {"runs": records})
 
 
 def write_fold(examples: tuple[list[str], list[str], list[int]], fold: int, path: Path) -> Path:
@@ -360,6 +393,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--name", help="results/<name>.json (default text_classification_<data>; one per parallel job)")
     parser.add_argument("--table", action="store_true", help="only print the table of the recorded results")
+    parser.add_argument("--rescore", action="store_true",
+                        help="score the kept runs of results/<name>.json again beside today's bag-of-words models")
     parser.add_argument("--probe", action="store_true", help="only a linear probe of the --encoder's frozen states (results/encoder_probe.json)")
     args = parser.parse_args()
     if args.table:
@@ -376,6 +411,10 @@ def main() -> None:
         return
 
     args.name = args.name or f"text_classification_{args.data}"
+    if args.rescore:
+        rescore(args.name)
+        table()
+        return
     records = []
     with tempfile.TemporaryDirectory() as scratch:
         if args.data == "trec":

@@ -77,6 +77,27 @@ def test_nbsvm_one_against_the_rest_over_three_classes():
     assert (probabilities.argmax(axis=1) == labels[250:]).mean() > 0.9
 
 
+def test_nbsvm_reads_punctuation_and_one_letter_words_and_keeps_how_it_split(tmp_path):
+    """NBSVM's terms are Wang & Manning's tokens (a "!" or an "i" is a term); TF-IDF's are not, and a saved
+    model splits text as it was fitted, a model saved before the token pattern was recorded as TF-IDF does."""
+    texts = ["i loved it !", "great fun !", "a mess ?", "i hated it ?"] * 5
+    labels = np.array([1, 1, 0, 0] * 5)
+    nbsvm = baselines.fit_nbsvm(texts, labels)
+    assert {"!", "?", "i", "a", "it !"} <= set(nbsvm.terms)
+    tfidf = baselines.fit_tfidf_logistic_regression(texts, labels)
+    assert "!" not in tfidf.terms and "i" not in tfidf.terms and "it" in tfidf.terms
+    # Only the "!" or the "?" tells these apart: the saved model still reads it.
+    exclaimed, asked = nbsvm(["!", "?"])[:, 1]
+    assert exclaimed > 0.5 > asked
+    run = RunFolder(tmp_path)
+    nbsvm.save(run)
+    assert baselines.LinearTextModel.load(run).token_pattern == baselines.NBSVM_TOKEN_PATTERN
+    description = json.loads((tmp_path / "bag_of_words.json").read_text())
+    del description["token_pattern"]  # as a run of the first NBSVM wrote it
+    (tmp_path / "bag_of_words.json").write_text(json.dumps(description))
+    assert baselines.LinearTextModel.load(run).token_pattern == baselines.TOKEN_PATTERN
+
+
 def test_saved_and_loaded_without_pickle(reviews, tmp_path):
     train, y, val, val_y, test, _ = reviews
     run = RunFolder(tmp_path)
