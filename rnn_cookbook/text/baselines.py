@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from rnn_cookbook.core.runs import RunFolder
 
 TFIDF_C_GRID = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)  # inverse regularisation strengths tried
-NBSVM_C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0)  # long texts (whole reviews) choose the weaker penalties
+NBSVM_C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)  # long texts (whole reviews) choose the weaker penalties
 NBSVM_BETA_GRID = (0.25, 0.5, 1.0)  # Wang & Manning's interpolation; 1.0 keeps the weights as fitted
 NBSVM_SMOOTHING = 1.0  # Wang & Manning's alpha, added to every term's count in each class
 MAX_TERMS = 1_000_000  # the most frequent 1-2-grams kept: IMDB's training reviews hold about 1.5 million distinct ones
