@@ -216,7 +216,6 @@ def run_language_model(direction: str = "forward") -> dict:
         "train_time_s": metrics["wall_time_s"],
         "epochs_run": metrics["epochs_run"],
         "run": str(folder),
-        **({"bag_of_words_rescored": metrics["rescored"]} if "rescored" in metrics else {}),
     }
 
 
@@ -278,6 +277,7 @@ def run_classifier(name: str, seed: int = 0, *, rescore: bool = False) -> dict:
         "samples_per_s": metrics.get("samples_per_s"),
         "config": cfg.to_dict(),
         "run": str(folder),
+        **({"bag_of_words_rescored": metrics["rescored"]} if "rescored" in metrics else {}),
     }
 
 
