@@ -225,7 +225,7 @@ plots.loss_curves(result.history, title="translator: cross-entropy per target to
 # - `loss`: the teacher-forced cross-entropy per target token.
 #
 # The baselines: `no_attention`, the same model with `attention=none`, trained in the same run on
-# the same data and seed; `translation_memory`, the English of the most similar *training*
+# the same data and seed (not in quick mode, which trains one model only); `translation_memory`, the English of the most similar *training*
 # sentence (TF-IDF over character 1- and 2-grams; retrieval, no model), which shows how much of the
 # test split is near-copies of training sentences; and `most_frequent_sentence`, the most frequent
 # training translation, every time. Attention should beat `no_attention`, most of all on long

@@ -153,10 +153,12 @@ class Config(RecipeConfig):
 
     @classmethod
     def quick(cls) -> Config:
-        """Seconds on CPU: the 60 toy pairs, a small model, a few epochs."""
+        """Seconds on CPU: the 60 toy pairs, a small model, a few epochs, and no `attention=none` baseline
+        (a second model to train and decode would double the run; `compare_without_attention=True` adds it)."""
         return cls(
             data="toy", embedding_dim=16, units=32, epochs=4, batch_size=8, learning_rate=0.01, patience=2,
             max_source_length=12, max_target_length=8, validation_fraction=0.15, test_fraction=0.15, heatmaps=2, sample_every=0,
+            compare_without_attention=False,
         )
 
 

@@ -89,7 +89,7 @@ def workspace(tmp_path_factory):
     sentiment_rnn.train(sentiment_rnn.Config.quick(), output=runs / "sentiment_rnn" / RUN_STAMP, verbose=0)
     char_lstm_generator.train(char_lstm_generator.Config.quick().replace(data=str(play), sample_every=0),
                               output=runs / "char_lstm_generator" / RUN_STAMP, verbose=0)
-    translator.train(translator.Config.quick().replace(compare_without_attention=False),
+    translator.train(translator.Config.quick(),
                      output=runs / "translator" / RUN_STAMP, verbose=0)
     return folder
 

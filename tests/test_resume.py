@@ -13,7 +13,7 @@ import time
 import numpy as np
 import pytest
 
-from conftest import REPO, cli, cli_here
+from conftest import REPO, cli_here
 from rnn_cookbook.core.errors import RunFolderError
 from rnn_cookbook.core.runs import EPOCH_LOG, RunFolder
 
@@ -72,7 +72,8 @@ def test_sigkill_then_resume_continues_from_the_saved_epoch(tmp_path):
     refused = cli_here("run", "timeseries_forecaster", *LONG_QUICK, "--output", str(run_dir))
     assert refused.returncode != 0 and "add --resume" in refused.stderr
 
-    resumed = cli("run", "timeseries_forecaster", "--output", str(run_dir), "--resume", env={"PYTHONUNBUFFERED": "1"})
+    # Resumed here: this process never saw the killed one, so it reads only what the folder kept.
+    resumed = cli_here("run", "timeseries_forecaster", "--output", str(run_dir), "--resume")
     assert resumed.returncode == 0, resumed.stderr
     epochs_printed = [int(line.split()[1].split("/")[0]) for line in resumed.stdout.splitlines() if line.startswith("Epoch ")]
     assert epochs_printed[0] == killed_at + 1  # continued after the saved epoch, not from 1
