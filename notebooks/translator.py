@@ -26,8 +26,8 @@
 # **Full mode trains two models**, the attention model and, on the same data, the `attention=none`
 # baseline (the tutorials' fixed-vector encoder-decoder), each for up to 20 epochs with early stopping;
 # `benchmarks/translation.py` measures that run, and `benchmarks/README.md` gives the measured time.
-# `QUICK = True` trains both on 60 hand-written toy pairs and takes seconds: it shows every step,
-# but its scores mean little.
+# `QUICK = True` trains the attention model alone on 60 hand-written toy pairs and takes seconds: it
+# shows every step, but its scores mean little.
 
 # %% tags=["parameters"]
 QUICK = False  # True: the recipe's seconds-long config (the tests run every notebook this way)
