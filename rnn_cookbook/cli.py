@@ -314,10 +314,13 @@ def generate_command(args: argparse.Namespace) -> int:
 
 
 def translate_command(run_dir: str, texts: list[str], *, beam: int | None = None, length_penalty: float | None = None) -> int:
-    """`rnn-cookbook translate`: one translation per line, in the order of the texts; notes on stderr."""
+    """`rnn-cookbook translate`: one translation per line, in the order of the texts; notes on stderr.
+
+    An empty translation prints as `(empty translation)`, with a note that the model is undertrained.
+    """
     import rnn_cookbook.core.quiet  # noqa: F401
 
-    from rnn_cookbook.translation.run import TranslatorRun
+    from rnn_cookbook.translation.run import EMPTY_TRANSLATION, TranslatorRun
 
     try:
         run = TranslatorRun(run_dir)
@@ -327,12 +330,13 @@ def translate_command(run_dir: str, texts: list[str], *, beam: int | None = None
             beam=run.beam if beam is None else beam,
             length_penalty=run.length_penalty if length_penalty is None else length_penalty,
         )
+        empty = run.empty_note(translations)
     except CookbookError as exc:
         return script.fail(exc)
-    for note in notes:
+    for note in [*notes, *([empty] if empty else [])]:
         print(f"note: {note}", file=sys.stderr)
     for translation in translations:
-        print(translation)
+        print(translation if translation.strip() else EMPTY_TRANSLATION)
     return 0
 
 

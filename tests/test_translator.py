@@ -207,6 +207,32 @@ def test_translate_prints_translations_from_a_new_process(quick):
     assert "Traceback" not in done.stderr
 
 
+def test_an_empty_translation_is_marked_and_explained(quick, tmp_path):
+    """A model that writes [END] first: each line says so, and a note names the run's validation BLEU."""
+    import shutil
+
+    from rnn_cookbook.core.runs import RunFolder
+    from rnn_cookbook.translation.translator import END
+
+    mute = shutil.copytree(quick.run.path, tmp_path / "mute")
+    run = RunFolder.open(mute)
+    model = run.load_model()
+    end = run.read_json("vocabulary.json")["target"]["tokens"].index(END)
+    kernel, bias = model.get_layer("next_token").get_weights()
+    bias[end] = 100.0  # [END] wins the first step whatever the sentence
+    model.get_layer("next_token").set_weights([kernel, bias])
+    run.save_model(model)
+
+    done = cli_here("translate", str(mute), "我喜欢猫。", "他很忙。")
+    assert done.returncode == 0 and done.stdout.splitlines() == ["(empty translation)"] * 2
+    validation = quick.metrics["validation"]
+    assert (
+        f"note: 2 of 2 texts: the model wrote an empty translation; it is undertrained (validation BLEU "
+        f"{validation['model']['bleu']:.1f}, against {validation['baselines']['translation_memory']['bleu']:.1f} "
+        "for the translation memory)"
+    ) in done.stderr
+
+
 def test_translate_in_python_agrees_with_the_cli(quick):
     from rnn_cookbook.translation.run import translate
 

@@ -86,6 +86,31 @@ class TranslatorRun:
         return self.translator.translate(texts, beam=beam, length_penalty=length_penalty)
 
 
+    def empty_note(self, translations: Sequence[str]) -> str | None:
+        """A note when some translations are empty (the model wrote [END] first), with the run's validation BLEU.
+
+        An empty line alone reads as a crash or a missing input; what it means is a model that has
+        not learnt enough, which the run's own validation scores show. None when none is empty.
+        """
+        empty = [number for number, text in enumerate(translations, start=1) if not text.strip()]
+        if not empty:
+            return None
+        which = f"text {empty[0]}" if len(empty) == 1 else f"{len(empty)} of {len(translations)} texts"
+        validation = self.run.load_metrics().get("validation", {}) if self.run.file("metrics.json").is_file() else {}
+        bleu = validation.get("model", {}).get("bleu")
+        memory = validation.get("baselines", {}).get("translation_memory", {}).get("bleu")
+        scores = "" if bleu is None else f" (validation BLEU {bleu:.1f}" + (
+            "" if memory is None else f", against {memory:.1f} for the translation memory") + ")"
+        return (
+            f"{which}: the model wrote an empty translation; it is undertrained{scores}: train it on more pairs "
+            "and for more epochs (a --quick run is a smoke test, not a translator)"
+        )
+
+
+#: What `rnn-cookbook translate` prints in place of an empty translation, so that every text keeps its line.
+EMPTY_TRANSLATION = "(empty translation)"
+
+
 def translate(run_dir: str | Path, texts: Sequence[str], *, beam: int | None = None, length_penalty: float | None = None) -> list[str]:
     """The translations of `texts` by the translator run in `run_dir` (loaded in safe mode), e.g.
     `translate("runs/translator/<run>", ["我们明天见。"]) == ["See you tomorrow."]`."""
