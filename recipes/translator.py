@@ -115,7 +115,7 @@ class Config(RecipeConfig):
         "max_source_length": POSITIVE_INT, "max_target_length": POSITIVE_INT,
         "source_vocabulary": Interval(int, 5, text="at least 5", note="4 ids are reserved"),
         "target_vocabulary": Interval(int, 5, text="at least 5", note="4 ids are reserved"),
-        "validation_fraction": FRACTION, "test_fraction": FRACTION,
+        "validation_fraction": FRACTION, "test_fraction": FRACTION, "max_pairs": Interval(int, 10, note="None: all"),
         "cell": OneOf(CELLS), "attention": OneOf(ATTENTION), "embedding_dim": POSITIVE_INT, "units": POSITIVE_INT,
         "dropout": FRACTION_OR_ZERO,
         "beam": Interval(int, 1, note="1 = greedy"),
@@ -130,6 +130,7 @@ class Config(RecipeConfig):
     source_tokens: str = "auto"  # auto | chars | words (auto: characters for zh and ja)
     target_tokens: str = "auto"
     encoding: str | None = None  # the file's encoding; None: UTF-8 (byte-order mark allowed), then cp1252
+    max_pairs: int | None = None  # a random sample of this many pairs (within the length limits); None: all
     max_source_length: int = 32  # tokens; longer pairs are dropped, and counted in a note
     max_target_length: int = 24
     source_vocabulary: int = 3000  # most frequent training tokens kept, the rest read as [UNK] (cmn-eng: 2,700 characters)
@@ -154,11 +155,12 @@ class Config(RecipeConfig):
     @classmethod
     def quick(cls) -> Config:
         """Seconds on CPU: the 60 toy pairs, a small model, a few epochs, and no `attention=none` baseline
-        (a second model to train and decode would double the run; `compare_without_attention=True` adds it)."""
+        (a second model to train and decode would double the run; `compare_without_attention=True` adds it).
+        With `data=` a file, a random 2,000 of its pairs: a first look in about a minute, whatever its size."""
         return cls(
             data="toy", embedding_dim=16, units=32, epochs=4, batch_size=8, learning_rate=0.01, patience=2,
             max_source_length=12, max_target_length=8, validation_fraction=0.15, test_fraction=0.15, heatmaps=2, sample_every=0,
-            compare_without_attention=False,
+            compare_without_attention=False, max_pairs=2000,
         )
 
 
@@ -180,6 +182,7 @@ def load_data(cfg: Config) -> TranslationData:
         test_fraction=cfg.test_fraction,
         seed=cfg.seed,
         encoding=cfg.encoding,
+        max_pairs=cfg.max_pairs,
     )
     sources, targets = pairs.part("train")
     return TranslationData(

@@ -81,6 +81,21 @@ def test_a_source_tab_target_file_reads_in_its_own_order_and_columns_name_others
         load_pairs(path, source_language="zh")  # refused, not cut into characters
 
 
+def test_max_pairs_samples_a_large_file_before_the_split(tmp_path, recipe):
+    """A first look at a big file: a seeded random sample of its pairs (here Spanish-English, in words)."""
+    path = tmp_path / "es-en.tsv"
+    path.write_text("".join(f"Tengo {n} gatos.\tI have {n} cats.\n" for n in range(300)))
+    sampled = load_pairs(path, max_pairs=100, test_fraction=0.2, validation_fraction=0.2)
+    assert len(sampled.sources) == 100 and "kept a random 100 of the 300 others (max_pairs)" in sampled.notes[1]
+    assert set(sampled.sources) < {f"Tengo {n} gatos." for n in range(300)}
+    assert sampled.sources == load_pairs(path, max_pairs=100, test_fraction=0.2, validation_fraction=0.2).sources
+    assert sampled.sources != load_pairs(path, max_pairs=100, seed=1, test_fraction=0.2, validation_fraction=0.2).sources
+    assert len(load_pairs(path, max_pairs=1000, test_fraction=0.2, validation_fraction=0.2).sources) == 300
+    assert recipe.Config.quick().max_pairs == 2000 and recipe.Config().max_pairs is None  # --quick samples a file
+    with pytest.raises(ConfigError, match="max_pairs must be an integer >= 10"):
+        recipe.Config(max_pairs=0)
+
+
 def test_bad_pair_files_are_named_by_line(tmp_path):
     one_column = tmp_path / "one.txt"
     one_column.write_text("Hi.\t你好。\nno tab here\n")

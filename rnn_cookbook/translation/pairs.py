@@ -321,6 +321,7 @@ def load_pairs(
     test_fraction: float = 0.1,
     seed: int = 0,
     encoding: str | None = None,
+    max_pairs: int | None = None,
     origin: str = CMN_ENG_URL,
     file_hash: str | None = None,
     cache_dir: str | Path | None = None,
@@ -329,7 +330,8 @@ def load_pairs(
 
     See the module docstring for the columns, tokens, length limit and split. manythings.org
     rebuilds its zip as Tatoeba grows, so the download has no fixed checksum unless `file_hash`
-    names one.
+    names one. `max_pairs` keeps a random sample (seeded by `seed`) of the pairs within the length
+    limits, before the split: a first look at a large file in seconds.
     """
     for name, value in (("source_tokens", source_tokens), ("target_tokens", target_tokens)):
         if value not in TOKEN_LEVELS:
@@ -363,6 +365,11 @@ def load_pairs(
             f"every pair of {name} is longer than max_source_length={max_source_length} or "
             f"max_target_length={max_target_length} tokens; raise them"
         )
+    sampled = ""
+    if max_pairs is not None and len(kept) > max_pairs:
+        chosen = np.sort(np.random.default_rng(seed).choice(len(kept), size=max_pairs, replace=False))
+        sampled = f"; kept a random {max_pairs:,} of the {len(kept):,} others (max_pairs)"
+        kept = [kept[i] for i in chosen]
     sources, targets = [row[s] for row in kept], [row[t] for row in kept]
     split = split_groups(connected_groups(sources, targets), validation_fraction, test_fraction, seed)
     sizes = Counter(split.tolist())
@@ -375,7 +382,7 @@ def load_pairs(
     notes = (
         f"{name}: {len(rows):,} pairs; columns {languages[0]},{languages[1]}: {how}; translating "
         f"{source_language} ({levels[0]}) -> {target_language} ({levels[1]})",
-        f"dropped {too_long:,} pair(s) longer than {max_source_length} source or {max_target_length} target tokens; "
+        f"dropped {too_long:,} pair(s) longer than {max_source_length} source or {max_target_length} target tokens{sampled}; "
         f"split {sizes['train']:,} train / {sizes['validation']:,} validation / {sizes['test']:,} test, "
         "no sentence on two sides",
     )
