@@ -164,16 +164,17 @@ def fold_rows() -> list[Row]:
         parts = [json.loads(p.read_text()) for p in sorted(RESULTS.glob(f"text_classification_{data}*.json"))]
         if not parts:
             continue
-        latest = {}  # a model re-run on a fold replaces its older run there
+        latest = {}  # a model re-run on a fold with the same seed replaces its older run there
         for part in sorted(parts, key=lambda part: part.get("recorded", "")):
-            latest.update({(run["model_name"], run["fold"]): run for run in part["runs"]})
+            latest.update({(run["model_name"], run["fold"], run["seed"]): run for run in part["runs"]})
         every_run = list(latest.values())
         for model, recipe in TABLE_RECIPES.items():
             runs = [r for r in every_run if r["model_name"] == model]
             if not runs:
                 continue
             title = runs[0]["dataset"]
-            split = "its own 500 test questions" if data == "trec" else f"{len(runs)} of 10 folds"
+            seeds = f", {len(runs)} seeds" if data == "trec" and len(runs) > 1 else ""
+            split = f"its own 500 test questions{seeds}" if data == "trec" else f"{len(runs)} of 10 folds"
             rows.append(Row(
                 recipe=recipe, data=f"{title}, {split}", metric="test accuracy",
                 ours=table_spread([r["model"]["accuracy"] for r in runs]),
@@ -194,7 +195,8 @@ def combination_rows(recipe: str, title: str, split: str, runs: list[dict], reco
     the row adds the combined row's difference from it on each fold, so a gain that only one lucky
     fold makes shows as such.
     """
-    runs = sorted(runs, key=lambda r: r["fold"])  # "by fold" in fold order
+    runs = sorted(runs, key=lambda r: (r["fold"], r["seed"]))  # "by fold" in fold order ("by seed" on one split)
+    unit = "seed" if len({r["fold"] for r in runs}) == 1 else "fold"
 
     def accuracy(name: str) -> list[float]:
         return [r["baselines"][name]["accuracy"] for r in runs]
@@ -214,7 +216,7 @@ def combination_rows(recipe: str, title: str, split: str, runs: list[dict], reco
             recipe=f"{recipe} combined with the bag-of-words model, weight chosen on validation",
             data=f"{title}, {split}", metric="test accuracy",
             ours=f"{table_spread(accuracy('combined'))}; {statistics.mean(differences):+.3f} over {label[best]}"
-                 + (f" (by fold: {by_fold})" if len(differences) > 1 else ""),
+                 + (f" (by {unit}: {by_fold})" if len(differences) > 1 else ""),
             baseline=f"{label[best]} {table_spread(accuracy(best))}, the better bag-of-words here",
             anchor=COMBINED_ANCHORS.get(title, "-"), measured_on=measured_on(record),
         ),
