@@ -222,6 +222,9 @@ plots.loss_curves(result.history, title="translator: cross-entropy per target to
 #   every step, no search);
 # - `bleu_long`: BLEU on the test pairs whose English side has 10 words or more, where the
 #   fixed-vector bottleneck hurts most (`-` when the test split has none, as in quick mode);
+# - `bleu_multi`, `chrf_multi`: each distinct test sentence once, scored against every translation the
+#   test split holds for it (Tatoeba often translates one sentence several ways; the scores above
+#   take one reference per pair, so a right translation can count as wrong against another);
 # - `loss`: the teacher-forced cross-entropy per target token.
 #
 # The baselines: `no_attention`, the same model with `attention=none`, trained in the same run on

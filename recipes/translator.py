@@ -40,6 +40,8 @@ The run reports on the test split, decoded without teacher forcing (`rnn_cookboo
   `greedy_bleu`, `greedy_chrf` of the greedy ones;
 - `bleu_long`: BLEU on the pairs whose side written in words has 10 words or more, where
   attention should help most;
+- `bleu_multi`, `chrf_multi`: each distinct test sentence once, against every translation the test
+  split holds for it (Tatoeba often has several; the pairs above score each against one);
 - `loss`: the teacher-forced cross-entropy per target token.
 
 Baselines: `no_attention` (above), `translation_memory` (the translation of the most similar

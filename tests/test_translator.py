@@ -195,13 +195,34 @@ def test_beam_search_finds_translations_at_least_as_likely_as_greedy(recipe, qui
 
 def test_a_quick_run_reports_bleu_beside_both_baselines_and_draws_its_figures(quick):
     metrics = json.loads((quick.run.path / "metrics.json").read_text())
-    assert {"bleu", "chrf", "greedy_bleu", "loss"} <= set(metrics["model"])
+    assert {"bleu", "chrf", "greedy_bleu", "loss", "bleu_multi", "chrf_multi"} <= set(metrics["model"])
     assert set(metrics["baselines"]) == {"no_attention", "translation_memory", "most_frequent_sentence"}
+    assert all("bleu_multi" in scores for scores in metrics["baselines"].values())
+    # toy_rows() gives two English sentences two Chinese translations; Chinese is the source here, so
+    # each distinct test source has one reference unless the split put a repeated pair in test.
+    assert 0 < metrics["pairs"]["distinct_test_sources"] <= metrics["pairs"]["test"]
     assert 0 <= metrics["model"]["bleu"] <= 100
     assert metrics["decoding"]["beam_sentences_per_s"] > 0 and metrics["pairs"]["test"] > 0
     assert (quick.run.path / "attention.png").is_file() and (quick.run.path / "bleu_by_length.png").is_file()
     vocabulary = json.loads((quick.run.path / "vocabulary.json").read_text())
     assert vocabulary["task"] == "translation" and vocabulary["source"]["level"] == "chars"
+
+
+def test_every_reference_of_a_sentence_counts_once_it_is_grouped():
+    """German-English both ways: a translation right by one of a sentence's references scores full marks
+    multi-reference, where row by row each other reference marks it wrong."""
+    from rnn_cookbook.translation.scores import multi_reference_scores, reference_sets, translation_scores
+
+    sources = ["Ich bin müde.", "Ich bin müde.", "Danke.", "Ich bin müde."]
+    references = ["I'm tired.", "I am tired.", "Thanks.", "I'm tired."]  # a repeated pair counts once
+    rows, sets = reference_sets(sources, references)
+    assert rows == [0, 2] and sets == [["I'm tired.", "I am tired."], ["Thanks."]]
+    outputs = ["I am tired.", "I am tired.", "Thanks.", "I am tired."]
+    assert multi_reference_scores([outputs[i] for i in rows], sets, "en") == {"bleu": pytest.approx(100.0), "chrf": pytest.approx(100.0)}
+    assert translation_scores(outputs, references, "en")["bleu"] < 100  # rows 0 and 3 count it wrong
+    back_rows, back_sets = reference_sets(references, sources)  # English to German: two sources, one reference each
+    assert back_sets == [["Ich bin müde."], ["Ich bin müde."], ["Danke."]] and back_rows == [0, 1, 2]
+    assert multi_reference_scores(["Ich bin müde.", "Ich bin müde.", "Danke."], back_sets, "de")["bleu"] == pytest.approx(100.0)
 
 
 def test_translations_are_scored_by_sacrebleu():

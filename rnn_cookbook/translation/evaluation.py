@@ -2,7 +2,8 @@
 
 `test_report` decodes the test split twice (greedy, and beam search with the run's width and
 length penalty), times both, and scores them with sacrebleu on the whole split, on sentences of
-`LONG_SENTENCE` words or more, and by source length, beside the retrieval baselines
+`LONG_SENTENCE` words or more, by source length, and (`bleu_multi`, `chrf_multi`) once per distinct
+source sentence against every translation the test split holds for it, beside the retrieval baselines
 (`translation_memory`, `most_frequent_sentence`) and, when the recipe trains it, the same model
 without attention. It draws `bleu_by_length.png` and `attention.png`. `validation_report` is its
 cheap counterpart on the validation split, which the run reads first to say when a baseline beats
@@ -21,7 +22,15 @@ from rnn_cookbook.core.training import Evaluation
 from rnn_cookbook.decoding import EpochPrinter, PerModel
 from rnn_cookbook.translation import plots as translation_plots
 from rnn_cookbook.translation.pairs import tokenize
-from rnn_cookbook.translation.scores import most_frequent_sentence, scores_by_length, timed, translation_memory, translation_scores
+from rnn_cookbook.translation.scores import (
+    most_frequent_sentence,
+    multi_reference_scores,
+    reference_sets,
+    scores_by_length,
+    timed,
+    translation_memory,
+    translation_scores,
+)
 from rnn_cookbook.translation.translator import BEAM_BATCH, GREEDY_BATCH, Translator
 
 if TYPE_CHECKING:
@@ -47,10 +56,21 @@ def long_rows(data: TranslationData, sources: Sequence[str], targets: Sequence[s
     return np.flatnonzero(np.asarray(counts) >= LONG_SENTENCE) if level == "words" else np.arange(0)
 
 
-def system_scores(outputs: Sequence[str], references: Sequence[str], long: np.ndarray, language: str) -> dict[str, float]:
-    """BLEU and chrF on the whole test split, and BLEU on its long sentences."""
+def system_scores(
+    outputs: Sequence[str],
+    references: Sequence[str],
+    long: np.ndarray,
+    language: str,
+    sets: tuple[list[int], list[list[str]]] | None = None,
+) -> dict[str, float]:
+    """BLEU and chrF on the whole test split, and BLEU on its long sentences; with `sets` (from
+    `reference_sets`), also `bleu_multi` and `chrf_multi`: each distinct source once, against all its references."""
     scores = translation_scores(outputs, references, language)
     scores["bleu_long"] = translation_scores([outputs[i] for i in long], [references[i] for i in long], language)["bleu"]
+    if sets is not None:
+        rows, references_of = sets
+        multi = multi_reference_scores([outputs[i] for i in rows], references_of, language)
+        scores.update(bleu_multi=multi["bleu"], chrf_multi=multi["chrf"])
     return scores
 
 
@@ -78,7 +98,8 @@ def test_report(
     best = [data.target.decode(row) for row in beam_ids]
     loss, _ = model.evaluate(data.dataset("test", cfg.batch_size), verbose=0)
 
-    scores = system_scores(best, references, long, language)
+    sets = reference_sets(sources, references)
+    scores = system_scores(best, references, long, language, sets)
     greedy_scores = system_scores(greedy, references, long, language)
     model_scores = {**scores, "greedy_bleu": greedy_scores["bleu"], "greedy_chrf": greedy_scores["chrf"], "loss": float(loss)}
     train_sources, train_targets = data.sentences("train")
@@ -94,7 +115,12 @@ def test_report(
             "greedy_sentences_per_s": len(sources) / greedy_s,
             "beam_sentences_per_s": len(sources) / beam_s,
         },
-        "pairs": {**data.pairs.sizes(), "long_test_sentences": len(long)},
+        "pairs": {
+            **data.pairs.sizes(),
+            "long_test_sentences": len(long),
+            "distinct_test_sources": len(sets[0]),
+            "test_sources_with_several_references": sum(len(r) > 1 for r in sets[1]),
+        },
         "vocabulary": {"source": len(data.source), "target": len(data.target)},
     }
     if no_attention is not None:
@@ -104,7 +130,7 @@ def test_report(
         plain_ids, plain_s = timed(plain.beam_ids, ids, cfg.beam, cfg.length_penalty)
         outputs["no_attention"] = [data.target.decode(row) for row in plain_ids]
         details["no_attention"] = {**trained, "beam_sentences_per_s": len(sources) / plain_s}
-    baselines = {name: system_scores(out, references, long, language) for name, out in outputs.items() if name != "model"}
+    baselines = {name: system_scores(out, references, long, language, sets) for name, out in outputs.items() if name != "model"}
 
     source_lengths = [len(tokenize(s, data.pairs.source_level)) for s in sources]
     edges = length_bins(cfg.max_source_length)

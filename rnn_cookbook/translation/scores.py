@@ -20,16 +20,45 @@ from rnn_cookbook.translation.pairs import CHARACTER_LANGUAGES, tokenize
 
 # --- scores -----------------------------------------------------------------------------------------
 def translation_scores(hypotheses: Sequence[str], references: Sequence[str], language: str) -> dict[str, float]:
-    """sacrebleu's corpus `bleu` and `chrf` (0-100). BLEU cuts Chinese with sacrebleu's `zh` tokenizer,
-    the other character languages into characters (Japanese's MeCab is an extra install), the rest with `13a`."""
+    """sacrebleu's corpus `bleu` and `chrf` (0-100) against one reference per hypothesis. BLEU cuts Chinese
+    with sacrebleu's `zh` tokenizer, the other character languages into characters (Japanese's MeCab is an
+    extra install), the rest with `13a`."""
+    return multi_reference_scores(hypotheses, [[reference] for reference in references], language)
+
+
+def multi_reference_scores(hypotheses: Sequence[str], reference_sets: Sequence[Sequence[str]], language: str) -> dict[str, float]:
+    """`bleu` and `chrf` of each hypothesis against every reference in its set (sets may differ in size).
+
+    sacrebleu takes references as streams, one reference per hypothesis each; a set shorter than the
+    longest is padded with empty strings, which sacrebleu reads as "no reference here".
+    """
     import sacrebleu
 
     tokenizer = {"zh": "zh", "cmn": "zh", "yue": "zh"}.get(language, "char" if language in CHARACTER_LANGUAGES else "13a")
-    if not len(references):
+    if not len(reference_sets):
         return {"bleu": float("nan"), "chrf": float("nan")}
-    bleu = sacrebleu.corpus_bleu(list(hypotheses), [list(references)], tokenize=tokenizer)
-    chrf = sacrebleu.corpus_chrf(list(hypotheses), [list(references)])
+    width = max(len(references) for references in reference_sets)
+    streams = [[references[k] if k < len(references) else "" for references in reference_sets] for k in range(width)]
+    bleu = sacrebleu.corpus_bleu(list(hypotheses), streams, tokenize=tokenizer)
+    chrf = sacrebleu.corpus_chrf(list(hypotheses), streams)
     return {"bleu": float(bleu.score), "chrf": float(chrf.score)}
+
+
+def reference_sets(sources: Sequence[str], references: Sequence[str]) -> tuple[list[int], list[list[str]]]:
+    """The first row of each distinct source sentence, and every distinct reference that sentence has.
+
+    Tatoeba often holds several translations of one sentence, and the split keeps them in one part:
+    scored row by row, a right translation counts as wrong against each of the other references.
+    """
+    first: dict[str, int] = {}
+    every: dict[str, list[str]] = {}
+    for row, (source, reference) in enumerate(zip(sources, references, strict=True)):
+        first.setdefault(source, row)
+        known = every.setdefault(source, [])
+        if reference not in known:
+            known.append(reference)
+    rows = list(first.values())
+    return rows, [every[sources[row]] for row in rows]
 
 
 def scores_by_length(
