@@ -11,7 +11,9 @@ already there is not run again, so a killed benchmark resumes where it stopped (
 over), and seeds can run as separate processes at the same time (`--seeds 1` beside `--seeds 2`);
 the run that finds every seed recorded writes `<name>.json`, the table and the figure.
 `--speed` then times both decoders again on each run's test split, one process at a time, so the
-sentences/s do not depend on what else ran beside the training.
+sentences/s do not depend on what else ran beside the training. `--memory` trains nothing: it scores
+the two retrieval baselines on each seed's split, against one reference per pair and against every
+reference of each distinct sentence (`results/<name>_memory.json`, in seconds).
 
 Reported per system, mean ± sample standard deviation over the seeds: test BLEU and chrF (beam
 search, the recipe's width and length penalty), BLEU on the long sentences (10+ English words),
@@ -163,6 +165,37 @@ def measure_speed(record: dict[str, Any]) -> dict[str, float]:
     return {"greedy_sentences_per_s": len(ids) / greedy_s, "beam_sentences_per_s": len(ids) / beam_s}
 
 
+def score_memory(data: str, seeds: list[int]) -> list[dict[str, Any]]:
+    """The retrieval baselines on each seed's test split (the recipe's default split), single- and multi-reference."""
+    from rnn_cookbook.recipes import translator
+    from rnn_cookbook.translation.scores import most_frequent_sentence, reference_sets, translation_memory
+    from rnn_cookbook.translation.evaluation import long_rows, system_scores
+
+    records = []
+    for seed in seeds:
+        loaded = translator.load_data(translator.Config(data=data, seed=seed))
+        sources, references = loaded.sentences("test")
+        train_sources, train_targets = loaded.sentences("train")
+        sets = reference_sets(sources, references)
+        long = long_rows(loaded, sources, references)
+        language = loaded.pairs.target_language
+        outputs = {
+            "translation_memory": translation_memory(train_sources, train_targets, sources, loaded.pairs.source_level),
+            "most_frequent_sentence": most_frequent_sentence(train_targets, len(sources)),
+        }
+        record = {
+            "seed": seed, "test_pairs": len(sources), "distinct_test_sources": len(sets[0]),
+            "with_several_references": sum(len(r) > 1 for r in sets[1]),
+            "baselines": {name: system_scores(out, references, long, language, sets) for name, out in outputs.items()},
+        }
+        memory = record["baselines"]["translation_memory"]
+        print(f"seed {seed}: {record['test_pairs']:,} test pairs, {record['distinct_test_sources']:,} distinct sources "
+              f"({record['with_several_references']:,} with several references); translation memory BLEU "
+              f"{memory['bleu']:.1f} single, {memory['bleu_multi']:.1f} multi; chrF {memory['chrf']:.1f}, {memory['chrf_multi']:.1f}", flush=True)
+        records.append(record)
+    return records
+
+
 def main() -> None:
     import rnn_cookbook.core.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
     from rnn_cookbook.recipes import translator
@@ -174,8 +207,15 @@ def main() -> None:
     parser.add_argument("--runs", type=Path, default=Path.home() / ".cache/rnn-cookbook-benchmarks/translation")
     parser.add_argument("--fresh", action="store_true", help="run every seed again, even those already recorded")
     parser.add_argument("--speed", action="store_true", help="time the decoders of every recorded run again, alone")
+    parser.add_argument("--memory", action="store_true", help="only score the retrieval baselines, single- and multi-reference")
     args = parser.parse_args()
 
+    if args.memory:
+        records = score_memory(args.data, args.seeds)
+        write_results(f"{args.name}_memory", {"data": args.data, "runs": records})
+        for key in ("bleu", "bleu_multi", "chrf", "chrf_multi"):
+            print(f"translation memory {key}: {spread([r['baselines']['translation_memory'][key] for r in records], 1)}")
+        return
     done = {} if args.fresh else recorded(args.name)
     for seed in args.seeds:
         if seed in done:
