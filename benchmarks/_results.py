@@ -37,6 +37,11 @@ def cache_folder(name: str) -> Path:
     return (Path(root) if root else Path.home() / ".cache" / "rnn-cookbook-benchmarks") / name
 
 
+def unfinished_run(folder: Path) -> bool:
+    """A run folder that a killed benchmark left: its config written, no metrics yet (pass `resume=True`)."""
+    return (folder / "config.json").exists() and not (folder / "metrics.json").exists()
+
+
 def rescored(metrics: dict[str, Any], cfg: Any, run_folder: str | Path) -> dict[str, Any]:
     """A kept text-classifier run's metrics with today's bag-of-words models and combination.
 

@@ -46,7 +46,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _results import RESULTS, Row, cache_folder, load_results, measured_on, rescored, write_results  # benchmarks/_results.py
+from _results import RESULTS, Row, cache_folder, load_results, measured_on, rescored, unfinished_run, write_results  # benchmarks/_results.py
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "aclImdb"
 LABELLED = SHARED / "aclImdb_labeled.tar.gz"
@@ -198,7 +198,7 @@ def run_language_model(direction: str = "forward") -> dict:
 
     cfg = language_model.Config(**LANGUAGE_MODEL, direction=direction)
     folder = language_model_folder(direction)
-    resume = (folder / "config.json").exists() and not (folder / "metrics.json").exists()
+    resume = unfinished_run(folder)
     if (folder / "metrics.json").exists():
         metrics = json.loads((folder / "metrics.json").read_text())
     else:
@@ -252,7 +252,7 @@ def run_classifier(name: str, seed: int = 0, *, rescore: bool = False) -> dict:
         settings = {**settings, "backward_encoder": str(language_model_folder("backward"))}
     cfg = recipe.Config(data=str(LABELLED), seed=seed, **settings)
     folder = CACHE / (name if seed == 0 else f"{name}-seed{seed}")
-    resume = (folder / "config.json").exists() and not (folder / "metrics.json").exists()
+    resume = unfinished_run(folder)
     if (folder / "metrics.json").exists():
         metrics = json.loads((folder / "metrics.json").read_text())
         if rescore:

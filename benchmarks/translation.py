@@ -7,8 +7,9 @@ Every run is the recipe's default `Config` (only `data` and `seed` set), exactly
 `rnn-cookbook run translator --set data=...` trains it: the attention model, then in the same
 run the `attention=none` baseline on the same split and seed, and the two retrieval baselines.
 Each finished seed is written to `benchmarks/results/<name>_seed<N>.json` at once, and a seed
-already there is not run again, so a killed benchmark resumes where it stopped (`--fresh` starts
-over), and seeds can run as separate processes at the same time (`--seeds 1` beside `--seeds 2`);
+already there is not run again, so a killed benchmark resumes where it stopped, a seed killed
+mid-training from its last finished epoch (run folders in `$RNN_COOKBOOK_BENCHMARK_CACHE/translation`,
+else `~/.cache/rnn-cookbook-benchmarks/translation`; `--fresh` starts over), and seeds can run as separate processes at the same time (`--seeds 1` beside `--seeds 2`);
 the run that finds every seed recorded writes `<name>.json`, the table and the figure.
 `--speed` then times both decoders again on each run's test split, one process at a time, so the
 sentences/s do not depend on what else ran beside the training. `--memory` trains nothing: it scores
@@ -30,7 +31,18 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from _results import RESULTS, Row, load_results, mean_of, measured_on, spread, table_spread, write_results  # benchmarks/_results.py
+from _results import (  # benchmarks/_results.py
+    RESULTS,
+    Row,
+    cache_folder,
+    load_results,
+    mean_of,
+    measured_on,
+    spread,
+    table_spread,
+    unfinished_run,
+    write_results,
+)  # benchmarks/_results.py
 
 SYSTEMS = ("model", "no_attention", "translation_memory", "most_frequent_sentence")
 TARGET_GAIN, MOONSHOT = 3.0, 30.0
@@ -56,10 +68,11 @@ def table_rows() -> list[Row]:
     data = f"Tatoeba {runs[0]['data']}, {runs[0]['pairs']['test']:,} test pairs, no sentence in two splits"
     memory = table_spread([r["baselines"]["translation_memory"]["bleu"] for r in runs], 1)
     rows = []
+    ceiling = f", at most {cfg['epochs']} epochs"  # part of what was measured: the default was 20 until 2026-12-04
     for label, scores, seconds, speed in (
-        (f"{cfg['attention']} attention, beam {cfg['beam']}", [r["model"] for r in runs], [r["wall_time_s"] for r in runs],
+        (f"{cfg['attention']} attention, beam {cfg['beam']}{ceiling}", [r["model"] for r in runs], [r["wall_time_s"] for r in runs],
          mean_of(runs, "samples_per_s")),
-        (f"attention=none, beam {cfg['beam']}", [r["baselines"]["no_attention"] for r in runs],
+        (f"attention=none, beam {cfg['beam']}{ceiling}", [r["baselines"]["no_attention"] for r in runs],
          [r["no_attention"]["wall_time_s"] for r in runs], "-"),
     ):
         rows.append(Row(
@@ -72,11 +85,14 @@ def table_rows() -> list[Row]:
 
 
 def run_seed(data: str, seed: int, runs: Path) -> dict[str, Any]:
-    """One default-config run: its metrics record and its run folder."""
+    """One default-config run: its metrics record and its run folder, resumed from its last finished
+    epoch when a killed benchmark left it unfinished (the baseline model, trained after, starts over)."""
     from rnn_cookbook.recipes import translator
 
     cfg = translator.Config(data=data, seed=seed)
-    result = translator.train(cfg, output=runs / f"seed-{seed}", verbose=2)
+    folder = runs / f"seed-{seed}"
+    resume = unfinished_run(folder)
+    result = translator.train(cfg, output=folder, verbose=2, resume=resume, overwrite=folder.exists() and not resume)
     print(result.summary(), flush=True)
     return {"seed": seed, "run": str(result.run.path), "metrics": result.metrics}
 
@@ -204,7 +220,7 @@ def main() -> None:
     parser.add_argument("--data", required=True, help="path to cmn.txt (or any pair file the recipe reads)")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--name", default="translation", help="results file name (benchmarks/results/NAME.json)")
-    parser.add_argument("--runs", type=Path, default=Path.home() / ".cache/rnn-cookbook-benchmarks/translation")
+    parser.add_argument("--runs", type=Path, default=cache_folder("translation"))
     parser.add_argument("--fresh", action="store_true", help="run every seed again, even those already recorded")
     parser.add_argument("--speed", action="store_true", help="time the decoders of every recorded run again, alone")
     parser.add_argument("--memory", action="store_true", help="only score the retrieval baselines, single- and multi-reference")

@@ -24,7 +24,7 @@
 # baselines are the recipe's own functions, called here one step at a time.
 #
 # **Full mode trains two models**, the attention model and, on the same data, the `attention=none`
-# baseline (the tutorials' fixed-vector encoder-decoder), each for up to 20 epochs with early stopping;
+# baseline (the tutorials' fixed-vector encoder-decoder), each until early stopping ends it;
 # `benchmarks/translation.py` measures that run, and `benchmarks/README.md` gives the measured time.
 # `QUICK = True` trains the attention model alone on 60 hand-written toy pairs and takes seconds: it
 # shows every step, but its scores mean little.
@@ -40,8 +40,8 @@ DATA = None  # None: the config's own data (cmn-eng, downloaded once; quick mode
 # ## The configuration
 #
 # `Config()` is Chinese to English: a bidirectional GRU(128) encoder over 128-dimensional character
-# embeddings, a GRU(128) decoder with dot-product (Luong) attention, dropout 0.2, batch 64, up to
-# 20 epochs with early stopping after 3 flat ones, and beam search of width 4 with GNMT's length
+# embeddings, a GRU(128) decoder with dot-product (Luong) attention, dropout 0.2, batch 64, trained
+# until 3 epochs in a row bring no better validation loss (at most 100), and beam search of width 4 with GNMT's length
 # penalty 0.6 for the reported translations. Sentences longer than 32 source characters or 24
 # target words are dropped. `Config.quick()` is the same model, much smaller, on the toy pairs.
 

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, ClassVar
 import rnn_cookbook.core.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
 import numpy as np
 
+from rnn_cookbook.core import callbacks as presets
 from rnn_cookbook.core import scores
 from rnn_cookbook.text import language_model
 from rnn_cookbook.core import script
@@ -212,7 +213,7 @@ def train(cfg: Config | None = None, **run: Unpack[RunOptions]) -> TrainResult:
         # The toy validates on its training text, which the unigram counted: nothing to compare there.
         advice=None if cfg.data == "toy" else "more epochs or text, or a lower learning_rate: word frequencies alone still do better",
         examples_per_epoch=len(data.train_stream),
-        extra_callbacks=[] if run.get("verbose") == 0 else [language_model.WordsPerSecond(len(data.train_stream), cfg.epochs)],
+        extra_callbacks=[] if run.get("verbose") == 0 else [presets.Throughput(len(data.train_stream), cfg.epochs, label="language model", unit="words", perplexity=True)],
         json_files={
             VOCABULARY_FILE: data.vocabulary.to_dict(),
             language_model.TRAINING_TEXTS_FILE: language_model.fingerprint_record(data.train_texts),

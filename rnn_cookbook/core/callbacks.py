@@ -9,6 +9,7 @@
     csv_logger(path)             one CSV line per epoch, appended as training goes
     tensorboard(dir)             logs for `tensorboard --logdir`
     standard(run, ...)           the set a recipe uses, with every path inside its run folder
+    Throughput(n, epochs, ...)   examples/s and the time left, for runs of hours
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -179,6 +181,77 @@ class StopOnDivergence(keras.callbacks.Callback):
         rate = keras.ops.convert_to_numpy(self.model.optimizer.learning_rate)
         self.diverged = {"epoch": epoch + 1, "losses": losses, "learning_rate": float(rate)}
         self.model.stop_training = True
+
+
+class Throughput(keras.callbacks.Callback):
+    """Examples read per second and the time left: every `every_s` seconds and after each epoch.
+
+    Keras' progress bar gives the time left in the epoch on a terminal, and nothing in a log file;
+    these lines give the whole run's, which is what a person planning hours of training wants.
+    With early stopping the epoch budget is an upper bound, so the run's time left is "at most".
+    An epoch shorter than `quiet_below_s` prints nothing (a quick run needs no forecast);
+    `perplexity=True` reports the validation loss as a perplexity (a language model's).
+    """
+
+    def __init__(
+        self,
+        examples_per_epoch: int,
+        epochs: int,
+        *,
+        label: str,
+        unit: str,
+        every_s: float = 300.0,
+        quiet_below_s: float = 0.0,
+        perplexity: bool = False,
+    ) -> None:
+        super().__init__()
+        self.examples_per_epoch, self.epochs, self.every_s = examples_per_epoch, epochs, every_s
+        self.label, self.unit, self.quiet_below_s, self.perplexity = label, unit, quiet_below_s, perplexity
+        self._epoch_started = self._last_report = 0.0
+        self._epoch = 0
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self._epoch = epoch
+        self._epoch_started = self._last_report = time.perf_counter()
+
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        now = time.perf_counter()
+        steps = (self.params or {}).get("steps")
+        if now - self._last_report < self.every_s or not steps:
+            return
+        self._last_report = now
+        done = (batch + 1) / steps
+        seconds = now - self._epoch_started
+        epoch_left = seconds / done - seconds
+        run_left = epoch_left + (self.epochs - self._epoch - 1) * seconds / done
+        print(
+            f"{self.label}: epoch {self._epoch + 1}/{self.epochs} {done:.0%}, "
+            f"{self.examples_per_epoch * done / seconds:,.0f} {self.unit}/s, "
+            f"about {duration(epoch_left)} left in this epoch and {duration(run_left)} in all",
+            flush=True,
+        )
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        seconds = time.perf_counter() - self._epoch_started
+        if seconds < self.quiet_below_s:
+            return
+        rate = self.examples_per_epoch / max(seconds, 1e-9)
+        left = (self.epochs - epoch - 1) * seconds
+        validation = ""
+        if logs and "val_loss" in logs:
+            validation = (f", validation perplexity {math.exp(logs['val_loss']):.1f}" if self.perplexity
+                          else f", validation loss {logs['val_loss']:.4f}")
+        print(
+            f"{self.label}: epoch {epoch + 1}/{self.epochs} done, {rate:,.0f} {self.unit}/s{validation}, "
+            f"at most {duration(left)} left for {self.epochs - epoch - 1} more epoch(s)",
+            flush=True,
+        )
+
+
+def duration(seconds: float) -> str:
+    """`17 min`, `1 h 05 min`: a time left, to the minute."""
+    minutes = int(round(seconds / 60))
+    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
 
 
 def standard(

@@ -146,56 +146,6 @@ def check_stream(name: str, stream: np.ndarray, sequence_length: int) -> None:
         )
 
 
-class WordsPerSecond(keras.callbacks.Callback):
-    """Words read per second and the time left, every `every_s` seconds and after each epoch.
-
-    Keras' progress bar gives the time left in the epoch on a terminal, and nothing in a log file;
-    these lines give the whole run's, which is what a person planning hours of training wants.
-    """
-
-    def __init__(self, words_per_epoch: int, epochs: int, *, every_s: float = 300.0) -> None:
-        super().__init__()
-        self.words_per_epoch, self.epochs, self.every_s = words_per_epoch, epochs, every_s
-        self._epoch_started = self._last_report = 0.0
-        self._epoch = 0
-
-    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-        self._epoch = epoch
-        self._epoch_started = self._last_report = time.perf_counter()
-
-    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
-        now = time.perf_counter()
-        steps = (self.params or {}).get("steps")
-        if now - self._last_report < self.every_s or not steps:
-            return
-        self._last_report = now
-        done = (batch + 1) / steps
-        seconds = now - self._epoch_started
-        epoch_left = seconds / done - seconds
-        run_left = epoch_left + (self.epochs - self._epoch - 1) * seconds / done
-        print(
-            f"language model: epoch {self._epoch + 1}/{self.epochs} {done:.0%}, {self.words_per_epoch * done / seconds:,.0f} words/s, "
-            f"about {_duration(epoch_left)} left in this epoch and {_duration(run_left)} in all",
-            flush=True,
-        )
-
-    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-        seconds = time.perf_counter() - self._epoch_started
-        rate = self.words_per_epoch / max(seconds, 1e-9)
-        left = (self.epochs - epoch - 1) * seconds
-        perplexity = f", validation perplexity {np.exp(logs['val_loss']):.1f}" if logs and "val_loss" in logs else ""
-        print(
-            f"language model: epoch {epoch + 1}/{self.epochs} done, {rate:,.0f} words/s{perplexity}, "
-            f"at most {_duration(left)} left for {self.epochs - epoch - 1} more epoch(s)",
-            flush=True,
-        )
-
-
-def _duration(seconds: float) -> str:
-    minutes = int(round(seconds / 60))
-    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
-
-
 def fine_tune_language_model(
     model: keras.Model,
     train_ids: Sequence[Sequence[int]],
@@ -227,7 +177,7 @@ def fine_tune_language_model(
         train_data,
         validation_data=validation_data,
         epochs=epochs,
-        callbacks=[presets.early_stopping(patience=1), WordsPerSecond(len(train_stream), epochs)] if verbose else [presets.early_stopping(patience=1)],
+        callbacks=[presets.early_stopping(patience=1), presets.Throughput(len(train_stream), epochs, label="language model", unit="words", perplexity=True)] if verbose else [presets.early_stopping(patience=1)],
         shuffle=False,
         verbose=verbose,
     )
