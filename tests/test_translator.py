@@ -240,6 +240,8 @@ def test_translate_prints_translations_from_a_new_process(quick):
     assert done.returncode == 0, done.stderr
     lines = done.stdout.strip().splitlines()
     assert len(lines) == 2 and all(line.strip() for line in lines)
+    # An empty translation is marked, and then explained on stderr; a real one comes without that note.
+    assert ("(empty translation)" in lines) == ("the model wrote an empty translation" in done.stderr)
     assert "Traceback" not in done.stderr
 
 
