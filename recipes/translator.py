@@ -156,9 +156,8 @@ class Config(RecipeConfig):
 
     @classmethod
     def quick(cls) -> Config:
-        """Seconds on CPU: the 60 toy pairs, a small model, a few epochs, and no `attention=none` baseline
-        (a second model to train and decode would double the run; `compare_without_attention=True` adds it).
-        With `data=` a file, a random 2,000 of its pairs: a first look in about a minute, whatever its size."""
+        """Seconds on CPU: the 60 toy pairs, a small model, a few epochs, no `attention=none` baseline (it would
+        double the run); with `data=` a file, a random 2,000 of its pairs: a first look in about a minute."""
         return cls(
             data="toy", embedding_dim=16, units=32, epochs=4, batch_size=8, learning_rate=0.01, patience=2,
             max_source_length=12, max_target_length=8, validation_fraction=0.15, test_fraction=0.15, heatmaps=2, sample_every=0,
@@ -280,12 +279,8 @@ def train(cfg: Config | None = None, **run: Unpack[RunOptions]) -> TrainResult:
         validate=lambda model: validation_report(model, data, cfg),  # greedy, beside the retrieval baselines only
         advice=ADVICE,
         examples_per_epoch=len(data.sentences("train")[0]),
-        extra_callbacks=[
-            TranslationPrinter(data, every=cfg.sample_every if verbose != 0 else 0),
-            # Sentences/s and the time left, for the long runs (an epoch on cmn-eng takes minutes on 2 cores).
-            *([] if verbose == 0 else [presets.Throughput(
-                len(data.sentences("train")[0]), cfg.epochs, label="translator", unit="sentences", quiet_below_s=30)]),
-        ],
+        extra_callbacks=[TranslationPrinter(data, every=cfg.sample_every if verbose != 0 else 0)] + ([] if verbose == 0 else [
+            presets.Throughput(len(data.sentences("train")[0]), cfg.epochs, label="translator", unit="sentences", quiet_below_s=30)]),
         json_files={
             VOCABULARY_FILE: vocabulary_record(
                 data.source, data.target, source_language=data.pairs.source_language, target_language=data.pairs.target_language
