@@ -135,3 +135,18 @@ def test_processes_too_far_apart_to_resume_together_are_refused(tmp_path):
         _small_model().fit(x, y, epochs=10, verbose=0, callbacks=[callbacks.backup_and_restore(backup), _StopAfter(3)])
     with pytest.raises(RunFolderError, match="backed up epoch 3 and another only epoch 1"):
         _small_model().fit(x, y, epochs=5, verbose=0, callbacks=[callbacks.backup_and_restore(backup, lambda mine: 1)])
+
+
+def test_throughput_reports_each_epoch_and_what_is_left_unless_epochs_are_short(capsys):
+    x, y = np.zeros((32, 3), "float32"), np.zeros((32, 1), "float32")
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    progress = callbacks.Throughput(32, 3, label="translator", unit="sentences")
+    model.fit(x, y, validation_data=(x, y), epochs=3, verbose=0, callbacks=[progress])
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(" done,")[0] for line in lines] == [f"translator: epoch {n}/3" for n in (1, 2, 3)]
+    assert "sentences/s, validation loss 0.0000, at most " in lines[0] and lines[0].endswith("left for 2 more epoch(s)")
+    quiet = callbacks.Throughput(32, 3, label="translator", unit="sentences", quiet_below_s=60)  # a quick run's epochs
+    model.fit(x, y, epochs=3, verbose=0, callbacks=[quiet])
+    assert capsys.readouterr().out == ""
+    assert callbacks.duration(59 * 60) == "59 min" and callbacks.duration(65 * 60) == "1 h 05 min"
