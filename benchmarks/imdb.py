@@ -121,15 +121,14 @@ def table_rows() -> list[Row]:
     tfidf = recorded.get("tfidf", {}).get("test_accuracy")
     rows = [bag_of_words_row(recorded["nbsvm"], tfidf, record)] if "nbsvm" in recorded and tfidf else []
     for name, row in recorded.items():
-        if name in (*BAG_OF_WORDS_ROWS, "language model", "backward language model"):
+        if name in BAG_OF_WORDS_ROWS or "language model" in name:
             continue
         rows.append(classifier_row(name, row, tfidf, record))
         if "combined_accuracy" in row:
             rows.append(combined_row(name, row, record))
-    lm = recorded.get("language model")
-    rows.append(language_model_row(lm, record) if lm else LANGUAGE_MODEL_PENDING)
-    if "backward language model" in recorded:
-        rows.append(language_model_row(recorded["backward language model"], record))
+    if "language model" not in recorded:
+        rows.append(LANGUAGE_MODEL_PENDING)
+    rows += [language_model_row(lm, record) for name, lm in recorded.items() if "language model" in name]
     return rows
 
 
@@ -143,7 +142,9 @@ def bag_of_words_row(nbsvm: dict[str, Any], tfidf: float, record: dict[str, Any]
 
 
 def recipe_label(name: str, row: dict[str, Any]) -> str:
-    return f"{RECIPES.get(name, 'sentiment_rnn')} ({row['what']})"
+    budget = "".join(f", {direction} language model {epochs} epoch{'s' * (epochs > 1)}"
+                     for direction, epochs in row.get("language_model_epochs", {}).items()) if name != base_row(name) else ""
+    return f"{RECIPES.get(base_row(name), 'sentiment_rnn')} ({row['what']}{budget})"
 
 
 def classifier_row(name: str, row: dict[str, Any], tfidf: float | None, record: dict[str, Any]) -> Row:
@@ -154,7 +155,7 @@ def classifier_row(name: str, row: dict[str, Any], tfidf: float | None, record: 
         ours=(f"{row['test_accuracy']:.3f} ± {row['test_accuracy_sd']:.3f} ({len(seeds)} runs)" if len(seeds) > 1
               else f"{row['test_accuracy']:.3f} (1 run)"),
         baseline=f"TF-IDF + logistic regression {row.get('tfidf_same_split', tfidf):.3f}",
-        anchor=TABLE_ANCHORS.get(name, "-"), train_time=f"{row['train_time_s']:,.0f}",
+        anchor=TABLE_ANCHORS.get(base_row(name), "-"), train_time=f"{row['train_time_s']:,.0f}",
         samples_per_s=f"{row['samples_per_s']:,.0f}" if row.get("samples_per_s") else "-", measured_on=measured_on(record),
     )
 
@@ -185,19 +186,34 @@ def language_model_row(lm: dict[str, Any], record: dict[str, Any]) -> Row:
     )
 
 
-def language_model_folder(direction: str = "forward") -> Path:
-    return CACHE / ("language_model" if direction == "forward" else "language_model_backward")
+def language_model_folder(direction: str = "forward", epochs: int = LANGUAGE_MODEL["epochs"]) -> Path:
+    return CACHE / (("language_model" if direction == "forward" else "language_model_backward") + budget_suffix(epochs, "-{}epoch"))
 
 
-def run_language_model(direction: str = "forward") -> dict:
-    """The language model of the 75,000 reviews in one direction, resumed where it stopped, with its perplexity by epoch."""
+def budget_suffix(epochs: int, template: str) -> str:
+    """"" for the language models' default budget; for a capped one (`--lm-epochs`), `template` with its epochs,
+    so that capped models, and the classifiers that start from them, get their own folders and rows."""
+    return "" if epochs == LANGUAGE_MODEL["epochs"] else template.format(epochs)
+
+
+def base_row(name: str) -> str:
+    """A classifier row's name without its language models' budget: `lstm+encoder (1-epoch language models)` -> `lstm+encoder`."""
+    return name.split(" (")[0]
+
+
+def run_language_model(direction: str = "forward", epochs: int = LANGUAGE_MODEL["epochs"]) -> dict:
+    """The language model of the 75,000 reviews in one direction, resumed where it stopped, with its perplexity by epoch.
+
+    `epochs` caps it below the default's 8 where a session cannot give it hours (`--lm-epochs`); the
+    record says how many it ran, and the classifier rows that start from it say so too.
+    """
     import math
 
     from rnn_cookbook.core.runs import RunFolder
     from rnn_cookbook.recipes import language_model
 
-    cfg = language_model.Config(**LANGUAGE_MODEL, direction=direction)
-    folder = language_model_folder(direction)
+    cfg = language_model.Config(**{**LANGUAGE_MODEL, "epochs": epochs}, direction=direction)
+    folder = language_model_folder(direction, epochs)
     resume = unfinished_run(folder)
     if (folder / "metrics.json").exists():
         metrics = json.loads((folder / "metrics.json").read_text())
@@ -205,9 +221,10 @@ def run_language_model(direction: str = "forward") -> dict:
         metrics = language_model.train(cfg, output=folder, verbose=2, resume=resume).metrics
     history = RunFolder(folder).load_history()
     return {
-        "row": "language model" if direction == "forward" else "backward language model",
+        "row": ("language model" if direction == "forward" else "backward language model")
+               + budget_suffix(epochs, ", at most {} epochs"),
         "what": f"LSTM({cfg.units}), {cfg.output_words}-word capped head, {cfg.sequence_length}-word sequences"
-                + ("" if direction == "forward" else ", each review read last word first"),
+                + ("" if direction == "forward" else ", each review read last word first") + budget_suffix(epochs, ", at most {} epochs"),
         "perplexity_by_epoch": [round(math.exp(loss), 2) for loss in history.get("val_loss", [])],
         "validation_perplexity": metrics["model"]["perplexity"],
         "unigram_perplexity": metrics["baselines"]["unigram"]["perplexity"],
@@ -237,21 +254,23 @@ def run_bag_of_words(kind: str) -> dict:
     }
 
 
-def run_classifier(name: str, seed: int = 0, *, rescore: bool = False) -> dict:
+def run_classifier(name: str, seed: int = 0, *, rescore: bool = False, lm_epochs: int = LANGUAGE_MODEL["epochs"]) -> dict:
     import importlib
 
     recipe = importlib.import_module(f"rnn_cookbook.recipes.{RECIPES.get(name, 'sentiment_rnn')}")
     settings, what = ROWS[name]
+    capped = budget_suffix(lm_epochs, " --lm-epochs {}")
+    for direction, key, row in (("forward", "encoder", "lm"), ("backward", "backward_encoder", "lm_backward")):
+        if "+encoder" not in name or (direction == "backward" and "+two_way" not in name):
+            continue
+        if not (language_model_folder(direction, lm_epochs) / "metrics.json").exists():
+            raise SystemExit(f"train the {direction} language model first: python benchmarks/imdb.py {row}{capped}")
+        settings = {**settings, key: str(language_model_folder(direction, lm_epochs))}
     if "+encoder" in name:
-        if not (language_model_folder() / "metrics.json").exists():
-            raise SystemExit("train the language model first: python benchmarks/imdb.py lm")
-        settings = {**settings, "encoder": str(language_model_folder())}
-    if "+two_way" in name:
-        if not (language_model_folder("backward") / "metrics.json").exists():
-            raise SystemExit("train the backward language model first: python benchmarks/imdb.py lm_backward")
-        settings = {**settings, "backward_encoder": str(language_model_folder("backward"))}
+        name += budget_suffix(lm_epochs, " ({}-epoch language models)")
     cfg = recipe.Config(data=str(LABELLED), seed=seed, **settings)
-    folder = CACHE / (name if seed == 0 else f"{name}-seed{seed}")
+    folder_name = name.replace(" (", "-").replace(" ", "_").rstrip(")")
+    folder = CACHE / (folder_name if seed == 0 else f"{folder_name}-seed{seed}")
     resume = unfinished_run(folder)
     if (folder / "metrics.json").exists():
         metrics = json.loads((folder / "metrics.json").read_text())
@@ -262,6 +281,8 @@ def run_classifier(name: str, seed: int = 0, *, rescore: bool = False) -> dict:
             shutil.rmtree(folder)
         metrics = recipe.train(cfg, output=folder, verbose=2, resume=resume).metrics
     encoder = metrics.get("encoder", {}).get("fine_tuned", {})
+    language_models = {direction: json.loads((language_model_folder(direction, lm_epochs) / "metrics.json").read_text())["epochs_run"]
+                       for direction, key in (("forward", "encoder"), ("backward", "backward_encoder")) if key in settings}
     return {
         "row": name,
         "what": what,
@@ -276,6 +297,7 @@ def run_classifier(name: str, seed: int = 0, *, rescore: bool = False) -> dict:
         "train_time_s": round(metrics["wall_time_s"] + encoder.get("wall_time_s", 0.0), 1),
         "samples_per_s": metrics.get("samples_per_s"),
         "config": cfg.to_dict(),
+        **({"language_model_epochs": language_models} if language_models else {}),
         "run": str(folder),
         **({"bag_of_words_rescored": metrics["rescored"]} if "rescored" in metrics else {}),
     }
@@ -301,6 +323,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("rows", nargs="*", help=f"what to run, in order: {', '.join([*LM_ROWS, *BAG_OF_WORDS_ROWS, *ROWS])}")
     parser.add_argument("--seeds", nargs="+", type=int, default=[0], help="seeds of the classifier rows (default: 0)")
+    parser.add_argument("--lm-epochs", type=int, default=LANGUAGE_MODEL["epochs"],
+                        help=f"at most this many epochs for `lm` and `lm_backward` (default {LANGUAGE_MODEL['epochs']}; "
+                             "patience 1 may stop them sooner)")
     parser.add_argument("--table", action="store_true", help="only print the table of the recorded results")
     parser.add_argument("--rescore", action="store_true",
                         help="classifier rows already trained: score their kept networks again beside today's bag-of-words models")
@@ -317,8 +342,8 @@ def main() -> None:
         for seed in [0] if row in (*LM_ROWS, *BAG_OF_WORDS_ROWS) else args.seeds:
             started = time.perf_counter()
             print(f"== {row} seed {seed} ({time.strftime('%H:%M')})", flush=True)
-            record = (run_language_model(LM_ROWS[row]) if row in LM_ROWS else run_bag_of_words(row) if row in BAG_OF_WORDS_ROWS
-                      else run_classifier(row, seed, rescore=args.rescore))
+            record = (run_language_model(LM_ROWS[row], args.lm_epochs) if row in LM_ROWS else run_bag_of_words(row) if row in BAG_OF_WORDS_ROWS
+                      else run_classifier(row, seed, rescore=args.rescore, lm_epochs=args.lm_epochs))
             rows = json.loads(path.read_text())["rows"] if path.exists() else {}  # rows another job wrote meanwhile stay
             rows[record["row"]] = record if row in (*LM_ROWS, *BAG_OF_WORDS_ROWS) else with_seed(rows.get(record["row"]), record)
             write_results(NAME, {"rows": rows})
