@@ -170,3 +170,13 @@ def test_the_cheap_command_lines_run_in_the_readmes_folder(workspace, monkeypatc
         assert done.returncode == 0, f"README line {line}: rnn-cookbook {shlex.join(words)}\n{done.stderr}"
         ran += 1
     assert ran >= 7  # list, --show-config, predict, generate x2, translate, forecast
+
+
+def test_ci_runs_the_readmes_test_command_as_written():
+    """`.ci/run` runs the README's install-and-test line verbatim, so the line a reader copies is the one CI proves."""
+    ci_commands = [line for line in (REPO / ".ci" / "run").read_text().splitlines() if line.startswith("python3 -m venv")]
+    development = next(block for block in fenced_blocks("bash") if block.id.startswith("development-"))
+    readme_command = development.code.splitlines()[0].split("   #")[0].strip()
+    quick_start = [line for line in fenced_blocks("bash")[0].code.splitlines() if line.endswith("python -m pytest")]
+    assert ci_commands == [readme_command] == quick_start
+    assert "-e \".[dev]\"" in readme_command  # every optional extra the tests import (tests/ci_skips.py)
