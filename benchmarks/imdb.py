@@ -126,9 +126,9 @@ def table_rows() -> list[Row]:
         rows.append(classifier_row(name, row, tfidf, record))
         if "combined_accuracy" in row:
             rows.append(combined_row(name, row, record))
-    if "language model" not in recorded:
+    if not recorded.get("language model"):
         rows.append(LANGUAGE_MODEL_PENDING)
-    rows += [language_model_row(lm, record) for name, lm in recorded.items() if "language model" in name]
+    rows += [language_model_row(lm, record) for name, lm in recorded.items() if "language model" in name and lm]
     return rows
 
 
