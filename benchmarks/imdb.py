@@ -193,7 +193,7 @@ def language_model_folder(direction: str = "forward", epochs: int = LANGUAGE_MOD
 def budget_suffix(epochs: int, template: str) -> str:
     """"" for the language models' default budget; for a capped one (`--lm-epochs`), `template` with its epochs,
     so that capped models, and the classifiers that start from them, get their own folders and rows."""
-    return "" if epochs == LANGUAGE_MODEL["epochs"] else template.format(epochs)
+    return "" if epochs == LANGUAGE_MODEL["epochs"] else template.format(epochs).replace("1 epochs", "1 epoch")
 
 
 def base_row(name: str) -> str:
