@@ -147,6 +147,7 @@ class Config(RecipeConfig):
     dropout: float = 0.2  # on the embeddings and before the output layer
     epochs: int = 100  # a ceiling: early stopping on validation loss ends training (the benchmark stopped at 20 before it had converged)
     batch_size: int = 64
+    length_buckets: bool = True  # batches of sentences of one translation length, cut to their longest: fewer padded steps
     patience: int = 3
     beam: int = 4  # beam width for the reported translations (1 = greedy)
     length_penalty: float = 0.6  # GNMT's alpha: 0 ranks finished beams by log-probability alone
@@ -192,6 +193,7 @@ def load_data(cfg: Config) -> TranslationData:
         target=SideVocabulary.adapt(targets, pairs.target_level, cfg.target_vocabulary),
         max_source_length=cfg.max_source_length,
         max_target_length=cfg.max_target_length,
+        length_buckets=cfg.length_buckets,
     )
 
 
@@ -199,8 +201,8 @@ def load_data(cfg: Config) -> TranslationData:
 def build_model(cfg: Config, source_size: int, target_size: int) -> keras.Model:
     """Encoder (memory + final states) → bridge → decoder GRU → attention over the memory → next token."""
     cell = CELLS[cfg.cell]
-    source = keras.Input(shape=(cfg.max_source_length,), dtype="int32", name="source")
-    target_in = keras.Input(shape=(cfg.max_target_length + 1,), dtype="int32", name="target_in")
+    source = keras.Input(shape=(None,), dtype="int32", name="source")  # any length: batches are cut to their longest
+    target_in = keras.Input(shape=(None,), dtype="int32", name="target_in")
 
     embedded = keras.layers.Embedding(source_size, cfg.embedding_dim, mask_zero=True, name="source_embedding")(source)
     embedded = keras.layers.Dropout(cfg.dropout, name="source_dropout")(embedded)

@@ -152,6 +152,40 @@ def test_config_refuses_what_cannot_work(recipe):
         recipe.Config(beam=0)
 
 
+def test_batches_by_length_hold_every_pair_once_and_cut_only_padding(recipe):
+    data = recipe.load_data(recipe.Config.quick())
+    inputs, targets = data.arrays("train")
+    for by_length in (True, False):
+        dataset = data.dataset("train", 8, shuffle=True, seed=1, by_length=by_length)
+        batches = list(dataset)
+        assert dataset.cardinality().numpy() == len(batches)  # Keras knows the epoch's length
+        rows = []
+        for x, y in batches:
+            source, target_in, y = x["source"].numpy(), x["target_in"].numpy(), y.numpy()
+            if by_length:  # one translation length per batch, and no column that is padding in every row
+                assert len(set(np.count_nonzero(y, axis=1))) == 1
+                assert source[:, -1].any() and y[:, -1].all() and target_in.shape == y.shape
+            width = inputs["source"].shape[1], targets.shape[1]
+            rows += [(tuple(np.pad(s, (0, width[0] - len(s)))), tuple(np.pad(t, (0, width[1] - len(t))))) for s, t in zip(source, y, strict=True)]
+        assert sorted(rows) == sorted(zip(map(tuple, inputs["source"]), map(tuple, targets), strict=True))  # every pair, once
+    assert len(list(data.dataset("train", 8, by_length=True))) > len(list(data.dataset("train", 8, by_length=False)))
+
+
+def test_the_model_reads_any_length_and_the_decoder_is_told_the_run_limits(recipe, quick):
+    from rnn_cookbook.translation.run import TranslatorRun
+    from rnn_cookbook.translation.translator import Translator
+
+    run = TranslatorRun(quick.run.path)
+    assert (run.translator.source_length, run.translator.max_steps) == (12, 9)  # the quick config's 12 and 8 + [END]
+    ids = run.translator.source_ids(["我喜欢猫。"])
+    target_in = run.target.encode(["I like cats."], run.translator.max_steps, markers=True)
+    padded = run.model.predict([ids, target_in], verbose=0)
+    cut = run.model.predict([ids[:, :6], target_in[:, :5]], verbose=0)  # padding masked: the same answer without it
+    np.testing.assert_allclose(cut, padded[:, :5], atol=1e-5)
+    with pytest.raises(ConfigError, match="give Translator the run's max_source_length"):
+        Translator(run.model, run.source, run.target)
+
+
 def test_decoding_one_step_at_a_time_matches_the_teacher_forced_model(recipe, quick):
     import tensorflow as tf
 

@@ -45,7 +45,9 @@ _TRANSLATORS: PerModel[Translator] = PerModel()
 
 def translator_for(model: keras.Model, data: TranslationData) -> Translator:
     """The decoder for `model`, built once per model (it compiles its loops once)."""
-    return _TRANSLATORS.get(model, lambda: Translator(model, data.source, data.target))
+    return _TRANSLATORS.get(model, lambda: Translator(
+        model, data.source, data.target, max_source_length=data.max_source_length, max_target_length=data.max_target_length
+    ))
 
 
 def long_rows(data: TranslationData, sources: Sequence[str], targets: Sequence[str]) -> np.ndarray:

@@ -32,7 +32,10 @@ class TranslatorRun:
         self.target = SideVocabulary.from_dict(settings["target"])
         self.config = self.run.read_json("config.json").get("config", {})
         self.model = self.run.load_model()
-        self.translator = Translator(self.model, self.source, self.target)
+        self.translator = Translator(
+            self.model, self.source, self.target,
+            max_source_length=self.config.get("max_source_length"), max_target_length=self.config.get("max_target_length"),
+        )
 
     @property
     def max_source_length(self) -> int:

@@ -137,12 +137,24 @@ def vocabulary_record(source: SideVocabulary, target: SideVocabulary, **about: A
 class Translator:
     """Greedy and beam-search decoding with a trained translator model (see the module docstring)."""
 
-    def __init__(self, model: keras.Model, source: SideVocabulary, target: SideVocabulary) -> None:
+    def __init__(
+        self,
+        model: keras.Model,
+        source: SideVocabulary,
+        target: SideVocabulary,
+        *,
+        max_source_length: int | None = None,
+        max_target_length: int | None = None,
+    ) -> None:
+        """The lengths are the run's `max_source_length` and `max_target_length`; a model whose inputs have a
+        fixed length (runs saved before batches were cut by length) gives them itself."""
         check_backend()
         layers = _named_layers(model)
         self.source, self.target = source, target
-        self.source_length = int(model.inputs[0].shape[1])
-        self.max_steps = int(model.inputs[1].shape[1])  # the longest translation written, end token included
+        self.source_length = _fixed_or_given(model.inputs[0].shape[1], max_source_length, "max_source_length")
+        # the longest translation written, end token included
+        self.max_steps = _fixed_or_given(model.inputs[1].shape[1], None if max_target_length is None else max_target_length + 1,
+                                         "max_target_length")
         attention = layers.get(ATTENTION_LAYER)
         self.attends = attention is not None
 
@@ -303,6 +315,15 @@ def check_beam(beam: Any, length_penalty: Any) -> None:
         raise ConfigError(f"beam must be an integer >= 1 (1 = greedy), got {beam!r}")
     if isinstance(length_penalty, bool) or not isinstance(length_penalty, (int, float)) or not 0 <= length_penalty <= 5:
         raise ConfigError(f"length_penalty must be a number in [0, 5] (0 = none; GNMT uses 0.6), got {length_penalty!r}")
+
+
+def _fixed_or_given(fixed: int | None, given: int | None, name: str) -> int:
+    """A length the model's input fixes, else the one given: a model reading any length needs to be told its limit."""
+    if fixed is not None:
+        return int(fixed)
+    if given is None:
+        raise ConfigError(f"this model reads inputs of any length: give Translator the run's {name}")
+    return int(given)
 
 
 def _named_layers(model: keras.Model) -> dict[str, keras.layers.Layer]:
