@@ -137,7 +137,7 @@ def bag_of_words_row(nbsvm: dict[str, Any], tfidf: float, record: dict[str, Any]
         recipe=f"{nbsvm['what']}, C={nbsvm['chosen']['C']} and beta={nbsvm['chosen']['beta']} chosen on validation",
         data="IMDB (aclImdb), 25,000 / 25,000", metric="test accuracy", ours=f"{nbsvm['test_accuracy']:.3f}",
         baseline=f"TF-IDF + logistic regression {tfidf:.3f}", anchor="0.912 (Wang & Manning 2012, NBSVM-bi)",
-        train_time=f"{nbsvm['train_time_s']:,.0f}", measured_on=measured_on(record),
+        train_time=f"{nbsvm['train_time_s']:,.0f}", measured_on=row_measured_on(nbsvm, record),
     )
 
 
@@ -145,6 +145,11 @@ def recipe_label(name: str, row: dict[str, Any]) -> str:
     budget = "".join(f", {direction} language model {epochs} epoch{'s' * (epochs > 1)}"
                      for direction, epochs in row.get("language_model_epochs", {}).items()) if name != base_row(name) else ""
     return f"{RECIPES.get(base_row(name), 'sentiment_rnn')} ({row['what']}{budget})"
+
+
+def row_measured_on(row: dict[str, Any], record: dict[str, Any]) -> str:
+    """The "measured on" cell of one row: its own date (rows are written one at a time, over days), else the file's."""
+    return measured_on({**record, "recorded": row.get("recorded", record.get("recorded", ""))})
 
 
 def classifier_row(name: str, row: dict[str, Any], tfidf: float | None, record: dict[str, Any]) -> Row:
@@ -156,7 +161,7 @@ def classifier_row(name: str, row: dict[str, Any], tfidf: float | None, record: 
               else f"{row['test_accuracy']:.3f} (1 run)"),
         baseline=f"TF-IDF + logistic regression {row.get('tfidf_same_split', tfidf):.3f}",
         anchor=TABLE_ANCHORS.get(base_row(name), "-"), train_time=f"{row['train_time_s']:,.0f}",
-        samples_per_s=f"{row['samples_per_s']:,.0f}" if row.get("samples_per_s") else "-", measured_on=measured_on(record),
+        samples_per_s=f"{row['samples_per_s']:,.0f}" if row.get("samples_per_s") else "-", measured_on=row_measured_on(row, record),
     )
 
 
@@ -172,7 +177,7 @@ def combined_row(name: str, row: dict[str, Any], record: dict[str, Any]) -> Row:
         data="IMDB (aclImdb), 25,000 / 25,000", metric="test accuracy",
         ours=f"{statistics.mean(combined):.3f}{spread}; {statistics.mean(combined) - row['nbsvm_same_split']:+.3f} over NBSVM",
         baseline=f"NBSVM {row['nbsvm_same_split']:.3f}", anchor="0.9257 (Mesnil et al. 2014, RNN LM + paragraph vectors + NBSVM)",
-        measured_on=measured_on(record),
+        measured_on=row_measured_on(row, record),
     )
 
 
@@ -182,7 +187,7 @@ def language_model_row(lm: dict[str, Any], record: dict[str, Any]) -> Row:
         recipe=f"language_model ({lm['what']})", data=f"IMDB train + unlabelled reviews, {lm['training_words']:,} words",
         metric="validation perplexity, lower is better", ours=f"{lm['validation_perplexity']:.1f}",
         baseline=f"unigram {lm['unigram_perplexity']:.1f}", train_time=f"{lm['train_time_s']:,.0f}",
-        samples_per_s=f"{lm['words_per_s']:,.0f} words/s", measured_on=measured_on(record),
+        samples_per_s=f"{lm['words_per_s']:,.0f} words/s", measured_on=row_measured_on(lm, record),
     )
 
 
@@ -344,6 +349,7 @@ def main() -> None:
             print(f"== {row} seed {seed} ({time.strftime('%H:%M')})", flush=True)
             record = (run_language_model(LM_ROWS[row], args.lm_epochs) if row in LM_ROWS else run_bag_of_words(row) if row in BAG_OF_WORDS_ROWS
                       else run_classifier(row, seed, rescore=args.rescore, lm_epochs=args.lm_epochs))
+            record["recorded"] = time.strftime("%Y-%m-%dT%H:%M:%S")
             rows = json.loads(path.read_text())["rows"] if path.exists() else {}  # rows another job wrote meanwhile stay
             rows[record["row"]] = record if row in (*LM_ROWS, *BAG_OF_WORDS_ROWS) else with_seed(rows.get(record["row"]), record)
             write_results(NAME, {"rows": rows})
