@@ -28,15 +28,12 @@ REPO = Path(__file__).resolve().parents[1]
 # Under CI=true a skipped test fails the run (tests/ci_skips.py says why).
 pytest_plugins = ["ci_skips"]
 
-#: The modules that take longest, most first (`pytest --durations=0`, summed by module, 2026-12-06:
-#: 160 worker-seconds for search down to 30 for distribute). pytest-xdist hands whole modules to its
-#: workers in collection order (setup.cfg turns off its own reordering, by count of tests, which
-#: ignores this), so starting these first leaves the short ones to fill in at the end, instead of
-#: one worker finishing a long module alone while the other waits.
+#: The modules that take longest, most first. pytest-xdist hands whole modules to its workers in
+#: collection order, so starting these first leaves the short ones to fill in at the end, instead
+#: of one worker finishing a long module alone while the other waits.
 LONGEST_FIRST = (
-    "test_search.py", "test_data_parallel.py", "test_notebooks.py", "test_backends.py", "test_cli.py",
-    "test_translator.py", "test_language_model.py", "test_readme.py", "test_text_recipes.py", "test_forecaster.py",
-    "test_resume.py", "test_generation.py", "test_distribute.py", "test_packaging.py", "test_troubleshooting.py",
+    "test_notebooks.py", "test_search.py", "test_data_parallel.py", "test_readme.py", "test_generation.py",
+    "test_backends.py", "test_cli.py", "test_forecaster.py", "test_language_model.py", "test_text_classes.py",
 )
 
 
