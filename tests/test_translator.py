@@ -144,12 +144,14 @@ def test_a_zip_downloads_once_from_a_local_url(tmp_path):
 
 # --- the model and its decoders ------------------------------------------------------------------------
 def test_config_refuses_what_cannot_work(recipe):
-    with pytest.raises(ConfigError, match="attention must be one of luong, bahdanau, none"):
+    with pytest.raises(ConfigError, match="attention must be one of luong, scaled, bahdanau, none"):
         recipe.Config(attention="dot")
     with pytest.raises(ConfigError, match="data_parallel trains on JAX"):
         recipe.Config(strategy="data_parallel")
     with pytest.raises(ConfigError, match="beam must be an integer >= 1"):
         recipe.Config(beam=0)
+    with pytest.raises(ConfigError, match=r"label_smoothing must be a number in \[0, 1\)"):
+        recipe.Config(label_smoothing=1.0)
 
 
 def test_batches_by_length_hold_every_pair_once_and_cut_only_padding(recipe):
@@ -186,23 +188,87 @@ def test_the_model_reads_any_length_and_the_decoder_is_told_the_run_limits(recip
         Translator(run.model, run.source, run.target)
 
 
-def test_decoding_one_step_at_a_time_matches_the_teacher_forced_model(recipe, quick):
+def assert_steps_match_teacher_forcing(translator, model, source_ids, target_in, steps=5):
+    """The decoder, one token at a time, computes what the teacher-forced model does at each position."""
     import tensorflow as tf
 
-    from rnn_cookbook.translation.run import TranslatorRun
-
-    run = TranslatorRun(quick.run.path)
-    sources = ["我喜欢猫。", "她明天去。"]
-    source_ids = run.translator.source_ids(sources)
-    target_in = run.target.encode(["I like cats.", "She'll go tomorrow."], run.translator.max_steps, markers=True)
-    full = run.model.predict([source_ids, target_in], verbose=0)
-    memory, keys, states, mask = run.translator.encode(tf.constant(source_ids))
-    for t in range(5):
-        probabilities, weights, states = run.translator.step(tf.constant(target_in[:, t]), states, memory, keys, mask)
+    full = model.predict([source_ids, target_in], verbose=0)
+    memory, keys, states, mask = translator.encode(tf.constant(source_ids))
+    for t in range(steps):
+        probabilities, weights, states = translator.step(tf.constant(target_in[:, t]), states, memory, keys, mask)
         np.testing.assert_allclose(probabilities.numpy(), full[:, t], atol=1e-5)
         weights = weights.numpy()
         np.testing.assert_allclose(weights.sum(axis=1), 1.0, atol=1e-5)
         assert np.all(weights[source_ids == 0] == 0)  # padding gets no attention
+
+
+def test_decoding_one_step_at_a_time_matches_the_teacher_forced_model(recipe, quick):
+    from rnn_cookbook.translation.run import TranslatorRun
+
+    run = TranslatorRun(quick.run.path)
+    source_ids = run.translator.source_ids(["我喜欢猫。", "她明天去。"])
+    target_in = run.target.encode(["I like cats.", "She'll go tomorrow."], run.translator.max_steps, markers=True)
+    assert_steps_match_teacher_forcing(run.translator, run.model, source_ids, target_in)
+
+
+def latin_pairs(path):
+    """Spanish<TAB>English, both in words: a pair of Latin-script languages, as a user brings them."""
+    things = (("gatos", "cats"), ("perros", "dogs"), ("libros", "books"), ("amigos", "friends"))
+    path.write_text("".join(f"Tengo {n} {es}.\tI have {n} {en}.\n" for n in range(2, 14) for es, en in things))
+    return path
+
+
+def test_scaled_attention_and_label_smoothing_on_two_latin_languages_both_ways(recipe, tmp_path):
+    """`attention=scaled` decodes step by step as it trains, Spanish to English and back; a run trained
+    with label smoothing reports the plain cross-entropy and reloads with safe_mode."""
+    from rnn_cookbook.translation.run import TranslatorRun
+    from rnn_cookbook.translation.translator import Translator
+
+    base = recipe.Config.quick().replace(data=str(latin_pairs(tmp_path / "es-en.tsv")), columns="es,en",
+                                         attention="scaled", label_smoothing=0.1, epochs=2)
+    for source, target in (("es", "en"), ("en", "es")):
+        cfg = base.replace(source=source, target=target)
+        data = recipe.load_data(cfg)
+        assert (data.pairs.source_language, data.pairs.source_level, data.pairs.target_level) == (source, "words", "words")
+        model = recipe.build_model(cfg, len(data.source), len(data.target))
+        assert model.get_layer("key_scale").scale == pytest.approx(cfg.units ** -0.5)
+        translator = Translator(model, data.source, data.target, max_source_length=cfg.max_source_length,
+                                max_target_length=cfg.max_target_length)
+        sources, targets = data.sentences("train")
+        assert_steps_match_teacher_forcing(translator, model, translator.source_ids(sources[:3]),
+                                           data.target.encode(targets[:3], translator.max_steps, markers=True))
+
+    result = recipe.train(base.replace(source="en", target="es"), output=tmp_path / "run", verbose=0)
+    run = TranslatorRun(result.run.path)  # the smoothed loss is a registered class: safe_mode loads it
+    assert type(run.model.loss).__name__ == "SmoothedSparseCrossentropy" and run.model.loss.label_smoothing == 0.1
+    test = recipe.load_data(result.config).dataset("test", base.batch_size)
+    smoothed = run.model.evaluate(test, verbose=0, return_dict=True)["loss"]
+    run.model.compile(loss="sparse_categorical_crossentropy")
+    plain = run.model.evaluate(test, verbose=0, return_dict=True)["loss"]
+    assert result.metrics["model"]["loss"] == pytest.approx(plain, rel=1e-4) and plain < smoothed  # the plain one is reported
+    assert len(run.translate(["I have 3 cats."])) == 1
+
+
+def test_smoothed_loss_is_keras_one_hot_smoothing_without_the_one_hot_and_skips_padding():
+    import keras
+
+    from rnn_cookbook.core.losses import SmoothedSparseCrossentropy
+
+    rng = np.random.default_rng(0)
+    probabilities = rng.dirichlet(np.ones(7), size=(3, 5)).astype("float32")
+    labels = rng.integers(0, 7, size=(3, 5))
+    ours = SmoothedSparseCrossentropy(0.2)(labels, probabilities)
+    theirs = keras.losses.CategoricalCrossentropy(label_smoothing=0.2)(np.eye(7)[labels], probabilities)
+    assert float(ours) == pytest.approx(float(theirs), rel=1e-5)
+    assert float(SmoothedSparseCrossentropy(0.0)(labels, probabilities)) == pytest.approx(
+        float(keras.losses.SparseCategoricalCrossentropy()(labels, probabilities)), rel=1e-5)
+    # Padding reaches a loss as weights (a mask becomes one); Keras' Loss applies them to every subclass alike.
+    weights = np.array([[1, 1, 1, 0, 0]] * 3, dtype="float32")
+    assert float(SmoothedSparseCrossentropy(0.0)(labels, probabilities, sample_weight=weights)) == pytest.approx(
+        float(keras.losses.SparseCategoricalCrossentropy()(labels, probabilities, sample_weight=weights)), rel=1e-5)
+    assert SmoothedSparseCrossentropy.from_config(SmoothedSparseCrossentropy(0.3).get_config()).label_smoothing == 0.3
+    with pytest.raises(ValueError, match=r"label_smoothing must be in \[0, 1\)"):
+        SmoothedSparseCrossentropy(1.0)
 
 
 def test_beam_search_finds_translations_at_least_as_likely_as_greedy(recipe, quick):

@@ -49,7 +49,7 @@ EPOCH_LOG = "logs/epochs.csv"
 #: name `rnn_cookbook`), so `load_model` can rebuild them with `safe_mode=True`. They are imported by
 #: name when a model loads: the one place the kitchen names task folders, because Keras looks a saved
 #: class up by its registered name, not by its module. `tests/test_layout.py` checks the list is whole.
-SAVED_OBJECT_MODULES = ("rnn_cookbook.forecasting.layers", "rnn_cookbook.text.layers", "rnn_cookbook.text.fine_tuning")
+SAVED_OBJECT_MODULES = ("rnn_cookbook.core.losses", "rnn_cookbook.forecasting.layers", "rnn_cookbook.text.layers", "rnn_cookbook.text.fine_tuning")
 METRICS_KEYS = ("recipe", "data", "split", "model", "baselines", "epochs_run", "wall_time_s", "keras_backend", "seed")
 
 

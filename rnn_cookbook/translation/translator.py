@@ -46,6 +46,7 @@ DECODER_LAYERS = ("target_embedding", "decoder", "combine", "next_token")
 
 
 ATTENTION_LAYER = "attention"
+KEY_SCALE = "key_scale"  # attention=scaled: the keys times 1/√units
 GREEDY_BATCH, BEAM_BATCH = 256, 64  # sentences decoded at once (a beam batch holds `beam` times as many rows)
 
 
@@ -181,6 +182,8 @@ class Translator:
             final = [tf.concat([final[i], final[i + half]], axis=-1) for i in range(half)]
         states = [layers[f"{BRIDGE_PREFIX}{i}"](state) for i, state in enumerate(final)]
         keys = layers["keys"](memory) if self.attends else memory
+        if KEY_SCALE in layers:
+            keys = layers[KEY_SCALE](keys)
         return memory, keys, states, tf.not_equal(source_ids, PAD_ID)
 
     def step(
