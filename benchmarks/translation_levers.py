@@ -1,0 +1,125 @@
+"""Benchmark: issue 33's levers for the translator, one at a time on seed 0, judged on the validation split.
+
+    python benchmarks/translation_levers.py --data ../shared/data/cmn-eng/cmn.txt scaled label_smoothing
+    python benchmarks/translation_levers.py --table
+
+Each lever is the recipe's default `Config` with one setting changed (`LEVERS`), trained on seed 0 to
+early stopping, without the `attention=none` baseline (the defaults' runs have it). Its validation
+BLEU, with the recipe's beam (4) and length penalty (0.6), is what decides whether it stays; its
+test figures are recorded beside it, single- and multi-reference, so the table can also say what
+the choice was worth on test. The defaults themselves are not trained again here: their row reads
+the converged seed-0 run (`results/translation_converged_seed0.json`, test) and the beam search of
+that same model on validation (`results/translation_beam.json`, at the run's own beam and penalty).
+
+Each finished lever is merged into `results/translation_levers.json` at once, so levers can run as
+separate processes at the same time, and a killed lever resumes from its last finished epoch (run
+folders in `$RNN_COOKBOOK_BENCHMARK_CACHE/translation_levers`, else
+`~/.cache/rnn-cookbook-benchmarks/translation_levers`). A lever already recorded is not run again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from typing import Any
+
+from _results import cache_folder, load_results, unfinished_run, write_results  # benchmarks/_results.py
+from translation_beam import score  # benchmarks/translation_beam.py
+
+NAME = "translation_levers"
+#: What each lever changes in the default Config (issue 33, item 3).
+LEVERS: dict[str, dict[str, Any]] = {
+    "bahdanau": {"attention": "bahdanau"},
+    "scaled": {"attention": "scaled"},
+    "units_256": {"units": 256},
+    "dropout_0.3": {"dropout": 0.3},
+    "label_smoothing": {"label_smoothing": 0.1},
+}
+
+
+def run_lever(name: str, data: str) -> dict[str, Any]:
+    """Train one lever on seed 0 (resumed if a killed run left it unfinished) and score it on validation and test."""
+    from rnn_cookbook.recipes import translator
+    from rnn_cookbook.translation.run import TranslatorRun
+
+    cfg = translator.Config(data=data, seed=0, compare_without_attention=False, **LEVERS[name])
+    folder = cache_folder(NAME) / name
+    resume = unfinished_run(folder)
+    started = time.perf_counter()
+    result = translator.train(cfg, output=folder, verbose=2, resume=resume, overwrite=folder.exists() and not resume)
+    run = TranslatorRun(result.run.path)
+    validation = score(run, translator.load_data(cfg), "validation", cfg.beam, cfg.length_penalty)
+    model = result.metrics["model"]
+    return {
+        "lever": name, "changes": LEVERS[name], "validation_bleu": validation,
+        **{f"test_{key}": model[key] for key in ("bleu", "bleu_multi", "bleu_long", "chrf", "greedy_bleu", "loss")},
+        "translation_memory_bleu": result.metrics["baselines"]["translation_memory"]["bleu"],
+        "epochs_run": result.metrics["epochs_run"], "train_time_s": result.metrics["wall_time_s"],
+        "seconds_per_epoch": result.metrics["wall_time_s"] / result.metrics["epochs_run"],
+        "wall_s": time.perf_counter() - started, "run": str(result.run.path),
+        "recorded": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    }
+
+
+def defaults_row() -> dict[str, Any] | None:
+    """The defaults, from the converged seed-0 run and the beam benchmark of that same model."""
+    converged, beam = load_results("translation_converged_seed0"), load_results("translation_beam")
+    if not converged or not beam:
+        return None
+    metrics = converged["run"]["metrics"]
+    setting = (metrics["decoding"]["beam"], metrics["decoding"]["length_penalty"])
+    (validation,) = [row["validation_bleu"] for row in beam["grid"] if (row["beam"], row["length_penalty"]) == setting]
+    return {
+        "lever": "defaults", "changes": {}, "validation_bleu": validation,
+        **{f"test_{key}": metrics["model"][key] for key in ("bleu", "bleu_multi", "bleu_long", "chrf", "greedy_bleu", "loss")},
+        "translation_memory_bleu": metrics["baselines"]["translation_memory"]["bleu"],
+        "epochs_run": metrics["epochs_run"], "train_time_s": metrics["wall_time_s"],
+        "seconds_per_epoch": metrics["wall_time_s"] / metrics["epochs_run"],  # fit time only: the baseline trained after
+    }
+
+
+def table() -> str:
+    """The levers against the defaults: validation BLEU decides, test BLEU says what it was worth."""
+    rows = [row for row in [defaults_row(), *(load_results(NAME) or {}).get("levers", {}).values()] if row]
+    if not rows:
+        return "no lever recorded yet"
+    base = rows[0]["validation_bleu"] if rows[0]["lever"] == "defaults" else None
+    lines = ["| lever | change | validation BLEU (beam 4) | vs defaults | test BLEU | multi-reference | 10+ words | epochs | time |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for row in rows:
+        change = ", ".join(f"{k}={v}" for k, v in row["changes"].items()) or "-"
+        delta = "-" if base is None or row["lever"] == "defaults" else f"{row['validation_bleu'] - base:+.1f}"
+        lines.append(f"| {row['lever']} | {change} | {row['validation_bleu']:.1f} | {delta} | {row['test_bleu']:.1f} | "
+                     f"{row['test_bleu_multi']:.1f} | {row['test_bleu_long']:.1f} | {row['epochs_run']} | "
+                     f"{row['train_time_s'] / 60:.0f} min |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    import rnn_cookbook.core.quiet  # noqa: F401  (before Keras: hides TensorFlow's start-up log lines)
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("levers", nargs="*", help=f"any of: {', '.join(LEVERS)}")
+    parser.add_argument("--data", help="path to cmn.txt (or any pair file the recipe reads)")
+    parser.add_argument("--table", action="store_true", help="only print the table of what is recorded")
+    args = parser.parse_args()
+    unknown = [lever for lever in args.levers if lever not in LEVERS]
+    if unknown:
+        parser.error(f"unknown lever {unknown[0]!r}; choose from {', '.join(LEVERS)}")
+    if args.levers and not args.data and not args.table:
+        parser.error("--data is needed to train a lever")
+    for lever in [] if args.table else args.levers:
+        if lever in (load_results(NAME) or {}).get("levers", {}):
+            print(f"{lever}: already recorded, skipped")
+            continue
+        print(f"== {lever} ({time.strftime('%H:%M')})", flush=True)
+        record = run_lever(lever, args.data)
+        levers = (load_results(NAME) or {}).get("levers", {})  # what other processes recorded meanwhile stays
+        write_results(NAME, {"data": args.data, "levers": {**levers, lever: record}})
+        print(f"== {lever}: {json.dumps({k: v for k, v in record.items() if k != 'run'})}", flush=True)
+    print(table())
+
+
+if __name__ == "__main__":
+    main()
