@@ -90,9 +90,9 @@ def table() -> str:
     for row in rows:
         change = ", ".join(f"{k}={v}" for k, v in row["changes"].items()) or "-"
         delta = "-" if base is None or row["lever"] == "defaults" else f"{row['validation_bleu'] - base:+.1f}"
-        lines.append(f"| {row['lever']} | {change} | {row['validation_bleu']:.1f} | {delta} | {row['test_bleu']:.1f} | "
-                     f"{row['test_bleu_multi']:.1f} | {row['test_bleu_long']:.1f} | {row['epochs_run']} | "
-                     f"{row['train_time_s'] / 60:.0f} min |")
+        bleu = [f"{row[key]:.1f}" if row[key] is not None else "-" for key in ("test_bleu", "test_bleu_multi", "test_bleu_long")]
+        lines.append(f"| {row['lever']} | {change} | {row['validation_bleu']:.1f} | {delta} | {' | '.join(bleu)} | "
+                     f"{row['epochs_run']} | {row['train_time_s'] / 60:.0f} min |")
     return "\n".join(lines)
 
 
