@@ -4,6 +4,7 @@
     python benchmarks/text_classification.py --data reviews --models lstm lstm+encoder --encoder runs/language_model/<run>
     python benchmarks/text_classification.py --data trec --models lstm lstm+encoder --encoder runs/language_model/<run>
     python benchmarks/text_classification.py --data polarity --probe --folds 0 --encoder <run>   # a linear probe of the frozen encoder
+    python benchmarks/text_classification.py --data trec --models lstm+encoder+two_way --encoder <run> --backward-encoder <backward run>
     python benchmarks/text_classification.py --data polarity --name text_classification_polarity_combined --rescore
     python benchmarks/text_classification.py --table                   # the table of every results file
 
@@ -83,6 +84,8 @@ ABLATIONS = {
     # Near feature extraction: the LSTM at 5% of the head's rate, the Embedding at 0.25% (a frozen
     # encoder's linear probe beat the fine-tuned classifier on review polarity).
     "lstm+encoder+slow_encoder": {**ENCODER, "layer_lr_decay": 0.05},  # the encoder keeps its own (0.1 on words, 0.2 on states)
+    # ULMFiT's two directions (issue 32): --backward-encoder, a direction=backward language model, beside --encoder
+    "lstm+encoder+two_way": dict(ENCODER),
 }
 MODELS.update(ABLATIONS)
 # Rows of older results files, kept in the table under their measured names (see the docstring).
@@ -116,6 +119,7 @@ TABLE_RECIPES = {
     "lstm+encoder+concat": f"sentiment_rnn ({_ENCODER_ROW}concat, lm_finetune_epochs=1)",
     "lstm+encoder+lm_finetune5": f"sentiment_rnn ({_ENCODER_ROW}mean, lm_finetune_epochs=5)",
     "lstm+encoder+lm_finetune20": f"sentiment_rnn ({_ENCODER_ROW}mean, lm_finetune_epochs=20, early stopping)",
+    "lstm+encoder+two_way": f"sentiment_rnn ({_ENCODER_ROW}mean, lm_finetune_epochs=1, backward_encoder=its backward twin)",
 }
 
 
@@ -291,7 +295,8 @@ def recipe_config(data_name: str, fold_file: Path | None, settings: dict, seed: 
     return sentiment_rnn.Config(data=str(fold_file), split_column="split", validation_fraction=0.1, seed=seed, **settings)
 
 
-def run_model(model: str, data_name: str, fold_file: Path | None, fold: int, seed: int, runs: Path, encoder: str | None = None) -> dict:
+def run_model(model: str, data_name: str, fold_file: Path | None, fold: int, seed: int, runs: Path, encoder: str | None = None,
+              backward_encoder: str | None = None) -> dict:
     from rnn_cookbook.recipes import sentiment_rnn
 
     title = SETS[data_name][0]
@@ -300,6 +305,10 @@ def run_model(model: str, data_name: str, fold_file: Path | None, fold: int, see
         if encoder is None:
             raise SystemExit(f"{model} needs --encoder RUN_DIR (a language_model run)")
         settings["encoder"] = encoder
+    if "+two_way" in model:
+        if backward_encoder is None:
+            raise SystemExit(f"{model} needs --backward-encoder RUN_DIR (a direction=backward language_model run) beside --encoder")
+        settings["backward_encoder"] = backward_encoder
     cfg = recipe_config(data_name, fold_file, settings, seed)
     started = time.perf_counter()
     folder = runs / f"{model}-{data_name}-{fold}-{seed}"  # kept: its model and bag-of-words model can be scored again
@@ -391,6 +400,7 @@ def main() -> None:
     parser.add_argument("--data", choices=list(SETS), default="polarity")
     parser.add_argument("--models", nargs="+", choices=list(MODELS), default=["simple_rnn", "lstm"])
     parser.add_argument("--encoder", help="a language_model run folder, for the +encoder models")
+    parser.add_argument("--backward-encoder", help="a direction=backward language_model run folder, for the +two_way model")
     parser.add_argument("--folds", nargs="+", type=int, default=list(range(10)))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--name", help="results/<name>.json (default text_classification_<data>; one per parallel job)")
@@ -421,7 +431,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         if args.data == "trec":
             for model in args.models:
-                records.append(run_model(model, args.data, None, 0, args.seed, RUNS, args.encoder))
+                records.append(run_model(model, args.data, None, 0, args.seed, RUNS, args.encoder, args.backward_encoder))
                 write_results(args.name, {"runs": records})
             table()
             return
@@ -429,7 +439,7 @@ def main() -> None:
         for fold in args.folds:
             fold_file = write_fold(examples, fold, Path(scratch) / f"{args.data}-fold{fold}.csv")
             for model in args.models:
-                records.append(run_model(model, args.data, fold_file, fold, args.seed, RUNS, args.encoder))
+                records.append(run_model(model, args.data, fold_file, fold, args.seed, RUNS, args.encoder, args.backward_encoder))
                 write_results(args.name, {"runs": records})  # after every run: a long job keeps what it measured
     print(f"\nresults: {RESULTS / (args.name + '.json')}")
     table()
