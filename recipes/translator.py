@@ -26,9 +26,9 @@ The model, Keras 3 layers only:
 - `attention=none` drops the context: the tutorials' fixed-vector encoder-decoder, trained by the
   same code. By default the run trains it too, on the same data, as a baseline.
 
-Tokens: Chinese (and Japanese) as characters, so no word segmenter is needed; other languages as
-words and punctuation marks, case kept (`rnn_cookbook.translation.pairs.tokenize`). Vocabularies
-come from `TextVectorization` on the training pairs and are saved as JSON beside the model.
+Tokens: Chinese (and Japanese) as characters, so no word segmenter is needed (or jieba's words:
+`source_tokens=jieba`); other languages as words and punctuation marks, case kept (`.pairs.tokenize`).
+Vocabularies come from `TextVectorization` on the training pairs, saved as JSON beside the model.
 
 Data (`rnn_cookbook.translation.pairs`): `data=cmn-eng` downloads Tatoeba's 29,155 English-Chinese
 pairs (CC BY 2.0 FR; the attribution column is kept beside each pair); any `source<TAB>target`
@@ -130,7 +130,7 @@ class Config(RecipeConfig):
     source: str = "auto"  # the language translated from, a name in `columns`; auto: Chinese (or Japanese) if a column is
     target: str = "auto"  # ... and into; auto: the other column
     columns: str = "auto"  # the file's first two columns, e.g. en,zh; auto: a Chinese column by its script, the other en
-    source_tokens: str = "auto"  # auto | chars | words (auto: characters for zh and ja)
+    source_tokens: str = "auto"  # auto | chars | words | jieba (Chinese words; auto: characters for zh and ja)
     target_tokens: str = "auto"
     encoding: str | None = None  # the file's encoding; None: UTF-8 (byte-order mark allowed), then cp1252
     max_pairs: int | None = None  # a random sample of this many pairs (within the length limits); None: all

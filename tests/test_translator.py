@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import sys
 import zipfile
 
 import numpy as np
@@ -51,6 +52,36 @@ def test_words_and_characters_round_trip():
     assert tokenize("我们 明天见。", "chars") == ["我", "们", "明", "天", "见", "。"]
     assert detokenize(["Where", "'s", "Tom", "?"], "words") == "Where 's Tom?"
     assert detokenize(tokenize("He said (twice), no.", "words"), "words") == "He said (twice), no."
+
+
+def test_jieba_cuts_chinese_into_words_and_reads_latin_text_as_words():
+    assert tokenize("我们明天见。", "jieba") == ["我们", "明天", "见", "。"]
+    for text in ("我们明天见。", "我用iPhone 8拍照。", "Tengo 3 gatos.", "I'm fine, thanks."):
+        assert detokenize(tokenize(text, "jieba"), "jieba") == text  # spaces only between two Latin words
+    assert tokenize("Tengo 3 gatos.", "jieba") == tokenize("Tengo 3 gatos.", "words")
+
+
+def test_jieba_missing_is_one_line_that_says_how_to_install_it(monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "jieba", None)  # as if not installed: importing it raises ImportError
+    with pytest.raises(ConfigError, match=r'jieba tokens need the jieba package: pip install "rnn-cookbook\[jieba\]"'):
+        load_pairs(latin_pairs(tmp_path / "es-en.tsv"), columns="es,en", source_tokens="jieba")
+
+
+def test_jieba_words_train_save_and_translate_chinese_and_work_on_a_latin_pair_both_ways(recipe, tmp_path):
+    from rnn_cookbook.translation.run import TranslatorRun
+
+    cfg = recipe.Config.quick().replace(source_tokens="jieba", epochs=1)
+    result = recipe.train(cfg, output=tmp_path / "run", verbose=0)
+    run = TranslatorRun(result.run.path)
+    assert run.source.level == "jieba" and "我们" in run.source.tokens  # words, not characters
+    assert len(run.translate(["我们不喜欢狗。"])) == 1
+    with pytest.raises(DataError, match="this model reads at most 12"):  # lengths count jieba's words
+        run.translate(["我们不喜欢狗。" * 6])
+    latin = latin_pairs(tmp_path / "es-en.tsv")
+    for source, target in (("es", "en"), ("en", "es")):
+        pairs = load_pairs(latin, columns="es,en", source_language=source, target_language=target,
+                           source_tokens="jieba", target_tokens="jieba")
+        assert (pairs.source_level, pairs.target_level) == ("jieba", "jieba") and len(pairs.sources) == 48
 
 
 def test_a_tatoeba_file_reads_chinese_to_english_with_its_attribution_kept(tmp_path):

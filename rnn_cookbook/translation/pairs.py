@@ -11,7 +11,8 @@ manythings.org/anki packs (`English<TAB>other language<TAB>attribution`), or any
   target=zh` turns Tatoeba's round). The columns after those two (Tatoeba's attribution, say) are
   kept aside, never dropped: `SentencePairs.extra`.
 - Chinese and Japanese are read as characters (no segmenter is needed), every other language as
-  words and punctuation marks (`tokenize`); `source_tokens` / `target_tokens` choose.
+  words and punctuation marks (`tokenize`); `source_tokens` / `target_tokens` choose, and `jieba`
+  cuts Chinese into words with the jieba segmenter (`pip install "rnn-cookbook[jieba]"`).
 - Pairs longer than the model's maximum on either side are dropped, and the run says how many.
 - **The split.** Tatoeba repeats sentences: "Which book is yours?" has six Chinese translations.
   A random split of the lines puts the same English sentence in training and test, and the test
@@ -25,6 +26,7 @@ A malformed line (one column, an empty side) is an error that names the file and
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -41,7 +43,7 @@ from rnn_cookbook.core.errors import ConfigError, DataError
 #: Languages read one character at a time: their words are not separated by spaces.
 CHARACTER_LANGUAGES = ("zh", "cmn", "yue", "ja", "jpn", "th", "tha")
 AUTO = "auto"
-TOKEN_LEVELS = (AUTO, "chars", "words")
+TOKEN_LEVELS = (AUTO, "chars", "words", "jieba")
 #: Tatoeba's English-Chinese pairs as manythings.org/anki packs them (the zip holds cmn.txt).
 CMN_ENG_URL = "https://www.manythings.org/anki/cmn-eng.zip"
 CMN_ENG_HINT = (
@@ -113,24 +115,46 @@ TOY_PAIRS = """\
 她是医生。\tShe's a doctor.
 """
 _WORD = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]", re.UNICODE)
+#: A run of Han characters, kana and CJK punctuation: what jieba segments (the rest of a text is read as words).
+_HAN_RUN = re.compile(r"([\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
 
 
 def tokenize(text: str, level: str) -> list[str]:
-    """`text` as tokens: characters (spaces dropped) or words with punctuation marks apart.
+    """`text` as tokens: characters (spaces dropped), jieba's words, or words with punctuation marks apart.
 
     `"I'll see you at 5."` → `["I'll", "see", "you", "at", "5", "."]`; `"我们明天见。"` →
-    `["我", "们", "明", "天", "见", "。"]`. Case is kept: the output should read like the references.
+    `["我", "们", "明", "天", "见", "。"]`, or with `jieba` `["我们", "明天", "见", "。"]`. Case is
+    kept: the output should read like the references.
     """
     text = unicodedata.normalize("NFKC", text)
     if level == "chars":
         return [c for c in text if not c.isspace()]
+    if level == "jieba":  # the split alternates other text (read as words) and Han runs (cut by jieba)
+        runs = _HAN_RUN.split(text)
+        return [t for i, run in enumerate(runs) for t in (jieba_segmenter().lcut(run) if i % 2 else _WORD.findall(run))]
     return _WORD.findall(text)
 
 
+def jieba_segmenter():  # noqa: ANN201  (jieba has no type hints)
+    """jieba, imported once and quiet (it logs its dictionary loading), or a ConfigError that says how to install it."""
+    try:
+        import jieba
+    except ImportError:
+        raise ConfigError('jieba tokens need the jieba package: pip install "rnn-cookbook[jieba]"') from None
+    import logging
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
 def detokenize(tokens: Sequence[str], level: str) -> str:
-    """Tokens back to text: characters run together; words get spaces, but not before punctuation."""
+    """Tokens back to text: characters and jieba's words run together; words get spaces, but not before
+    punctuation (with `jieba`, the words between Han runs too: "我用" "iPhone" "8" "拍照" → "我用iPhone 8拍照")."""
     if level == "chars":
         return "".join(tokens)
+    if level == "jieba":
+        runs = itertools.groupby(tokens, key=lambda token: bool(_HAN_RUN.fullmatch(token)))
+        return "".join("".join(run) if han else detokenize(list(run), "words") for han, run in runs)
     text = ""
     for token in tokens:
         glue = not text or (len(token) == 1 and token in ".,!?;:%)]}…。，！？") or text.endswith(("(", "[", "{", "$"))
@@ -139,7 +163,7 @@ def detokenize(tokens: Sequence[str], level: str) -> str:
 
 
 def level_of(language: str, setting: str = "auto") -> str:
-    """`chars` or `words`: the setting, or by language with `auto` (`CHARACTER_LANGUAGES` are chars)."""
+    """`chars`, `words` or `jieba`: the setting, or by language with `auto` (`CHARACTER_LANGUAGES` are chars)."""
     if setting != "auto":
         return setting
     return "chars" if language.lower() in CHARACTER_LANGUAGES else "words"
@@ -338,6 +362,8 @@ def load_pairs(
             raise ConfigError(f"{name} must be one of {', '.join(TOKEN_LEVELS)}; got {value!r}")
     if source_language == target_language != AUTO:
         raise ConfigError(f"source and target are both {source_language!r}; translate between two languages")
+    if "jieba" in (source_tokens, target_tokens):
+        jieba_segmenter()  # not installed: say so before reading a large file
     if str(source) == "toy":
         rows, name = [line.split("\t") for line in TOY_PAIRS.splitlines()], "toy (hand-written)"
     else:

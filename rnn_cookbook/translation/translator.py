@@ -27,7 +27,7 @@ import rnn_cookbook.core.quiet  # noqa: F401  (before Keras: hides TensorFlow's 
 import keras
 import numpy as np
 
-from rnn_cookbook.translation.pairs import detokenize, tokenize
+from rnn_cookbook.translation.pairs import AUTO, TOKEN_LEVELS, detokenize, tokenize
 from rnn_cookbook.core.errors import ConfigError, DataError, RunFolderError
 from rnn_cookbook.decoding import check_backend
 from rnn_cookbook.core.quiet import import_tensorflow_quietly
@@ -124,7 +124,7 @@ class SideVocabulary:
             tokens, level = tuple(data["tokens"]), data["level"]
         except (KeyError, TypeError) as exc:
             raise DataError(f"not a translation vocabulary: {exc}") from None
-        if level not in ("chars", "words") or tokens[:4] != (PAD, UNK, START, END):
+        if level not in TOKEN_LEVELS or level == AUTO or tokens[:4] != (PAD, UNK, START, END):
             raise DataError("not a translation vocabulary: it must start with padding, [UNK], [START], [END]")
         return cls(tokens, level)
 
