@@ -131,7 +131,7 @@ class Config(RecipeConfig):
     target: str = "auto"  # ... and into; auto: the other column
     columns: str = "auto"  # the file's first two columns, e.g. en,zh; auto: a Chinese column by its script, the other en
     source_tokens: str = "auto"  # auto | chars | words | jieba (Chinese words; auto: characters for zh and ja)
-    target_tokens: str = "auto"
+    target_tokens: str = "auto"  # ... | subwords (SentencePiece pieces learnt from the training sentences)
     encoding: str | None = None  # the file's encoding; None: UTF-8 (byte-order mark allowed), then cp1252
     max_pairs: int | None = None  # a random sample of this many pairs (within the length limits); None: all
     max_source_length: int = 32  # tokens; longer pairs are dropped, and counted in a note

@@ -61,27 +61,54 @@ def test_jieba_cuts_chinese_into_words_and_reads_latin_text_as_words():
     assert tokenize("Tengo 3 gatos.", "jieba") == tokenize("Tengo 3 gatos.", "words")
 
 
-def test_jieba_missing_is_one_line_that_says_how_to_install_it(monkeypatch, tmp_path):
+def test_jieba_or_sentencepiece_missing_is_one_line_that_says_how_to_install_it(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "jieba", None)  # as if not installed: importing it raises ImportError
     with pytest.raises(ConfigError, match=r'jieba tokens need the jieba package: pip install "rnn-cookbook\[jieba\]"'):
         load_pairs(latin_pairs(tmp_path / "es-en.tsv"), columns="es,en", source_tokens="jieba")
+    monkeypatch.setitem(sys.modules, "sentencepiece", None)
+    with pytest.raises(ConfigError, match=r'subword tokens need the sentencepiece package: pip install "rnn-cookbook\[subwords\]"'):
+        load_pairs(latin_pairs(tmp_path / "es-en.tsv"), columns="es,en", target_tokens="subwords")
 
 
-def test_jieba_words_train_save_and_translate_chinese_and_work_on_a_latin_pair_both_ways(recipe, tmp_path):
+def test_jieba_words_and_subwords_train_save_and_translate(recipe, tmp_path):
+    """Chinese cut by jieba into English subwords: one quick run, reopened in a new object, translates."""
+    import json
+
     from rnn_cookbook.translation.run import TranslatorRun
 
-    cfg = recipe.Config.quick().replace(source_tokens="jieba", epochs=1)
+    cfg = recipe.Config.quick().replace(source_tokens="jieba", target_tokens="subwords", target_vocabulary=60, epochs=1)
     result = recipe.train(cfg, output=tmp_path / "run", verbose=0)
+    assert "bleu" in result.metrics["model"] and "bleu" in result.metrics["baselines"]["translation_memory"]
     run = TranslatorRun(result.run.path)
     assert run.source.level == "jieba" and "我们" in run.source.tokens  # words, not characters
-    assert len(run.translate(["我们不喜欢狗。"])) == 1
+    assert run.target.level == "subwords" and len(run.target) <= 60 and "▁I" in run.target.tokens
+    assert json.loads((result.run.path / "vocabulary.json").read_text())["target"]["subwords"]  # the model travels
+    (translation,) = run.translate(["我们不喜欢狗。"], beam=1)
+    assert "▁" not in translation  # pieces joined back into text
     with pytest.raises(DataError, match="this model reads at most 12"):  # lengths count jieba's words
         run.translate(["我们不喜欢狗。" * 6])
+
+
+def test_jieba_and_subwords_read_a_latin_pair_both_ways(recipe, tmp_path):
+    from rnn_cookbook.translation.subwords import train_subwords
+
     latin = latin_pairs(tmp_path / "es-en.tsv")
     for source, target in (("es", "en"), ("en", "es")):
         pairs = load_pairs(latin, columns="es,en", source_language=source, target_language=target,
                            source_tokens="jieba", target_tokens="jieba")
         assert (pairs.source_level, pairs.target_level) == ("jieba", "jieba") and len(pairs.sources) == 48
+        cfg = recipe.Config.quick().replace(data=str(latin), columns="es,en", source=source, target=target,
+                                            source_tokens="subwords", target_tokens="subwords", source_vocabulary=40)
+        data = recipe.load_data(cfg)
+        sentences, _ = data.sentences("train")
+        assert data.source.level == "subwords" and len(data.source) <= 40
+        ids = data.source.encode(sentences, data.source.width(cfg.max_source_length), markers=True)
+        assert [data.source.decode(row) for row in ids] == sentences  # pieces back to the very text
+        unseen = "Tengo 3 gatitos." if source == "es" else "I have 3 kittens."
+        assert data.source.unknown(unseen) == []  # a new word is cut into known pieces, not read as [UNK]
+        inputs, targets = data.arrays("train")
+        assert targets.shape[1] == data.target.width(cfg.max_target_length) + 1
+    assert train_subwords(sentences, 40) == train_subwords(sentences, 40)  # the same sentences, the same model
 
 
 def test_a_tatoeba_file_reads_chinese_to_english_with_its_attribution_kept(tmp_path):

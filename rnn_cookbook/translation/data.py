@@ -50,10 +50,11 @@ class TranslationData:
         positions whose target is a token or `[END]`, so the loss counts no step that writes padding.
         """
         sources, targets = self.sentences(split)
-        width = self.max_target_length + 1
+        width = self.target.width(self.max_target_length) + 1
         marked = self.target.encode(targets, width + 1, markers=True)  # [START] tokens [END], padded
         target_in = np.where(marked[:, :-1] == self.target.end_id, 0, marked[:, :-1])  # nothing is read after [END]
-        return {"source": self.source.encode(sources, self.max_source_length), "target_in": target_in}, marked[:, 1:]
+        source = self.source.encode(sources, self.source.width(self.max_source_length))
+        return {"source": source, "target_in": target_in}, marked[:, 1:]
 
     def dataset(
         self, split: str, batch_size: int, *, shuffle: bool = False, seed: int = 0, by_length: bool | None = None

@@ -53,9 +53,10 @@ def translator_for(model: keras.Model, data: TranslationData) -> Translator:
 def long_rows(data: TranslationData, sources: Sequence[str], targets: Sequence[str]) -> np.ndarray:
     """Test rows whose side written in words has at least `LONG_SENTENCE` words (punctuation not counted)."""
     pairs = data.pairs
-    side, level = (targets, pairs.target_level) if pairs.target_level == "words" else (sources, pairs.source_level)
+    in_words = ("words", "subwords")  # (subword sides count their words here)
+    side, level = (targets, pairs.target_level) if pairs.target_level in in_words else (sources, pairs.source_level)
     counts = [sum(any(c.isalnum() for c in token) for token in tokenize(text, level)) for text in side]
-    return np.flatnonzero(np.asarray(counts) >= LONG_SENTENCE) if level == "words" else np.arange(0)
+    return np.flatnonzero(np.asarray(counts) >= LONG_SENTENCE) if level in in_words else np.arange(0)
 
 
 def system_scores(
@@ -196,13 +197,13 @@ def heatmap_figure(
     data: TranslationData, sources: Sequence[str], output_ids: np.ndarray, attention: np.ndarray, count: int, kind: str
 ) -> Any:
     """Attention of the greedy decoder on `count` test sentences of middling length (the readable ones)."""
-    level = data.pairs.source_level
-    lengths = np.array([len(tokenize(s, level)) for s in sources])
+    read = [data.source.split(s)[: data.source.width(data.max_source_length)] for s in sources]  # as the model read them
+    lengths = np.array([len(tokens) for tokens in read])
     order = np.argsort(np.abs(lengths - min(12, data.max_source_length)), kind="stable")[:count]
     examples = []
     for row in sorted(order):
         written = [data.target.tokens[i] for i in output_ids[row] if i != 0]  # up to and with [END]
-        examples.append((tokenize(sources[row], level)[: data.max_source_length], written, attention[row]))
+        examples.append((read[row], written, attention[row]))
     return translation_plots.attention_heatmaps(examples, title=f"{kind} attention on test sentences (greedy decoding)")
 
 

@@ -13,6 +13,8 @@ manythings.org/anki packs (`English<TAB>other language<TAB>attribution`), or any
 - Chinese and Japanese are read as characters (no segmenter is needed), every other language as
   words and punctuation marks (`tokenize`); `source_tokens` / `target_tokens` choose, and `jieba`
   cuts Chinese into words with the jieba segmenter (`pip install "rnn-cookbook[jieba]"`).
+  `subwords` learns SentencePiece pieces from the training sentences (`.subwords`); here, before
+  any model is learnt (length limits, retrieval), such a side counts in words.
 - Pairs longer than the model's maximum on either side are dropped, and the run says how many.
 - **The split.** Tatoeba repeats sentences: "Which book is yours?" has six Chinese translations.
   A random split of the lines puts the same English sentence in training and test, and the test
@@ -43,7 +45,7 @@ from rnn_cookbook.core.errors import ConfigError, DataError
 #: Languages read one character at a time: their words are not separated by spaces.
 CHARACTER_LANGUAGES = ("zh", "cmn", "yue", "ja", "jpn", "th", "tha")
 AUTO = "auto"
-TOKEN_LEVELS = (AUTO, "chars", "words", "jieba")
+TOKEN_LEVELS = (AUTO, "chars", "words", "jieba", "subwords")
 #: Tatoeba's English-Chinese pairs as manythings.org/anki packs them (the zip holds cmn.txt).
 CMN_ENG_URL = "https://www.manythings.org/anki/cmn-eng.zip"
 CMN_ENG_HINT = (
@@ -163,7 +165,7 @@ def detokenize(tokens: Sequence[str], level: str) -> str:
 
 
 def level_of(language: str, setting: str = "auto") -> str:
-    """`chars`, `words` or `jieba`: the setting, or by language with `auto` (`CHARACTER_LANGUAGES` are chars)."""
+    """`chars`, `words`, `jieba` or `subwords`: the setting, or by language with `auto` (`CHARACTER_LANGUAGES` are chars)."""
     if setting != "auto":
         return setting
     return "chars" if language.lower() in CHARACTER_LANGUAGES else "words"
@@ -364,6 +366,10 @@ def load_pairs(
         raise ConfigError(f"source and target are both {source_language!r}; translate between two languages")
     if "jieba" in (source_tokens, target_tokens):
         jieba_segmenter()  # not installed: say so before reading a large file
+    if "subwords" in (source_tokens, target_tokens):
+        from rnn_cookbook.translation.subwords import sentencepiece
+
+        sentencepiece()
     if str(source) == "toy":
         rows, name = [line.split("\t") for line in TOY_PAIRS.splitlines()], "toy (hand-written)"
     else:

@@ -39,7 +39,7 @@ class TranslatorRun:
 
     @property
     def max_source_length(self) -> int:
-        return self.translator.source_length
+        return self.translator.source_limit
 
     @property
     def beam(self) -> int:
@@ -67,7 +67,7 @@ class TranslatorRun:
             if not tokens:
                 raise DataError(f"text {number} is empty; give a sentence to translate")
             unknown = self.source.unknown(text)
-            if len(unknown) == len(set(tokens)):
+            if len(unknown) == len(set(self.source.split(text))):
                 raise DataError(
                     f"text {number} {text!r} has no {unit} this model knows; it translates "
                     f"{self.settings.get('source_language', 'its source language')}"

@@ -27,7 +27,8 @@ import rnn_cookbook.core.quiet  # noqa: F401  (before Keras: hides TensorFlow's 
 import keras
 import numpy as np
 
-from rnn_cookbook.translation.pairs import AUTO, TOKEN_LEVELS, detokenize, tokenize
+from rnn_cookbook.translation.pairs import AUTO, TOKEN_LEVELS, detokenize, script_language, tokenize
+from rnn_cookbook.translation.subwords import WIDTH_PER_WORD, Subwords, train_subwords
 from rnn_cookbook.core.errors import ConfigError, DataError, RunFolderError
 from rnn_cookbook.decoding import check_backend
 from rnn_cookbook.core.quiet import import_tensorflow_quietly
@@ -56,10 +57,12 @@ BRIDGE_PREFIX = "bridge_"  # bridge_0, bridge_1: encoder's final state(s) → de
 @dataclasses.dataclass(frozen=True)
 class SideVocabulary:
     """The tokens of one side of the pairs: id 0 is padding, 1 the unknown token, then
-    `[START]`, `[END]` and the tokens of the training sentences, most frequent first."""
+    `[START]`, `[END]` and the tokens of the training sentences, most frequent first (or, for
+    `subwords`, the pieces of the side's SentencePiece model, which also cuts the text)."""
 
     tokens: tuple[str, ...]
-    level: str  # "chars" or "words": how `tokenize` cuts a sentence
+    level: str  # "chars", "words", "jieba" or "subwords": how a sentence is cut
+    subwords: Subwords | None = dataclasses.field(default=None, compare=False)
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -69,8 +72,12 @@ class SideVocabulary:
         """Learn the `max_tokens` most frequent tokens of the training `sentences` with `TextVectorization`.
 
         The sentences are cut by `tokenize` first (characters for Chinese, words and punctuation
-        marks otherwise) and handed over joined by spaces, so the layer only counts them.
+        marks otherwise) and handed over joined by spaces, so the layer only counts them. `subwords`
+        learns a SentencePiece model of `max_tokens` ids from the sentences instead.
         """
+        if level == "subwords":
+            learnt = Subwords(train_subwords(sentences, max_tokens, characters=script_language(sentences) is not None))
+            return cls((PAD, UNK, START, END, *learnt.pieces[4:]), level, learnt)
         vectorizer = keras.layers.TextVectorization(max_tokens=max_tokens, standardize=None, split="whitespace")
         vectorizer.adapt([" ".join([START, *tokenize(s, level), END]) for s in sentences], batch_size=1024)
         learnt = [str(t) for t in vectorizer.get_vocabulary()]  # ["", "[UNK]", most frequent first]
@@ -89,17 +96,30 @@ class SideVocabulary:
     def _ids(self) -> dict[str, int]:
         return {token: i for i, token in enumerate(self.tokens)}
 
+    def split(self, sentence: str) -> list[str]:
+        """`sentence` cut as the model reads it: `tokenize`'s tokens, or the side's subword pieces."""
+        return self.subwords.split(sentence) if self.subwords else tokenize(sentence, self.level)
+
+    def ids(self, sentence: str) -> list[int]:
+        """The ids of `sentence`'s tokens, unknown ones as `UNK_ID`."""
+        if self.subwords:
+            return self.subwords.ids(sentence)
+        ids = self._ids
+        return [ids.get(t, UNK_ID) for t in tokenize(sentence, self.level)]
+
+    def width(self, max_length: int) -> int:
+        """Ids a sentence of at most `max_length` tokens takes (subwords: `WIDTH_PER_WORD` pieces a word)."""
+        return WIDTH_PER_WORD * max_length if self.subwords else max_length
+
     def unknown(self, sentence: str) -> list[str]:
         """The tokens of `sentence` this vocabulary lacks (each is read as `[UNK]`)."""
-        ids = self._ids
-        return list(dict.fromkeys(t for t in tokenize(sentence, self.level) if t not in ids))
+        return list(dict.fromkeys(t for t, i in zip(self.split(sentence), self.ids(sentence), strict=True) if i == UNK_ID))
 
     def encode(self, sentences: Sequence[str], length: int, *, markers: bool = False) -> np.ndarray:
         """Ids, shape (n, length), padded with 0 on the right; with `markers`, `[START] ... [END]`."""
-        ids = self._ids
         out = np.zeros((len(sentences), length), dtype="int32")
         for row, sentence in enumerate(sentences):
-            tokens = [ids.get(t, UNK_ID) for t in tokenize(sentence, self.level)]
+            tokens = self.ids(sentence)
             if markers:
                 tokens = [self.start_id, *tokens, self.end_id]
             out[row, : min(len(tokens), length)] = tokens[:length]
@@ -107,26 +127,27 @@ class SideVocabulary:
 
     def decode(self, ids: Sequence[int]) -> str:
         """The sentence written by `ids`, up to the first end token or padding."""
-        words = []
+        kept = []
         for i in ids:
             if i in (PAD_ID, self.end_id):
                 break
             if i != self.start_id:
-                words.append(self.tokens[int(i)])
-        return detokenize(words, self.level)
+                kept.append(int(i))
+        return self.subwords.text(kept) if self.subwords else detokenize([self.tokens[i] for i in kept], self.level)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"level": self.level, "tokens": list(self.tokens)}
+        return {"level": self.level, "tokens": list(self.tokens), **({"subwords": self.subwords.to_text()} if self.subwords else {})}
 
     @classmethod
     def from_dict(cls, data: Any) -> SideVocabulary:
         try:
             tokens, level = tuple(data["tokens"]), data["level"]
-        except (KeyError, TypeError) as exc:
+            subwords = Subwords.from_text(data["subwords"]) if level == "subwords" else None
+        except (KeyError, TypeError, ValueError) as exc:
             raise DataError(f"not a translation vocabulary: {exc}") from None
         if level not in TOKEN_LEVELS or level == AUTO or tokens[:4] != (PAD, UNK, START, END):
             raise DataError("not a translation vocabulary: it must start with padding, [UNK], [START], [END]")
-        return cls(tokens, level)
+        return cls(tokens, level, subwords)
 
 
 def vocabulary_record(source: SideVocabulary, target: SideVocabulary, **about: Any) -> dict[str, Any]:
@@ -152,10 +173,13 @@ class Translator:
         check_backend()
         layers = _named_layers(model)
         self.source, self.target = source, target
-        self.source_length = _fixed_or_given(model.inputs[0].shape[1], max_source_length, "max_source_length")
+        #: The longest text read, in the run's units (characters or words); `source_length` in ids.
+        self.source_limit = _fixed_or_given(model.inputs[0].shape[1], max_source_length, "max_source_length")
+        self.source_length = source.width(self.source_limit)
         # the longest translation written, end token included
-        self.max_steps = _fixed_or_given(model.inputs[1].shape[1], None if max_target_length is None else max_target_length + 1,
-                                         "max_target_length")
+        self.max_steps = _fixed_or_given(
+            model.inputs[1].shape[1], None if max_target_length is None else target.width(max_target_length) + 1, "max_target_length"
+        )
         attention = layers.get(ATTENTION_LAYER)
         self.attends = attention is not None
 
