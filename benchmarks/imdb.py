@@ -121,15 +121,20 @@ def table_rows() -> list[Row]:
     tfidf = recorded.get("tfidf", {}).get("test_accuracy")
     rows = [bag_of_words_row(recorded["nbsvm"], tfidf, record)] if "nbsvm" in recorded and tfidf else []
     for name, row in recorded.items():
-        if name in BAG_OF_WORDS_ROWS or "language model" in name:
+        if name in BAG_OF_WORDS_ROWS or is_language_model_row(name):
             continue
         rows.append(classifier_row(name, row, tfidf, record))
         if "combined_accuracy" in row:
             rows.append(combined_row(name, row, record))
     if not recorded.get("language model"):
         rows.append(LANGUAGE_MODEL_PENDING)
-    rows += [language_model_row(lm, record) for name, lm in recorded.items() if "language model" in name and lm]
+    rows += [language_model_row(lm, record) for name, lm in recorded.items() if is_language_model_row(name) and lm]
     return rows
+
+
+def is_language_model_row(name: str) -> bool:
+    """A language model's row, not a classifier's that names the language models it started from."""
+    return name.startswith(("language model", "backward language model"))
 
 
 def bag_of_words_row(nbsvm: dict[str, Any], tfidf: float, record: dict[str, Any]) -> Row:
