@@ -40,7 +40,7 @@ DATA = None  # None: the config's own data (cmn-eng, downloaded once; quick mode
 # ## The configuration
 #
 # `Config()` is Chinese to English: a bidirectional GRU(128) encoder over 128-dimensional character
-# embeddings, a GRU(128) decoder with dot-product (Luong) attention, dropout 0.2, batch 64, trained
+# embeddings, a GRU(128) decoder with scaled dot-product attention, dropout 0.2, batch 64, trained
 # until 3 epochs in a row bring no better validation loss (at most 100), and beam search of width 4 with GNMT's length
 # penalty 0.6 for the reported translations. Sentences longer than 32 source characters or 24
 # target words are dropped. `Config.quick()` is the same model, much smaller, on the toy pairs.
@@ -180,7 +180,8 @@ for step, (read, write) in enumerate(zip(inputs["target_in"][row], expected[row]
 #   at each step is the *query*.
 # - **`keys`**: a Dense layer (no bias) that projects the memory into the query's space: the
 #   bidirectional memory is twice as wide as the query.
-# - **`attention`**: scores the query against every key (`attention=luong`: a dot product;
+# - **`attention`**: scores the query against every key (`attention=scaled`, the default: a dot
+#   product divided by √units, after a `key_scale` layer; `luong`: the dot product alone;
 #   `bahdanau`: a small additive network), softmax over the source positions, padding masked out,
 #   and averages the memory by those weights into the *context*. The query is the decoder's state
 #   after its step (Luong's order), so the whole teacher-forced sentence runs through the GRU in
