@@ -48,13 +48,21 @@ LEVERS: dict[str, dict[str, Any]] = {
 }
 
 
+def record_key(name: str) -> str:
+    """A lever's key in the results: its name, with the default attention it ran on when that is not luong."""
+    from rnn_cookbook.recipes import translator
+
+    base = translator.Config().attention
+    return name if base == "luong" else f"{name} on {base}"
+
+
 def run_lever(name: str, data: str) -> dict[str, Any]:
     """Train one lever on seed 0 (resumed if a killed run left it unfinished) and score it on validation and test."""
     from rnn_cookbook.recipes import translator
     from rnn_cookbook.translation.run import TranslatorRun
 
     cfg = translator.Config(data=data, seed=0, compare_without_attention=False, **LEVERS[name])
-    folder = cache_folder(NAME) / name
+    folder = cache_folder(NAME) / record_key(name)
     resume = unfinished_run(folder)
     started = time.perf_counter()
     result = translator.train(cfg, output=folder, verbose=2, resume=resume, overwrite=folder.exists() and not resume)
@@ -126,13 +134,14 @@ def main() -> None:
     if args.levers and not args.data and not args.table:
         parser.error("--data is needed to train a lever")
     for lever in [] if args.table else args.levers:
-        if lever in (load_results(NAME) or {}).get("levers", {}):
-            print(f"{lever}: already recorded, skipped")
+        key = record_key(lever)
+        if key in (load_results(NAME) or {}).get("levers", {}):
+            print(f"{key}: already recorded, skipped")
             continue
         print(f"== {lever} ({time.strftime('%H:%M')})", flush=True)
         record = run_lever(lever, args.data)
         levers = (load_results(NAME) or {}).get("levers", {})  # what other processes recorded meanwhile stays
-        write_results(NAME, {"data": args.data, "levers": {**levers, lever: record}})
+        write_results(NAME, {"data": args.data, "levers": {**levers, key: record}})
         print(f"== {lever}: {json.dumps({k: v for k, v in record.items() if k != 'run'})}", flush=True)
     print(table())
 
