@@ -16,9 +16,9 @@ The model, Keras 3 layers only:
   tomorrow .`), trained with teacher forcing to write the next token at every step.
 - **Attention**: at each decoder step, its state (the query) scores every source position
   against a projection of the memory (the keys) and averages the memory by those weights into a
-  context vector: `attention=scaled` (the default) scores by dot product divided by √units
-  (`keras.layers.Attention`; Luong et al. 2015, scaled as by Vaswani et al. 2017), `attention=luong`
-  by the dot product alone, `attention=bahdanau` with a small additive network.
+  context vector: `attention=bahdanau` (the default) scores with a small additive network
+  (`keras.layers.AdditiveAttention`, Bahdanau et al. 2015), `attention=luong` by dot product
+  (`keras.layers.Attention`, Luong et al. 2015), `attention=scaled` by the same divided by √units.
   The query is the decoder state *after* its step (Luong's order), so a whole teacher-forced
   sentence trains in one pass of the GRU; Bahdanau's order, attention before the step, would
   need a Python loop over steps. Padding is masked out of the attention and of the loss.
@@ -142,7 +142,7 @@ class Config(RecipeConfig):
     test_fraction: float = 0.1
     cell: str = "gru"  # gru | lstm
     bidirectional: bool = True
-    attention: str = "scaled"  # scaled (dot product / √units) | luong (dot product) | bahdanau (additive) | none (fixed vector)
+    attention: str = "bahdanau"  # bahdanau (additive) | luong (dot product) | scaled (dot product / √units) | none (fixed vector)
     embedding_dim: int = 128
     units: int = 128  # 256 doubles the time per epoch on a 2-core CPU
     dropout: float = 0.2  # on the embeddings and before the output layer
