@@ -6,8 +6,8 @@
 Each lever is the recipe's default `Config` with one setting changed (`LEVERS`), trained on seed 0 to
 early stopping, without the `attention=none` baseline (the defaults' runs have it). A lever that
 wins becomes the default, and the levers measured after it change that new default: each record
-says which attention it ran on (`base`), and the table compares it with that base's own row. Its validation
-BLEU, with the recipe's beam (4) and length penalty (0.6), is what decides whether it stays; its
+says which attention it ran on (`base`), and the table compares it with that base's own row. A
+lever's validation BLEU, with the recipe's beam (4) and length penalty (0.6), decides; its
 test figures are recorded beside it, single- and multi-reference, so the table can also say what
 the choice was worth on test. The defaults themselves are not trained again here: their row reads
 the converged seed-0 run (`results/translation_converged_seed0.json`, test) and the beam search of
@@ -33,6 +33,8 @@ from _results import cache_folder, load_results, unfinished_run, write_results  
 from translation_beam import score  # benchmarks/translation_beam.py
 
 NAME = "translation_levers"
+#: The test figures every row carries, from the run's `metrics.json`.
+TEST_KEYS = ("bleu", "bleu_multi", "bleu_long", "chrf", "greedy_bleu", "loss")
 #: What each lever changes in the default Config (issue 33, item 3).
 LEVERS: dict[str, dict[str, Any]] = {
     "bahdanau": {"attention": "bahdanau"},
@@ -71,7 +73,7 @@ def run_lever(name: str, data: str) -> dict[str, Any]:
     model = result.metrics["model"]
     return {
         "lever": name, "changes": LEVERS[name], "base": translator.Config().attention, "validation_bleu": validation,
-        **{f"test_{key}": model[key] for key in ("bleu", "bleu_multi", "bleu_long", "chrf", "greedy_bleu", "loss")},
+        **{f"test_{key}": model[key] for key in TEST_KEYS},
         "translation_memory_bleu": result.metrics["baselines"]["translation_memory"]["bleu"],
         "epochs_run": result.metrics["epochs_run"], "train_time_s": result.metrics["wall_time_s"],
         "seconds_per_epoch": result.metrics["wall_time_s"] / result.metrics["epochs_run"],
@@ -90,7 +92,7 @@ def defaults_row() -> dict[str, Any] | None:
     (validation,) = [row["validation_bleu"] for row in beam["grid"] if (row["beam"], row["length_penalty"]) == setting]
     return {
         "lever": "defaults", "changes": {}, "validation_bleu": validation,
-        **{f"test_{key}": metrics["model"][key] for key in ("bleu", "bleu_multi", "bleu_long", "chrf", "greedy_bleu", "loss")},
+        **{f"test_{key}": metrics["model"][key] for key in TEST_KEYS},
         "translation_memory_bleu": metrics["baselines"]["translation_memory"]["bleu"],
         "epochs_run": metrics["epochs_run"], "train_time_s": metrics["wall_time_s"],
         "seconds_per_epoch": metrics["wall_time_s"] / metrics["epochs_run"],  # fit time only: the baseline trained after
