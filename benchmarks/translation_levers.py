@@ -6,7 +6,9 @@
 Each lever is the recipe's default `Config` with one setting changed (`LEVERS`), trained on seed 0 to
 early stopping, without the `attention=none` baseline (the defaults' runs have it). A lever that
 wins becomes the default, and the levers measured after it change that new default: each record
-says which attention it ran on (`base`), and the table compares it with that base's own row. A
+says which defaults it ran on (`base`, what they changed from `FIRST_DEFAULTS`), and the table
+compares it with that base's own row. `--seed 1` runs a lever on another split and initialisation,
+to check a choice that one seed made (its key ends in `seed 1`). A
 lever's validation BLEU, with the recipe's beam (4) and length penalty (0.6), decides; its
 test figures are recorded beside it, single- and multi-reference, so the table can also say what
 the choice was worth on test. The defaults themselves are not trained again here: their row reads
@@ -50,21 +52,49 @@ LEVERS: dict[str, dict[str, Any]] = {
 }
 
 
-def record_key(name: str) -> str:
-    """A lever's key in the results: its name, with the default attention it ran on when that is not luong."""
+#: The defaults the levers started from (2026-12-04); a lever that won changed them, and later levers ran on the new ones.
+FIRST_DEFAULTS = {"attention": "luong", "label_smoothing": 0.0}
+
+
+def current_base() -> dict[str, str]:
+    """What today's defaults changed from `FIRST_DEFAULTS`, as text: {} while they still hold."""
     from rnn_cookbook.recipes import translator
 
-    base = translator.Config().attention
-    return name if base == "luong" else f"{name} on {base}"
+    defaults = translator.Config()
+    return {key: str(getattr(defaults, key)) for key, first in FIRST_DEFAULTS.items() if getattr(defaults, key) != first}
 
 
-def run_lever(name: str, data: str) -> dict[str, Any]:
-    """Train one lever on seed 0 (resumed if a killed run left it unfinished) and score it on validation and test."""
+def base_settings(base: str | dict[str, str]) -> dict[str, str]:
+    """A record's `base` as settings: records before 2026-12-06 (late) name only the attention they ran on."""
+    if isinstance(base, dict):
+        return base
+    return {} if base == "luong" else {"attention": base}
+
+
+def describe(base: dict[str, str]) -> str:
+    """`{"attention": "scaled", "label_smoothing": "0.1"}` -> `scaled + label_smoothing=0.1` (a record's key)."""
+    return " + ".join(value if key == "attention" else f"{key}={value}" for key, value in base.items())
+
+
+def record_key(name: str, seed: int = 0) -> str:
+    """A lever's key in the results: its name, then the defaults it ran on where they are not the first, and its seed if not 0."""
+    base = current_base()
+    return name + (f" on {describe(base)}" if base else "") + (f" seed {seed}" if seed else "")
+
+
+def settings_of(row: dict[str, Any]) -> frozenset[tuple[str, str]]:
+    """Everything a row changed from `FIRST_DEFAULTS`: its base's settings and its own."""
+    merged = {**base_settings(row.get("base", "luong")), **{key: str(value) for key, value in row["changes"].items()}}
+    return frozenset((key, value) for key, value in merged.items() if value != str(FIRST_DEFAULTS.get(key)))
+
+
+def run_lever(name: str, data: str, seed: int = 0) -> dict[str, Any]:
+    """Train one lever on `seed` (resumed if a killed run left it unfinished) and score it on validation and test."""
     from rnn_cookbook.recipes import translator
     from rnn_cookbook.translation.run import TranslatorRun
 
-    cfg = translator.Config(data=data, seed=0, compare_without_attention=False, **LEVERS[name])
-    folder = cache_folder(NAME) / record_key(name)
+    cfg = translator.Config(data=data, seed=seed, compare_without_attention=False, **LEVERS[name])
+    folder = cache_folder(NAME) / record_key(name, seed)
     resume = unfinished_run(folder)
     started = time.perf_counter()
     result = translator.train(cfg, output=folder, verbose=2, resume=resume, overwrite=folder.exists() and not resume)
@@ -72,7 +102,7 @@ def run_lever(name: str, data: str) -> dict[str, Any]:
     validation = score(run, translator.load_data(cfg), "validation", cfg.beam, cfg.length_penalty)
     model = result.metrics["model"]
     return {
-        "lever": name, "changes": LEVERS[name], "base": translator.Config().attention, "validation_bleu": validation,
+        "lever": name, "changes": LEVERS[name], "base": current_base(), "seed": seed, "validation_bleu": validation,
         **{f"test_{key}": model[key] for key in TEST_KEYS},
         "translation_memory_bleu": result.metrics["baselines"]["translation_memory"]["bleu"],
         "epochs_run": result.metrics["epochs_run"], "train_time_s": result.metrics["wall_time_s"],
@@ -104,17 +134,17 @@ def table() -> str:
     rows = [row for row in [defaults_row(), *(load_results(NAME) or {}).get("levers", {}).values()] if row]
     if not rows:
         return "no lever recorded yet"
-    # The validation BLEU of each base: the defaults' row for attention=luong, the lever that made a later default for it.
-    bases = {"luong": rows[0]["validation_bleu"]} if rows[0]["lever"] == "defaults" else {}
-    bases.update({row["changes"]["attention"]: row["validation_bleu"] for row in rows if set(row["changes"]) == {"attention"}
-                  and row.get("base", "luong") == "luong"})
+    # The validation BLEU of each base, by seed: the first defaults' row, and the lever rows whose settings a later default took.
+    bases = {(settings_of(row), row.get("seed", 0)): row["validation_bleu"] for row in rows}
     lines = ["| lever | change | validation BLEU (beam 4) | vs its base | test BLEU | multi-reference | 10+ words | "
              "translation memory (its split) | epochs | time |", "|---|---|---|---|---|---|---|---|---|---|"]
     for row in rows:
         change = ", ".join(f"{k}={v}" for k, v in row["changes"].items()) or "-"
-        base = row.get("base", "luong")  # records from before `base` ran on attention=luong
-        change = change if base == "luong" or row["lever"] == "defaults" else f"{change} (on attention={base})"
-        reference = bases.get(base) if "attention" not in row["changes"] else bases.get("luong")
+        base = base_settings(row.get("base", "luong"))  # records from before `base` ran on attention=luong
+        on = ", ".join(f"{key}={value}" for key, value in base.items())
+        change = f"{change} (on {on})" if base and row["lever"] != "defaults" else change
+        change += f", seed {row['seed']}" if row.get("seed") else ""
+        reference = bases.get((settings_of({"changes": {}, "base": base}), row.get("seed", 0)))
         delta = "-" if reference is None or row["lever"] == "defaults" else f"{row['validation_bleu'] - reference:+.1f}"
         bleu = [f"{row[key]:.1f}" if row[key] is not None else "-" for key in ("test_bleu", "test_bleu_multi", "test_bleu_long")]
         lines.append(f"| {row['lever']} | {change} | {row['validation_bleu']:.1f} | {delta} | {' | '.join(bleu)} | "
@@ -128,6 +158,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("levers", nargs="*", help=f"any of: {', '.join(LEVERS)}")
     parser.add_argument("--data", help="path to cmn.txt (or any pair file the recipe reads)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the split and the weights (default 0: the seed the levers were chosen on)")
     parser.add_argument("--table", action="store_true", help="only print the table of what is recorded")
     args = parser.parse_args()
     unknown = [lever for lever in args.levers if lever not in LEVERS]
@@ -136,12 +167,12 @@ def main() -> None:
     if args.levers and not args.data and not args.table:
         parser.error("--data is needed to train a lever")
     for lever in [] if args.table else args.levers:
-        key = record_key(lever)
+        key = record_key(lever, args.seed)
         if key in (load_results(NAME) or {}).get("levers", {}):
             print(f"{key}: already recorded, skipped")
             continue
         print(f"== {lever} ({time.strftime('%H:%M')})", flush=True)
-        record = run_lever(lever, args.data)
+        record = run_lever(lever, args.data, args.seed)
         levers = (load_results(NAME) or {}).get("levers", {})  # what other processes recorded meanwhile stays
         write_results(NAME, {"data": args.data, "levers": {**levers, key: record}})
         print(f"== {lever}: {json.dumps({k: v for k, v in record.items() if k != 'run'})}", flush=True)
