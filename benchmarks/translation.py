@@ -43,6 +43,7 @@ from _results import (  # benchmarks/_results.py
     unfinished_run,
     write_results,
 )  # benchmarks/_results.py
+from translation_beam import score  # benchmarks/translation_beam.py
 
 SYSTEMS = ("model", "no_attention", "translation_memory", "most_frequent_sentence")
 TARGET_GAIN, MOONSHOT = 3.0, 30.0
@@ -85,16 +86,19 @@ def table_rows() -> list[Row]:
 
 
 def run_seed(data: str, seed: int, runs: Path) -> dict[str, Any]:
-    """One default-config run: its metrics record and its run folder, resumed from its last finished
+    """One default-config run: its metrics record, its run folder and the attention model's validation
+    BLEU (the figure the levers are chosen by, `translation_levers.py`), resumed from its last finished
     epoch when a killed benchmark left it unfinished (the baseline model, trained after, starts over)."""
     from rnn_cookbook.recipes import translator
+    from rnn_cookbook.translation.run import TranslatorRun
 
     cfg = translator.Config(data=data, seed=seed)
     folder = runs / f"seed-{seed}"
     resume = unfinished_run(folder)
     result = translator.train(cfg, output=folder, verbose=2, resume=resume, overwrite=folder.exists() and not resume)
     print(result.summary(), flush=True)
-    return {"seed": seed, "run": str(result.run.path), "metrics": result.metrics}
+    validation = score(TranslatorRun(result.run.path), translator.load_data(cfg), "validation", cfg.beam, cfg.length_penalty)
+    return {"seed": seed, "run": str(result.run.path), "metrics": result.metrics, "validation_bleu": validation}
 
 
 def scores_of(record: dict[str, Any], system: str) -> dict[str, float]:
