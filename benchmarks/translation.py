@@ -43,7 +43,6 @@ from _results import (  # benchmarks/_results.py
     unfinished_run,
     write_results,
 )  # benchmarks/_results.py
-from translation_beam import score  # benchmarks/translation_beam.py
 
 SYSTEMS = ("model", "no_attention", "translation_memory", "most_frequent_sentence")
 TARGET_GAIN, MOONSHOT = 3.0, 30.0
@@ -80,7 +79,7 @@ def table_rows() -> list[Row]:
     for label, scores, seconds, speed in (
         (f"{cfg['attention']} attention{smoothing}, beam {cfg['beam']}{ceiling}", [r["model"] for r in runs], [r["wall_time_s"] for r in runs],
          mean_of(runs, "samples_per_s")),
-        (f"attention=none, beam {cfg['beam']}{ceiling}", [r["baselines"]["no_attention"] for r in runs],
+        (f"attention=none{smoothing}, beam {cfg['beam']}{ceiling}", [r["baselines"]["no_attention"] for r in runs],
          [r["no_attention"]["wall_time_s"] for r in runs], "-"),
     ):
         rows.append(Row(
@@ -96,6 +95,8 @@ def run_seed(data: str, seed: int, runs: Path) -> dict[str, Any]:
     """One default-config run: its metrics record, its run folder and the attention model's validation
     BLEU (the figure the levers are chosen by, `translation_levers.py`), resumed from its last finished
     epoch when a killed benchmark left it unfinished (the baseline model, trained after, starts over)."""
+    from translation_beam import score  # benchmarks/translation_beam.py: here, since `python -m benchmarks` imports this module from outside its folder
+
     from rnn_cookbook.recipes import translator
     from rnn_cookbook.translation.run import TranslatorRun
 
