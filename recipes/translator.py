@@ -19,10 +19,9 @@ The model, Keras 3 layers only:
   context vector: `attention=scaled` (the default) by dot product divided by √units, as in the
   Transformer (`keras.layers.Attention` after a `key_scale` layer), `attention=luong` by the plain
   dot product (Luong et al. 2015), `attention=bahdanau` with a small additive network
-  (`keras.layers.AdditiveAttention`, Bahdanau et al. 2015).
-  The query is the decoder state *after* its step (Luong's order), so a whole teacher-forced
-  sentence trains in one pass of the GRU; Bahdanau's order, attention before the step, would
-  need a Python loop over steps. Padding is masked out of the attention and of the loss.
+  (`keras.layers.AdditiveAttention`, Bahdanau et al. 2015). The query is the decoder state
+  *after* its step (Luong's order), so a whole teacher-forced sentence trains in one pass of the
+  GRU (Bahdanau's order needs a loop over steps). Padding is masked out of attention and loss.
 - **Output**: `[query; context]` → `Dense(tanh)` → `Dense(softmax)` over the target tokens.
 - `attention=none` drops the context: the tutorials' fixed-vector encoder-decoder, trained by the
   same code. By default the run trains it too, on the same data, as a baseline.
