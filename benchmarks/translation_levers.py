@@ -82,10 +82,14 @@ def record_key(name: str, seed: int = 0) -> str:
     return name + (f" on {describe(base)}" if base else "") + (f" seed {seed}" if seed else "")
 
 
+def changed_from_first(settings: dict[str, str]) -> frozenset[tuple[str, str]]:
+    """The settings that differ from `FIRST_DEFAULTS`, hashable: two rows that trained the same config compare equal."""
+    return frozenset((key, value) for key, value in settings.items() if value != str(FIRST_DEFAULTS.get(key)))
+
+
 def settings_of(row: dict[str, Any]) -> frozenset[tuple[str, str]]:
     """Everything a row changed from `FIRST_DEFAULTS`: its base's settings and its own."""
-    merged = {**base_settings(row.get("base", "luong")), **{key: str(value) for key, value in row["changes"].items()}}
-    return frozenset((key, value) for key, value in merged.items() if value != str(FIRST_DEFAULTS.get(key)))
+    return changed_from_first({**base_settings(row.get("base", "luong")), **{key: str(value) for key, value in row["changes"].items()}})
 
 
 def run_lever(name: str, data: str, seed: int = 0) -> dict[str, Any]:
@@ -144,7 +148,7 @@ def table() -> str:
         on = ", ".join(f"{key}={value}" for key, value in base.items())
         change = f"{change} (on {on})" if base and row["lever"] != "defaults" else change
         change += f", seed {row['seed']}" if row.get("seed") else ""
-        reference = bases.get((settings_of({"changes": {}, "base": base}), row.get("seed", 0)))
+        reference = bases.get((changed_from_first(base), row.get("seed", 0)))
         delta = "-" if reference is None or row["lever"] == "defaults" else f"{row['validation_bleu'] - reference:+.1f}"
         bleu = [f"{row[key]:.1f}" if row[key] is not None else "-" for key in ("test_bleu", "test_bleu_multi", "test_bleu_long")]
         lines.append(f"| {row['lever']} | {change} | {row['validation_bleu']:.1f} | {delta} | {' | '.join(bleu)} | "
