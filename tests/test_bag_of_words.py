@@ -64,7 +64,28 @@ def test_nbsvm_learns_and_chooses_on_validation(reviews):
     assert probabilities.shape == (len(test), 2)
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0)
     assert (probabilities.argmax(axis=1) == test_y).mean() > 0.9
-    assert baselines.fit_nbsvm(train, y).chosen == {"C": 0.1, "beta": 1.0}  # nothing to choose on: the defaults
+    assert baselines.fit_nbsvm(train, y).chosen == {"ngrams": 2, "C": 0.1, "beta": 1.0}  # nothing to choose on: the defaults
+
+
+def test_nbsvm_takes_trigrams_where_validation_needs_them_and_keeps_them_when_saved(tmp_path):
+    """SYNTHETIC: both classes hold the same words and the same word pairs ("a b", "b c", "d b", "b e");
+    only the triples differ ("a b c" + "d b e" against "a b e" + "d b c"), so only 1-3-grams can tell
+    them apart, and validation must choose them. A model saved before n-grams were chosen reads bigrams."""
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 2, 240)
+    filler = ["the", "film", "was", "long"]
+    phrases = {1: ["a b c", "d b e"], 0: ["a b e", "d b c"]}
+    texts = [" ".join(rng.permutation([*phrases[int(y)], *rng.choice(filler, 3)])) for y in labels]
+    fitted = baselines.fit_nbsvm(texts[:160], labels[:160], validation=(texts[160:200], labels[160:200]))
+    assert fitted.chosen["ngrams"] == 3 == fitted.ngrams and "a b c" in fitted.terms
+    assert (fitted(texts[200:]).argmax(axis=1) == labels[200:]).mean() > 0.9
+    run = RunFolder(tmp_path)
+    fitted.save(run)
+    np.testing.assert_allclose(baselines.LinearTextModel.load(run)(texts[200:]), fitted(texts[200:]), atol=1e-6)
+    description = json.loads((tmp_path / "bag_of_words.json").read_text())
+    del description["ngrams"]  # as a run saved before NBSVM_NGRAM_GRID wrote it
+    (tmp_path / "bag_of_words.json").write_text(json.dumps(description))
+    assert baselines.LinearTextModel.load(run).ngrams == 2
 
 
 def test_nbsvm_one_against_the_rest_over_three_classes():
