@@ -1,18 +1,19 @@
 """The bag-of-words models every text classifier is printed beside: TF-IDF and NBSVM.
 
-Both read word n-grams (TF-IDF 1-2-grams; NBSVM 1-2- or 1-3-grams, whichever validation prefers) and
-end in a linear classifier; both choose their regularisation on the validation texts, so they are as fair as the network: all three see the same training texts and
-are tuned on the same validation texts, never on the test texts.
+Both read word n-grams (TF-IDF 1-2-grams; NBSVM 1-2- or 1-3-grams, whichever validation prefers)
+and end in a linear classifier; both choose their regularisation on the validation texts, so they
+are as fair as the network: all three see the same training texts and are tuned on the same
+validation texts, never on the test texts.
 
 - `fit_tfidf_logistic_regression`: TF-IDF with sublinear term frequency + logistic regression
   (multinomial over more than two classes), `C` from `TFIDF_C_GRID`.
 - `fit_nbsvm`: Wang & Manning's NBSVM (2012), the stronger bag-of-words on sentiment. Each word
   (punctuation marks included, as they tokenise: `NBSVM_TOKEN_PATTERN`), bigram or, where the
-  validation texts prefer it (`NBSVM_NGRAM_GRID`), trigram present in a text counts once (binarised), and is scaled by its naive-Bayes
-  log-count ratio `r = log((p / |p|_1) / (q / |q|_1))`, `p` and `q` its smoothed counts in the
-  texts of one class and of the rest; a linear classifier on those scaled features, with the
-  weights interpolated toward their mean magnitude (`w' = (1 - beta) mean|w| + beta w`) where
-  that helps. Logistic regression stands in for their SVM, so it gives probabilities to combine
+  validation texts prefer it (`NBSVM_NGRAM_GRID`), trigram present in a text counts once
+  (binarised), and is scaled by its naive-Bayes log-count ratio `r = log((p / |p|_1) / (q / |q|_1))`,
+  `p` and `q` its smoothed counts in the texts of one class and of the rest; a linear classifier
+  on those scaled features, with the weights interpolated toward their mean magnitude
+  (`w' = (1 - beta) mean|w| + beta w`) where that helps. Logistic regression stands in for their SVM, so it gives probabilities to combine
   with the network's (`rnn_cookbook.text.combination`). More than two classes: one problem per
   class against the rest, the probabilities normalised to sum to 1.
 
@@ -74,7 +75,7 @@ class LinearTextModel:
     link: str
     num_classes: int
     idf: np.ndarray | None = None
-    chosen: dict[str, float] = dataclasses.field(default_factory=dict)  # the settings validation chose (C, beta)
+    chosen: dict[str, float] = dataclasses.field(default_factory=dict)  # the settings validation chose (C; NBSVM's ngrams and beta)
     token_pattern: str = TOKEN_PATTERN  # how texts split into words, the same when fitted and reloaded
     ngrams: int = 2  # the longest n-gram among `terms`
 
