@@ -151,6 +151,17 @@ def test_combination_is_the_weighted_mean_of_log_odds():
     np.testing.assert_allclose(combination.combine(model, bag, 0.0), bag)
 
 
+def test_pooling_three_models_is_the_weighted_sum_of_their_log_odds():
+    """`pool` (what the benchmarks mix several networks with) reduces to `combine` for two models."""
+    a, b, c = (np.array([[p, 1 - p] for p in row]) for row in ([0.2, 0.9], [0.4, 0.3], [0.7, 0.5]))
+    logit = lambda p: np.log(p[:, 0] / p[:, 1])  # noqa: E731
+    pooled = combination.pool((a, b, c), (0.5, 0.3, 0.2))
+    np.testing.assert_allclose(pooled[:, 0], 1 / (1 + np.exp(-(0.5 * logit(a) + 0.3 * logit(b) + 0.2 * logit(c)))))
+    np.testing.assert_allclose(combination.pool((a, b), (0.25, 0.75)), combination.combine(a, b, 0.25))
+    with pytest.raises(ValueError):
+        combination.pool((a, b, c), (0.5, 0.5))  # a weight for every model
+
+
 def test_the_weight_follows_the_better_model_on_validation():
     rng = np.random.default_rng(0)
     labels = rng.integers(0, 2, 400)

@@ -19,6 +19,7 @@ combination's probabilities in a new process (`predict_with` picks the model alo
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from typing import Any, TYPE_CHECKING
 
 import numpy as np
@@ -69,10 +70,16 @@ class Combination:
 
 def combine(model: np.ndarray, bag_of_words: np.ndarray, weight: float) -> np.ndarray:
     """`weight * log p_model + (1 - weight) * log p_bag_of_words`, normalised over the classes of each row."""
-    logs = weight * np.log(np.clip(model, KERAS_EPSILON, 1.0)) + (1.0 - weight) * np.log(np.clip(bag_of_words, KERAS_EPSILON, 1.0))
-    logs -= logs.max(axis=1, keepdims=True)
-    combined = np.exp(logs)
-    return combined / combined.sum(axis=1, keepdims=True)
+    return pool((model, bag_of_words), (weight, 1.0 - weight))
+
+
+def pool(probabilities: Sequence[np.ndarray], weights: Sequence[float]) -> np.ndarray:
+    """Log-linear pooling of several models' `(n, classes)` probabilities: `sum(weight * log p)`, normalised
+    over the classes of each row (`combine` is the case of two; benchmarks mix more)."""
+    logs = sum(weight * np.log(np.clip(p, KERAS_EPSILON, 1.0)) for p, weight in zip(probabilities, weights, strict=True))
+    logs = logs - logs.max(axis=1, keepdims=True)
+    pooled = np.exp(logs)
+    return pooled / pooled.sum(axis=1, keepdims=True)
 
 
 def choose(labels: np.ndarray, model: np.ndarray, bags_of_words: dict[str, np.ndarray]) -> Combination:
