@@ -149,8 +149,9 @@ def advice(cfg: Config) -> str:
             "layer_lr_decay=0.05 (the encoder barely moves), pooling=mean or concat, lm_finetune_epochs=1, "
             "or the same run without encoder=: fine-tuned, the encoder does worse than this"
         )
-    else:
-        tries = "cell=lstm with pooling=max, or a pretrained encoder (encoder=RUN_DIR)"
+    else:  # never the setting the run already has
+        already = (cfg.cell, cfg.pooling) == ("lstm", "max")
+        tries = ("" if already else "cell=lstm with pooling=max, or ") + "a pretrained encoder (encoder=RUN_DIR)"
     return f"{tries}; on small sets the n-grams may simply be the better tool (the combined row keeps both)"
 
 

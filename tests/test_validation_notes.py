@@ -185,3 +185,12 @@ def test_the_forecaster_says_when_linear_regression_beats_it_on_validation(forec
     quiet = forecaster.train(cfg, output=tmp_path / "quiet", verbose=0)
     assert "note:" not in capsys.readouterr().out
     assert quiet.metrics["notes"] == saved["notes"]
+
+
+def test_the_text_advice_never_suggests_the_setting_the_run_already_has():
+    from rnn_cookbook.recipes import sentiment_rnn
+
+    tutorial = sentiment_rnn.advice(sentiment_rnn.Config())
+    assert "cell=lstm with pooling=max" in tutorial and "encoder=RUN_DIR" in tutorial
+    already = sentiment_rnn.advice(sentiment_rnn.Config(cell="lstm", pooling="max"))
+    assert "cell=lstm with pooling=max" not in already and "encoder=RUN_DIR" in already
