@@ -147,13 +147,6 @@ def test_bad_input_is_one_line_error_without_traceback(tmp_path, capsys, make_ar
     assert len(err) == 1 and err[0].startswith("error: ") and message in err[0], err
 
 
-def test_bad_csv_column_through_the_cli_subprocess(tmp_path):
-    path = write_csv(tmp_path / "words.csv", ["a", "b", "c"] * 40)
-    result = cli("run", "timeseries_forecaster", "--quick", "--set", f"series={path}")
-    assert result.returncode == 1
-    assert result.stderr.splitlines() == [f"error: column 'value' of {path} is not numeric: row 2 holds 'a'"]
-
-
 def test_show_config_and_config_file(tmp_path, capsys):
     assert cli_module.main(["run", "timeseries_forecaster", "--quick", "--set", "cell=gru", "--show-config"]) == 0
     shown = json.loads(capsys.readouterr().out)

@@ -184,6 +184,8 @@ def test_quick_cli_run_on_the_toy_sentences(tmp_path):
 
 
 def test_offline_imdb_run_is_one_line_error(tmp_path):
+    """In a new process, so that the one line is all of stderr: none of TensorFlow's start-up lines
+    join an error (test_cli.py checks each bad input's one line in this process)."""
     env = {"KERAS_HOME": str(tmp_path / "keras_home")}  # an empty cache: the download is attempted and fails
     result = cli("run", "sentiment_rnn", "--epochs", "1", "--set", "num_words=100", env=env)
     assert result.returncode == 1
