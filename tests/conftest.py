@@ -19,10 +19,6 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
     os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-# Before any test module imports Keras: TensorFlow sets TF_CPP_MIN_LOG_LEVEL=1 when it is imported
-# first, and the CLI subprocesses the tests start would inherit that and print its device log lines.
-import rnn_cookbook.core.quiet  # noqa: F401, E402
-
 REPO = Path(__file__).resolve().parents[1]
 
 # Under CI=true a skipped test fails the run (tests/ci_skips.py says why).
@@ -35,6 +31,17 @@ LONGEST_FIRST = (
     "test_notebooks.py", "test_search.py", "test_data_parallel.py", "test_readme.py", "test_generation.py",
     "test_backends.py", "test_cli.py", "test_forecaster.py", "test_language_model.py", "test_text_classes.py",
 )
+
+
+def pytest_collectstart(collector: pytest.Collector) -> None:
+    """Import TensorFlow quietly before any test module imports Keras, where tests run.
+
+    TensorFlow sets TF_CPP_MIN_LOG_LEVEL=1 when it is imported first, and the CLI subprocesses the
+    tests start would inherit that and print its device log lines. A hook of collection, not an
+    import at the top of this file: pytest-xdist's controller collects nothing and runs no test,
+    and importing TensorFlow there cost seven seconds of a core while the workers started.
+    """
+    import rnn_cookbook.core.quiet  # noqa: F401
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
