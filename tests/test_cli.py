@@ -82,7 +82,7 @@ def test_recipe_runs_as_a_script_and_as_a_module(tmp_path, monkeypatch, capsys):
     assert not any(word in result.stderr for word in NOISE), result.stderr
     module = "rnn_cookbook.recipes.timeseries_forecaster"
     monkeypatch.setattr(sys, "argv", [module, "--quick", "--epochs", "1", "--show-config"])
-    monkeypatch.delitem(sys.modules, module, raising=False)  # as in a new interpreter: runpy imports it as __main__
+    monkeypatch.delitem(sys.modules, module, raising=False)  # `python -m` starts without it; runpy warns if present
     with pytest.raises(SystemExit) as exited:
         runpy.run_module(module, run_name="__main__", alter_sys=True)
     shown = capsys.readouterr()
