@@ -73,7 +73,7 @@ from rnn_cookbook.core.errors import ConfigError
 from rnn_cookbook.forecasting.evaluation import ForecastData, fit_highway, series_settings, test_report
 from rnn_cookbook.forecasting.forecast import SERIES_FILE
 from rnn_cookbook.forecasting.layers import BatchToColumns, ColumnsToBatch, LastValues, RelativeToLast
-from rnn_cookbook.core.training import Evaluation, TrainResult, make_optimizer, train_recipe
+from rnn_cookbook.core.training import Evaluation, TrainResult, compile_model, make_optimizer, train_recipe
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -202,9 +202,9 @@ def build_model(cfg: Config, channels: int = 1, targets: int = 1, *, flat_output
     if flat_output:
         outputs = keras.layers.Flatten(name="flat_forecast")(outputs)
     model = keras.Model(window, outputs, name=f"{cfg.cell}_forecaster")
-    other = "mae" if cfg.training_loss == "mse" else "mse"
-    model.compile(optimizer=make_optimizer(cfg), loss=cfg.training_loss, metrics=[other])
-    return model
+    other = (keras.metrics.MeanAbsoluteError(name="mae") if cfg.training_loss == "mse"
+             else keras.metrics.MeanSquaredError(name="mse"))
+    return compile_model(model, make_optimizer(cfg), cfg.training_loss, [other])
 
 
 def evaluate(model: keras.Model, data: ForecastData, cfg: Config, split: str = "test") -> Evaluation:

@@ -63,7 +63,7 @@ from rnn_cookbook.text.encoding import EncodedTexts, encode_texts, pad
 from rnn_cookbook.text.layers import ReversedWords, pool_over_time
 from rnn_cookbook.core.distribute import one_device
 from rnn_cookbook.core.errors import ConfigError
-from rnn_cookbook.core.training import Evaluation, TrainResult, compile_for_classes, make_optimizer, train_recipe
+from rnn_cookbook.core.training import Evaluation, TrainResult, compile_for_classes, compile_model, make_optimizer, train_recipe
 
 if TYPE_CHECKING:
     import tensorflow as tf
@@ -622,8 +622,8 @@ def compile_classifier(model: keras.Model, cfg: TextClassifierConfig, optimizer:
     (`make_optimizer`) unless one is given (an encoder's fine-tuning: `fine_tuning.optimizer`)."""
     if model.output_shape[-1] != 1:
         return compile_for_classes(model, cfg, optimizer)
-    model.compile(optimizer=optimizer or make_optimizer(cfg), loss="binary_crossentropy", metrics=["accuracy"])
-    return model
+    return compile_model(model, optimizer or make_optimizer(cfg), "binary_crossentropy",
+                         [keras.metrics.BinaryAccuracy(name="accuracy")])
 
 
 def _validation_rows(labels: np.ndarray, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:

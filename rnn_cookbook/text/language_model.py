@@ -108,8 +108,9 @@ def build_language_model(shape: EncoderShape, vocabulary_size: int) -> keras.Mod
 
 def compile_language_model(model: keras.Model, optimizer: keras.optimizers.Optimizer) -> keras.Model:
     """Cross-entropy of the next word from logits; its exponential is the perplexity."""
-    model.compile(optimizer=optimizer, loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    return model
+    from rnn_cookbook.core.training import compile_model
+
+    return compile_model(model, optimizer, keras.losses.SparseCategoricalCrossentropy(from_logits=True))
 
 
 def in_direction(id_lists: Sequence[Sequence[int]], direction: str) -> list[list[int]]:
