@@ -29,12 +29,13 @@ The result carries the model, the history, the metrics and the run folder.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import sys
 import time
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypedDict
 
@@ -158,6 +159,19 @@ def compile_for_classes(model: keras.Model, config: Any, optimizer: keras.optimi
     else:
         loss, metrics = "sparse_categorical_crossentropy", [accuracy]
     return compile_model(model, optimizer or make_optimizer(config), loss, metrics)
+
+
+@contextlib.contextmanager
+def whole_epochs_without_a_length() -> Iterator[None]:
+    """Silence Keras' "Your input ran out of data" for datasets that end where their epoch ends.
+
+    Re-cut batches (`Distribution.global_batches`) have no known length, so Keras learns an epoch's
+    by reaching its end and warns that the input ran out: no step is missing, since no
+    `steps_per_epoch` is set.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Your input ran out of data", category=UserWarning)
+        yield
 
 
 def check_same_config(run: RunFolder, config: Any) -> None:
@@ -375,17 +389,14 @@ def train_recipe(
     ) + list(extra_callbacks)
     start = None
     if keep_start is not None and not resume:  # a resumed run's start is its backup, not the built model
-        with distribution.scope():
+        with distribution.scope(), whole_epochs_without_a_length():
             measured = model.evaluate(validation_data, verbose=0)
         start = (float(measured[0] if isinstance(measured, list) else measured), model.get_weights())
     divergence = presets.StopOnDivergence()
     chosen.insert(0, divergence)  # first: the epoch's NaN is seen before the others act on it
 
     started = time.perf_counter()
-    with distribution.scope(), warnings.catch_warnings():
-        # Re-cut batches have no known length, so Keras learns an epoch's by reaching its end, and
-        # warns that the input "ran out of data": no step is missing (no steps_per_epoch is set).
-        warnings.filterwarnings("ignore", message="Your input ran out of data", category=UserWarning)
+    with distribution.scope(), whole_epochs_without_a_length():
         fit = model.fit(
             train_data,
             validation_data=validation_data,
