@@ -12,7 +12,7 @@ from rnn_cookbook.core import callbacks
 from rnn_cookbook.core.errors import ConfigError, RunFolderError
 
 
-def test_early_stopping_preset_is_seed_003_tutorial_setting():
+def test_early_stopping_preset_is_the_ithome_rnn_tutorials_setting():
     preset = callbacks.early_stopping()
     assert (preset.monitor, preset.patience, preset.restore_best_weights) == ("val_loss", 3, True)
 
@@ -28,13 +28,13 @@ def _plateau(callback, learning_rate, epochs):
     return float(np.asarray(model.optimizer.learning_rate))
 
 
-def test_reduce_lr_preset_keeps_seed_000_tutorial_settings_and_actually_reduces_the_rate():
+def test_reduce_lr_preset_keeps_the_rnn_practice_tutorials_settings_and_actually_reduces_the_rate():
     preset = callbacks.reduce_lr_on_plateau(1e-3)
     assert (preset.monitor, preset.factor, preset.patience) == ("val_loss", 0.2, 5)  # the rnn-practice tutorial
     assert _plateau(preset, 1e-3, epochs=8) == pytest.approx(2e-4)
     # The rnn-practice tutorial's own settings (min_lr=0.001 with Adam(0.001)) leave the rate where it was:
-    seed_000 = keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.2, patience=5, min_lr=0.001)
-    assert _plateau(seed_000, 1e-3, epochs=8) == pytest.approx(1e-3)
+    as_written = keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.2, patience=5, min_lr=0.001)
+    assert _plateau(as_written, 1e-3, epochs=8) == pytest.approx(1e-3)
     with pytest.raises(ConfigError, match="min_lr=0.001 is not below the starting learning rate 0.001"):
         callbacks.reduce_lr_on_plateau(1e-3, min_lr=1e-3)
 

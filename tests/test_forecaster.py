@@ -12,7 +12,7 @@ from conftest import cli, cli_here
 from rnn_cookbook.core.errors import ConfigError, DataError
 
 
-def test_contract_and_seed_000_tutorial_settings_are_the_defaults(forecaster):
+def test_contract_and_the_rnn_practice_tutorials_settings_are_the_defaults(forecaster):
     for name in ("Config", "load_data", "build_model", "train", "main"):
         assert callable(getattr(forecaster, name))
     cfg = forecaster.Config()

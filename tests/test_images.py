@@ -79,7 +79,7 @@ def test_quick_cli_run_learns_the_digits(quick_cli_run):
         assert (output / name).is_file(), name
 
 
-def test_seed_002_tutorial_settings_are_the_defaults(recipe):
+def test_the_rnn_and_lstm_tutorials_settings_are_the_defaults(recipe):
     cfg = recipe.Config()
     assert (cfg.units, cfg.num_layers, cfg.epochs, cfg.batch_size, cfg.learning_rate) == (128, 2, 5, 100, 1e-3)
     assert cfg.optimizer == "adam"  # the rnn-and-lstm tutorial: optim.Adam(lr=0.001)

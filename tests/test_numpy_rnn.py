@@ -215,7 +215,7 @@ def test_importing_the_module_does_not_import_tensorflow():
 
 
 # --- the recipe ----------------------------------------------------------------------------
-def test_seed_000_sentence_and_min_char_rnn_settings_are_the_defaults(recipe):
+def test_the_rnn_practice_sentence_and_min_char_rnns_settings_are_the_defaults(recipe):
     """The recipe's docstring: the rnn-practice tutorial's sentence, and min-char-rnn's model and optimiser."""
     cfg = recipe.Config()
     assert (cfg.hidden_size, cfg.seq_length, cfg.learning_rate, cfg.optimizer, cfg.data) == (100, 25, 0.1, "adagrad", "fox")

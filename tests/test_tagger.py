@@ -25,7 +25,7 @@ def quick_cli_run(tmp_path_factory):
     return cli_here("run", "stacked_lstm_tagger", "--quick", "--quiet", "--output", str(output)), output
 
 
-def test_contract_and_seed_001_tutorial_settings_are_the_defaults(tagger):
+def test_contract_and_the_rnn_anatomy_tutorials_settings_are_the_defaults(tagger):
     for name in ("Config", "load_data", "build_model", "train", "main"):
         assert callable(getattr(tagger, name))
     cfg = tagger.Config()

@@ -38,7 +38,7 @@ def sentiment_run(sentiment, corpus, tmp_path_factory):
     return sentiment.train(cfg, output=tmp_path_factory.mktemp("sentiment") / "run", verbose=0)
 
 
-def test_seed_003_and_seed_000_tutorial_settings_are_the_defaults(sentiment, conv):
+def test_the_ithome_rnn_and_rnn_practice_tutorials_settings_are_the_defaults(sentiment, conv):
     """sentiment_rnn keeps the ithome-rnn tutorial's IMDB model and training; conv1d_rnn_classifier the rnn-practice tutorial's layers."""
     cfg = sentiment.Config()
     assert (cfg.data, cfg.num_words, cfg.maxlen, cfg.embedding_dim, cfg.rnn_units) == ("imdb", 10000, 200, 64, 32)
