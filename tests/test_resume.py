@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -84,6 +85,10 @@ def test_sigkill_then_resume_continues_from_the_saved_epoch(tmp_path):
         epochs = [int(row["epoch"]) for row in csv.DictReader(handle)]
     assert epochs == list(range(1, len(epochs) + 1)) and len(epochs) >= killed_at + len(epochs_printed)
     assert run.load_metrics()["epochs_run"] == len(epochs)
+    # The optimizer's state came back with the weights (Adam's moments, its step count): the saved
+    # model's optimizer counted the killed process's steps as well as the resumed one's.
+    (steps_per_epoch,) = {int(found) for found in re.findall(r"^(\d+)/\1 ", resumed.stdout, re.MULTILINE)}
+    assert int(run.load_model().optimizer.iterations) == len(epochs) * steps_per_epoch
 
 
 def test_resume_refuses_what_it_cannot_continue(tmp_path, forecaster, quick_run):
