@@ -183,7 +183,7 @@ def train(
 
     history: dict[str, list[float]] = {"loss": [], "val_loss": [], "learning_rate": []}
     best_loss, best_params, flat, lr_flat = float("inf"), None, 0, 0
-    first_epoch = 1
+    first_epoch, earlier_seconds = 1, 0.0  # the seconds that processes before this one trained
     saved = run.load_backup() if resume else None
     if saved is not None:  # the state after the last finished epoch, as save_backup wrote it below
         arrays, state = saved
@@ -194,6 +194,7 @@ def train(
         optimizer.learning_rate = state["learning_rate"]
         history, best_loss, flat, lr_flat = state["history"], state["best_loss"], state["flat"], state["lr_flat"]
         updates, first_epoch = state["updates"], state["epoch"] + 1
+        earlier_seconds = state.get("train_seconds", 0.0)  # absent from backups written before it was kept
         sampling.bit_generator.state = state["sampling"]
         if talk:
             print(f"resuming after epoch {state['epoch']} from {run.file('backup')}")
@@ -232,9 +233,10 @@ def train(
             {
                 "epoch": epoch, "updates": updates, "learning_rate": optimizer.learning_rate, "history": history,
                 "best_loss": best_loss, "flat": flat, "lr_flat": lr_flat, "sampling": sampling.bit_generator.state,
+                "train_seconds": earlier_seconds + time.perf_counter() - started,
             },
         )
-    wall_time = time.perf_counter() - started
+    wall_time = earlier_seconds + time.perf_counter() - started  # every process's epochs, as a resumed Keras run counts
     if best_params is not None:
         model.params = best_params
 

@@ -42,17 +42,18 @@ def test_reduce_lr_preset_keeps_the_rnn_practice_tutorials_settings_and_actually
 def test_standard_composes_presets_inside_the_run_folder(tmp_path):
     chosen = callbacks.standard(tmp_path, learning_rate=1e-3, patience=4, reduce_lr_patience=2)
     kinds = [type(c).__name__ for c in chosen]
-    assert kinds == ["EarlyStopping", "ReduceLROnPlateau", "CSVLogger", "BackupAndRestore"]  # log, then back up
+    assert kinds == ["EarlyStopping", "ReduceLROnPlateau", "CSVLogger", "EpochTimes", "BackupAndRestore"]  # log, then back up
     assert chosen[0].patience == 4 and chosen[1].patience == 2
     assert chosen[2].filename == str(tmp_path / "logs" / "epochs.csv")
-    assert chosen[3].backup_dir == str(tmp_path / "backup") and chosen[3].double_checkpoint
+    assert chosen[3].path == tmp_path / "logs" / "epoch_times.csv"
+    assert chosen[4].backup_dir == str(tmp_path / "backup") and chosen[4].double_checkpoint
 
     everything = callbacks.standard(
         tmp_path, learning_rate=1e-3, backup=False, keep_best_checkpoint=True, with_tensorboard=True
     )
     kinds = [type(c).__name__ for c in everything]
-    assert kinds == ["EarlyStopping", "CSVLogger", "ModelCheckpoint", "TensorBoard"]
-    assert everything[2].filepath == str(tmp_path / "checkpoints" / "best.keras")
+    assert kinds == ["EarlyStopping", "CSVLogger", "EpochTimes", "ModelCheckpoint", "TensorBoard"]
+    assert everything[3].filepath == str(tmp_path / "checkpoints" / "best.keras")
 
 
 def test_standard_refuses_a_schedule_early_stopping_would_cut_off(tmp_path):

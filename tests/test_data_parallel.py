@@ -165,13 +165,14 @@ def test_two_processes_on_localhost_train_as_one(tmp_path, one_process):
     assert "2 processes (this is process 1, reading 32 examples a step)" in second
     assert digest(first) == digest(second)  # the same final weights on both
     assert "process 1 of 2 finished" in second and "run folder:" not in second
-    # Exactly one run folder: process 0's. Process 1 keeps its config and epoch log inside it.
+    # Exactly one run folder: process 0's. Process 1 keeps its config and epoch logs inside it.
     assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("config.json")] == [
         "runs/two_processes/config.json", "runs/two_processes/process-1/config.json"]
     assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("metrics.json")] == [
         "runs/two_processes/metrics.json"]
     assert len(list(tmp_path.rglob("*.keras"))) == 1 and len(list(tmp_path.rglob("*.png"))) == 2
-    assert sorted(p.name for p in (output / "process-1").rglob("*") if p.is_file()) == ["config.json", "epochs.csv"]
+    assert sorted(p.name for p in (output / "process-1").rglob("*") if p.is_file()) == [
+        "config.json", "epoch_times.csv", "epochs.csv"]
     metrics = json.loads((output / "metrics.json").read_text())
     assert metrics["distribution"] == {"strategy": "data_parallel", "devices": 2, "processes": 2}
     assert metrics["model"]["mae"] == pytest.approx(one_process[1]["forecaster"]["model"]["mae"], rel=TOLERANCE)

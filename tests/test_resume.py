@@ -89,6 +89,10 @@ def test_sigkill_then_resume_continues_from_the_saved_epoch(tmp_path):
     # model's optimizer counted the killed process's steps as well as the resumed one's.
     (steps_per_epoch,) = {int(found) for found in re.findall(r"^(\d+)/\1 ", resumed.stdout, re.MULTILINE)}
     assert int(run.load_model().optimizer.iterations) == len(epochs) * steps_per_epoch
+    # Its time is every kept epoch's, the killed process's included, not the resumed part's alone.
+    times = run.load_epoch_times()
+    assert sorted(times) == list(range(len(epochs))) and all(seconds > 0 for seconds in times.values())
+    assert run.load_metrics()["wall_time_s"] == pytest.approx(sum(times.values()), abs=0.01)
 
 
 def test_resume_refuses_what_it_cannot_continue(tmp_path, forecaster, quick_run):
@@ -129,10 +133,24 @@ def test_numpy_recipe_resumes_to_the_same_model_as_an_unbroken_run(tmp_path, mon
     with pytest.raises(KeyboardInterrupt):
         recipe.train(cfg, output=tmp_path / "broken", verbose=0)
     monkeypatch.setattr(recipe, "evaluate_loss", real_loss)
-    assert RunFolder(tmp_path / "broken").load_backup()[1]["epoch"] == 3
+    broken = RunFolder(tmp_path / "broken")
+    arrays, state = broken.load_backup()
+    assert state["epoch"] == 3 and state["train_seconds"] > 0
+    broken.save_backup(arrays, {**state, "train_seconds": 1000.0})  # as if the first process had taken long
 
+    started = time.perf_counter()
     resumed = recipe.train(cfg, output=tmp_path / "broken", resume=True, verbose=0)
+    this_process = time.perf_counter() - started
     assert resumed.history == unbroken.history  # six epochs, none repeated, the same losses
+    assert 1000 < resumed.metrics["wall_time_s"] < 1000 + this_process  # the time before the crash counts too
     for name, array in unbroken.model.params.items():
         np.testing.assert_array_equal(resumed.model.params[name], array)
     assert not RunFolder(tmp_path / "broken").unfinished
+
+
+def test_a_run_resumed_from_before_epoch_times_were_logged_says_what_its_time_counts():
+    from rnn_cookbook.core.training import whole_training_time
+
+    assert whole_training_time({0: 1.5, 1: 2.0, 2: 2.5}, 3, this_process_s=4.0) == (6.0, None)
+    total, note = whole_training_time({2: 2.5}, 3, this_process_s=4.0)  # epochs 1-2 ran under an older version
+    assert total == 4.0 and note.startswith("wall_time_s counts 1 of the 3 epochs")

@@ -163,6 +163,29 @@ def tensorboard(log_dir: str | Path) -> keras.callbacks.TensorBoard:
     return keras.callbacks.TensorBoard(log_dir=str(log_dir))
 
 
+class EpochTimes(keras.callbacks.Callback):
+    """Append each epoch's seconds to a CSV (`epoch,seconds`, the epoch indexed as in the epoch log).
+
+    Keras' epoch log holds metrics only, so a run killed and resumed knew the time of its last
+    process alone; with these lines it adds up every epoch it kept (`RunFolder.load_epoch_times`).
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self._started = 0.0
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self._started = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        seconds = time.perf_counter() - self._started
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        new = not self.path.is_file()
+        with open(self.path, "a", encoding="utf-8") as handle:
+            handle.write(("epoch,seconds\n" if new else "") + f"{epoch},{seconds:.3f}\n")
+
+
 class StopOnDivergence(keras.callbacks.Callback):
     """End training after the first epoch whose loss or validation loss is NaN or infinite.
 
@@ -267,9 +290,9 @@ def standard(
 ) -> list[keras.callbacks.Callback]:
     """The callbacks a recipe trains with, writing inside `run_dir`.
 
-    Always: early stopping on val_loss (best weights restored) and a live epoch log in
-    `logs/epochs.csv`. By default also a backup for resuming in `backup/`. With
-    `reduce_lr_patience=n`: learning-rate reduction after n flat epochs. On request: the best
+    Always: early stopping on val_loss (best weights restored), a live epoch log in
+    `logs/epochs.csv` and each epoch's seconds in `logs/epoch_times.csv`. By default also a backup
+    for resuming in `backup/`. With `reduce_lr_patience=n`: learning-rate reduction after n flat epochs. On request: the best
     checkpoint in `checkpoints/best.keras` and TensorBoard logs in `logs/tensorboard/`.
     `oldest_epoch` agrees on the epoch to resume from across processes (`backup_and_restore`).
     """
@@ -285,6 +308,7 @@ def standard(
     # The epoch log before the backup: a kill between the two logs an epoch that will run again
     # (the reader keeps the later line), never a backed-up epoch missing from the log.
     callbacks.append(csv_logger(run_dir / "logs" / "epochs.csv"))
+    callbacks.append(EpochTimes(run_dir / "logs" / "epoch_times.csv"))
     if backup:
         callbacks.append(backup_and_restore(run_dir / "backup", oldest=oldest_epoch))
     if keep_best_checkpoint:

@@ -7,6 +7,7 @@
         model.keras     the trained model (loaded back with safe_mode=True)
         *.png           plots
         logs/epochs.csv live epoch log, appended during training
+        logs/epoch_times.csv  seconds of each epoch, appended: a resumed run adds up its whole time
         backup/         training state while a fit is in progress (removed when it ends)
 
 A run killed mid-training leaves `backup/` behind; `RunFolder.create(..., resume=True)` (the CLI's
@@ -45,6 +46,7 @@ from rnn_cookbook.core.files import atomic_path, atomic_write_text
 DEFAULT_ROOT = Path("runs")
 BACKUP_DIR = "backup"
 EPOCH_LOG = "logs/epochs.csv"
+EPOCH_TIMES = "logs/epoch_times.csv"
 #: The modules that register the cookbook's own layers and schedules with Keras (under the package
 #: name `rnn_cookbook`), so `load_model` can rebuild them with `safe_mode=True`. They are imported by
 #: name when a model loads: the one place the kitchen names task folders, because Keras looks a saved
@@ -95,7 +97,8 @@ class RunFolder:
             if check_output(path, overwrite=overwrite):
                 replace_whole(path)
         path.mkdir(parents=True, exist_ok=True)
-        (path / EPOCH_LOG).unlink(missing_ok=True)  # a new run in a reused folder starts its own log
+        for log in (EPOCH_LOG, EPOCH_TIMES):  # a new run in a reused folder starts its own logs
+            (path / log).unlink(missing_ok=True)
         return cls(path)
 
     @classmethod
@@ -217,6 +220,16 @@ class RunFolder:
         rows = [by_epoch[epoch] for epoch in sorted(by_epoch)]
         keys = [k for k in (rows[0] if rows else {}) if k != "epoch"]
         return {k: [float(row[k]) for row in rows] for k in keys}
+
+    def load_epoch_times(self) -> dict[int, float]:
+        """Seconds of each epoch by its index in the epoch log (`logs/epoch_times.csv`); after a resume
+        the later line of an epoch run twice wins, as in `load_epoch_log`. Empty for runs from
+        before the times were logged."""
+        target = self.file(EPOCH_TIMES)
+        if not target.is_file():
+            return {}
+        with open(target, newline="", encoding="utf-8") as handle:
+            return {int(row["epoch"]): float(row["seconds"]) for row in csv.DictReader(handle) if row.get("seconds")}
 
     # --- training state of a loop that is not Keras' fit (the NumPy recipe) --------------------
     def save_backup(self, arrays: Mapping[str, Any], state: Mapping[str, Any]) -> Path:

@@ -421,8 +421,12 @@ def train_recipe(
              f"{min(history['val_loss']):.4g} at the best epoch): the model kept is {keep_start}, untrained"],
             verbose,
         )
+    fit_time, timing = wall_time, {}  # this process's time: its throughput is its own epochs over it
     if resume:
         history = run.load_epoch_log() or history  # the epochs before the crash, then these
+        wall_time, timing_note = whole_training_time(run.load_epoch_times(), len(history.get("loss", [])), fit_time)
+        print_notes([timing_note] if timing_note else [], verbose)
+        timing = {"wall_time_note": timing_note} if timing_note else {}
     if distribution.strategy == "data_parallel":
         if cluster.processes > 1 and verbose:
             print(f"note: process {cluster.process_id} of {cluster.processes}, weights digest {weights_digest(model)}")
@@ -446,10 +450,11 @@ def train_recipe(
         epochs_run=len(history.get("loss", [])),
         wall_time_s=wall_time,
         seed=config.seed,
-        samples_per_s=examples_per_epoch * len(fit.history.get("loss", [])) / wall_time,
+        samples_per_s=examples_per_epoch * len(fit.history.get("loss", [])) / fit_time,
         details={
             **prepared,
             **kept,
+            **timing,
             **evaluation.details,
             **({"notes": run_notes} if run_notes else {}),
             **({"validation": scores_record(validation)} if validation is not None else {}),
@@ -465,6 +470,20 @@ def train_recipe(
     for name, figure in evaluation.figures.items():
         run.save_figure(figure, name)
     return TrainResult(model=model, history=history, metrics=metrics, run=run, config=config, cluster=cluster)
+
+
+def whole_training_time(epoch_times: Mapping[int, float], epochs: int, this_process_s: float) -> tuple[float, str | None]:
+    """A resumed run's training time: the seconds of every epoch it kept, from every process that ran one.
+
+    A run started before epoch times were logged has some epochs without one: it counts those it
+    has (never less than this process's own time) and says how many it could not.
+    """
+    known = [epoch_times[epoch] for epoch in range(epochs) if epoch in epoch_times]
+    if len(known) == epochs:
+        return sum(known), None
+    return max(sum(known), this_process_s), (
+        f"wall_time_s counts {len(known)} of the {epochs} epochs: the others ran before this version "
+        "logged epoch times (logs/epoch_times.csv)")
 
 
 def scores_record(evaluation: Evaluation) -> dict[str, Any]:
