@@ -242,6 +242,7 @@ def run_language_model(direction: str = "forward", epochs: int = LANGUAGE_MODEL[
         "training_words": metrics["training_words"],
         "words_per_s": metrics["samples_per_s"],
         "train_time_s": metrics["wall_time_s"],
+        **({"train_time_note": metrics["wall_time_note"]} if "wall_time_note" in metrics else {}),
         "epochs_run": metrics["epochs_run"],
         "run": str(folder),
     }
@@ -306,6 +307,7 @@ def run_classifier(name: str, seed: int = 0, *, rescore: bool = False, lm_epochs
             "validation_accuracy": metrics["validation"]["model"]["accuracy"]} if "combined" in metrics["baselines"] else {}),
         "epochs_run": metrics["epochs_run"],
         "train_time_s": round(metrics["wall_time_s"] + encoder.get("wall_time_s", 0.0), 1),
+        **({"train_time_note": metrics["wall_time_note"]} if "wall_time_note" in metrics else {}),
         "samples_per_s": metrics.get("samples_per_s"),
         "config": cfg.to_dict(),
         **({"language_model_epochs": language_models} if language_models else {}),
