@@ -292,8 +292,9 @@ def standard(
 
     Always: early stopping on val_loss (best weights restored), a live epoch log in
     `logs/epochs.csv` and each epoch's seconds in `logs/epoch_times.csv`. By default also a backup
-    for resuming in `backup/`. With `reduce_lr_patience=n`: learning-rate reduction after n flat epochs. On request: the best
-    checkpoint in `checkpoints/best.keras` and TensorBoard logs in `logs/tensorboard/`.
+    for resuming in `backup/`. With `reduce_lr_patience=n`: learning-rate reduction after n flat
+    epochs. On request: the best checkpoint in `checkpoints/best.keras` and TensorBoard logs in
+    `logs/tensorboard/`.
     `oldest_epoch` agrees on the epoch to resume from across processes (`backup_and_restore`).
     """
     if reduce_lr_patience is not None and reduce_lr_patience >= patience:

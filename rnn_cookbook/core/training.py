@@ -126,7 +126,7 @@ def compile_model(model: keras.Model, optimizer: keras.optimizers.Optimizer | No
     Keras on TensorFlow, with no distribution strategy, makes a string's metric and the optimizer's
     slots inside the first trace of the train step, and TensorFlow, seeing variables made in a
     `tf.function`, traces the whole step a second time. Made here, they exist before `fit` traces,
-    which saves one trace of the train step per `fit` (a quick translator run: 30 s -> 23 s on 2
+    which saves one trace of the train step per `fit` (a quick translator run: 30 s -> 25 s on 2
     cores). Keras asks for a new `compile` after any change to `trainable`, so building the
     optimizer on today's trainable variables is what `fit` would do.
     """
