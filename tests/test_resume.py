@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
+import importlib
 import json
 import os
 import re
@@ -11,10 +13,12 @@ import subprocess
 import sys
 import time
 
+import keras
 import numpy as np
 import pytest
 
 from conftest import REPO, cli_here
+from rnn_cookbook.core import callbacks as presets
 from rnn_cookbook.core.errors import RunFolderError
 from rnn_cookbook.core.runs import EPOCH_LOG, RunFolder
 
@@ -154,3 +158,39 @@ def test_a_run_resumed_from_before_epoch_times_were_logged_says_what_its_time_co
     assert whole_training_time({0: 1.5, 1: 2.0, 2: 2.5}, 3, this_process_s=4.0) == (6.0, None)
     total, note = whole_training_time({2: 2.5}, 3, this_process_s=4.0)  # epochs 1-2 ran under an older version
     assert total == 4.0 and note.startswith("wall_time_s counts 1 of the 3 epochs")
+
+
+class Interrupted(Exception):
+    """Raised by `StopAfterEpoch`: the kill of a test that needs no second process."""
+
+
+class StopAfterEpoch(keras.callbacks.Callback):
+    """Stop a fit with an exception once epoch `epochs` ends: after its backup, as a kill would."""
+
+    def __init__(self, epochs: int) -> None:
+        super().__init__()
+        self.epochs = epochs
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch + 1 == self.epochs:
+            raise Interrupted
+
+
+@pytest.mark.parametrize("recipe_name", ["language_model", "sentiment_rnn"])
+def test_a_resumed_run_trains_as_an_unbroken_one(tmp_path, monkeypatch, recipe_name):
+    # A new process's tf.data shuffles and dropout masks start from their seeds: unless the resume
+    # moves them on, its epochs read the data (and drop the units) of the run's first epochs again.
+    recipe = importlib.import_module(f"rnn_cookbook.recipes.{recipe_name}")
+    cfg = dataclasses.replace(recipe.Config.quick(), epochs=3, patience=3)
+    unbroken = recipe.train(cfg, output=tmp_path / "unbroken", verbose=0)
+
+    standard = presets.standard
+    monkeypatch.setattr(presets, "standard", lambda *args, **kwargs: [*standard(*args, **kwargs), StopAfterEpoch(1)])
+    with pytest.raises(Interrupted):
+        recipe.train(cfg, output=tmp_path / "resumed", verbose=0)
+    monkeypatch.setattr(presets, "standard", standard)
+    resumed = recipe.train(cfg, output=tmp_path / "resumed", verbose=0, resume=True)
+
+    assert resumed.history["loss"] == unbroken.history["loss"]  # the same epochs, to the last digit
+    for ours, theirs in zip(resumed.model.get_weights(), unbroken.model.get_weights(), strict=True):
+        np.testing.assert_array_equal(ours, theirs)

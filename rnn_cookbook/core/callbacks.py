@@ -74,14 +74,27 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
     Keras cannot read (it falls back to the previous backup only when the weights are unreadable). With
     `double_checkpoint` the previous epoch's pair is still there as `.bkp` files: this resumes from
     that pair, the last one known whole, or starts afresh if there is none yet.
+
+    Keras saves the weights alone, not where the model's random layers (dropout) had got to: their
+    seed states travel in the epoch record too, so that a resumed run draws the masks an unbroken
+    one would. `on_resume(epochs)` hears how many epochs the restored backup holds, before the first
+    epoch runs: `train_recipe` moves its data's shuffles on by as many (`pipeline.skip_epochs`).
     """
 
     RECORD = "training_metadata.json"  # Keras' names for its backup files
     WEIGHTS = "latest.weights.h5"
 
-    def __init__(self, backup_dir: str, *, oldest: Callable[[int], int] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        backup_dir: str,
+        *,
+        oldest: Callable[[int], int] | None = None,
+        on_resume: Callable[[int], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(backup_dir, **kwargs)
         self.oldest = oldest
+        self.on_resume = on_resume
 
     def on_train_begin(self, logs: dict | None = None) -> None:
         folder = Path(self.backup_dir)
@@ -92,6 +105,27 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
         if self.oldest is not None:
             self._agree_on_the_epoch()
         super().on_train_begin(logs)
+        finished = _epoch_of(record)  # read after Keras, which may have fallen back to the previous backup
+        if finished:
+            self._restore_random_states(record)
+            if self.on_resume is not None:
+                self.on_resume(finished)
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        """Keras' backup, then the states of the model's random layers (dropout's masks) in its record."""
+        super().on_epoch_end(epoch, logs)
+        record = Path(self.backup_dir) / self.RECORD
+        saved = json.loads(record.read_text(encoding="utf-8"))
+        saved["random_states"] = [keras.ops.convert_to_numpy(state).tolist() for state in random_states(self.model)]
+        record.write_text(json.dumps(saved), encoding="utf-8")
+
+    def _restore_random_states(self, record: Path) -> None:
+        """Put back what `on_epoch_end` kept; a record without them (a backup by an older version) leaves them be."""
+        saved = json.loads(record.read_text(encoding="utf-8")).get("random_states")
+        states = random_states(self.model)
+        if isinstance(saved, list) and len(saved) == len(states):
+            for state, value in zip(states, saved, strict=True):
+                state.assign(value)
 
     def _agree_on_the_epoch(self) -> None:
         """Resume every process of a data-parallel run from the same epoch.
@@ -132,6 +166,12 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
         (folder / self.WEIGHTS).unlink(missing_ok=True)
 
 
+def random_states(model: keras.Model) -> list[keras.Variable]:
+    """The seed states of the model's random layers (dropout, noise): variables, but not among its weights."""
+    weights = {id(weight) for weight in model.weights}
+    return [v for v in model.variables if id(v) not in weights and v.path.endswith("seed_generator_state")]
+
+
 def _epoch_of(path: Path) -> int | None:
     """The epoch of a whole epoch record (`{"epoch": n, ...}`); None if `path` is not one."""
     try:
@@ -141,15 +181,20 @@ def _epoch_of(path: Path) -> int | None:
     return epoch if isinstance(epoch, int) and not isinstance(epoch, bool) else None
 
 
-def backup_and_restore(backup_dir: str | Path, oldest: Callable[[int], int] | None = None) -> BackupAndRestore:
+def backup_and_restore(
+    backup_dir: str | Path,
+    oldest: Callable[[int], int] | None = None,
+    on_resume: Callable[[int], None] | None = None,
+) -> BackupAndRestore:
     """Back up the weights, the optimizer state and the epoch after each epoch, so a killed run resumes.
 
     `double_checkpoint` keeps the previous backup until the new one is written: a kill during the
     write falls back to the epoch before rather than to a half-written file (see `BackupAndRestore`).
     Keras deletes the backup when `fit` finishes normally. `oldest` makes the processes of one
-    data-parallel run resume from the same epoch (`Distribution.oldest`).
+    data-parallel run resume from the same epoch (`Distribution.oldest`); `on_resume(epochs)` hears
+    how many epochs a restored backup holds.
     """
-    return BackupAndRestore(str(backup_dir), oldest=oldest, double_checkpoint=True)
+    return BackupAndRestore(str(backup_dir), oldest=oldest, on_resume=on_resume, double_checkpoint=True)
 
 
 def csv_logger(path: str | Path) -> keras.callbacks.CSVLogger:
@@ -287,6 +332,7 @@ def standard(
     keep_best_checkpoint: bool = False,
     with_tensorboard: bool = False,
     oldest_epoch: Callable[[int], int] | None = None,
+    on_resume: Callable[[int], None] | None = None,
 ) -> list[keras.callbacks.Callback]:
     """The callbacks a recipe trains with, writing inside `run_dir`.
 
@@ -295,7 +341,8 @@ def standard(
     for resuming in `backup/`. With `reduce_lr_patience=n`: learning-rate reduction after n flat
     epochs. On request: the best checkpoint in `checkpoints/best.keras` and TensorBoard logs in
     `logs/tensorboard/`.
-    `oldest_epoch` agrees on the epoch to resume from across processes (`backup_and_restore`).
+    `oldest_epoch` agrees on the epoch to resume from across processes, and `on_resume` hears how
+    many epochs a resumed backup holds (`backup_and_restore`).
     """
     if reduce_lr_patience is not None and reduce_lr_patience >= patience:
         # Early stopping would end training before the rate was ever reduced.
@@ -311,7 +358,7 @@ def standard(
     callbacks.append(csv_logger(run_dir / "logs" / "epochs.csv"))
     callbacks.append(EpochTimes(run_dir / "logs" / "epoch_times.csv"))
     if backup:
-        callbacks.append(backup_and_restore(run_dir / "backup", oldest=oldest_epoch))
+        callbacks.append(backup_and_restore(run_dir / "backup", oldest=oldest_epoch, on_resume=on_resume))
     if keep_best_checkpoint:
         callbacks.append(checkpoint(run_dir / "checkpoints" / "best.keras"))
     if with_tensorboard:

@@ -1,7 +1,8 @@
 """The ways arrays become a training pipeline: `tf.data`, shuffled with a seed, batched, prefetched.
 
 `array_dataset` pairs given inputs and targets; `next_token_dataset` cuts one token stream into
-sequences whose targets are the same tokens shifted by one (language models).
+sequences whose targets are the same tokens shifted by one (language models). `skip_epochs` moves a
+pipeline's shuffles on by the epochs a resumed run already trained.
 
 `tf.data` feeds Keras on every backend, so this module needs TensorFlow whatever the backend is,
 and imports it quietly itself (`rnn_cookbook.core.quiet` imports it only for the TensorFlow backend)."""
@@ -78,3 +79,22 @@ def next_token_dataset(
     # Every epoch has the same number of batches; saying so lets Keras show progress and not warn.
     dataset = dataset.apply(tf.data.experimental.assert_cardinality(-(-count // batch_size)))
     return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+def skip_epochs(dataset: object, epochs: int) -> None:
+    """Move `dataset`'s shuffles on by `epochs` of Keras' epochs: its next is the one an unbroken run reads next.
+
+    A seeded `tf.data` pipeline draws a new order (and, for `next_token_dataset`, a new cut) for
+    each iteration, from seeds that move on with every iteration begun. A resumed run builds its
+    pipeline afresh, so without this its first epoch would read the order of the run's very first
+    epoch again, and each later one repeat an early one. Keras' `fit` begins two iterations an
+    epoch (its epoch iterator makes the next epoch's at the end of each, then a fresh one when the
+    epoch begins) and reads from one: each skipped epoch does the same, reading one element rather
+    than the epoch. `tests/test_resume.py` checks a resumed run against an unbroken one, so a Keras
+    that iterates otherwise fails there. Anything not a `tf.data.Dataset` is left alone.
+    """
+    if not isinstance(dataset, tf.data.Dataset):
+        return
+    for _ in range(epochs):
+        next(iter(dataset), None)
+        iter(dataset)  # begun and dropped, as Keras does at the end of an epoch

@@ -21,8 +21,10 @@ processes that trained in step print the same one.
 `resume=True` continues a killed run in its own folder (`rnn-cookbook run ... --output DIR
 --resume`): the config must be the one in its `config.json`, Keras' `BackupAndRestore` brings back
 the weights, the optimizer state and the epoch, and the history is read from the live epoch log,
-so it covers every epoch once. Early stopping starts counting afresh after a resume: its memory of
-the best epoch is not part of the backup.
+so it covers every epoch once. The epochs after it read the data in the orders an unbroken run
+would, with the same dropout masks: the backup keeps the random layers' states, and the training
+pipeline's shuffles move on by the epochs done (`pipeline.skip_epochs`). Early stopping starts
+counting afresh after a resume: its memory of the best epoch is not part of the backup.
 
 The result carries the model, the history, the metrics and the run folder.
 """
@@ -369,6 +371,8 @@ def train_recipe(
     if cluster.is_main:  # what reloading the model needs: only the run folder's owner writes it
         for name, content in (json_files or {}).items():
             run.write_json(name, content)
+    from rnn_cookbook.core import pipeline  # tf.data, which every recipe's datasets are
+
     set_seed(config.seed)
     train_data, validation_data = (distribution.global_batches(d, config.batch_size) for d in datasets())
     distribution.check_whole_batches(train_data, config.batch_size, "training")
@@ -386,6 +390,8 @@ def train_recipe(
         patience=config.patience,
         reduce_lr_patience=config.reduce_lr_patience,
         oldest_epoch=distribution.oldest if distribution.cluster.processes > 1 else None,
+        # The epochs after a resume read the orders the unbroken run would have read, not its first ones again.
+        on_resume=lambda epochs: pipeline.skip_epochs(train_data, epochs),
     ) + list(extra_callbacks)
     start = None
     if keep_start is not None and not resume:  # a resumed run's start is its backup, not the built model
