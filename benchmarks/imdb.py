@@ -2,6 +2,7 @@
 
     python benchmarks/imdb.py lm                  # the language model of the 75,000 train + unlabelled reviews (hours)
     python benchmarks/imdb.py lm_backward         # the same reading each review last word first (hours)
+    python benchmarks/imdb.py lm_2_layers lstm+encoder+2_layers --lm-epochs 1   # a second LSTM layer, and its classifier
     python benchmarks/imdb.py tfidf nbsvm simple_rnn lstm conv1d_rnn lstm+encoder lstm+encoder+two_way
     python benchmarks/imdb.py simple_rnn --seeds 1 2           # more seeds of a row (seed 0 is the first run)
     python benchmarks/imdb.py simple_rnn --seeds 0 1 2 --rescore   # kept runs beside the current bag-of-words models
@@ -27,7 +28,9 @@ vocabulary ever reads:
   75,000 reviews, about 17 million words); its run folder lives in the cache below and resumes;
 - `lstm+encoder`: `sentiment_rnn` started from that language model, fine-tuned on the training
   reviews; `lm_backward` and `lstm+encoder+two_way`: ULMFiT's backward language model of the
-  same reviews, and the classifier that reads each review both ways, its two heads averaged.
+  same reviews, and the classifier that reads each review both ways, its two heads averaged;
+  `lm_2_layers` and `lstm+encoder+2_layers`: the forward language model with a second LSTM layer
+  (issue 32's "wider or second layer"), and the classifier started from both its layers.
 
 Each row's test accuracy, train time and samples/s go to `results/imdb.json` as it finishes, one
 entry per seed under the row's `runs`, and the row's figures are their mean (`test_accuracy_sd`
@@ -78,6 +81,9 @@ ROWS = {
     # ULMFiT's forward + backward pair: both language models, each text read both ways, the two heads averaged.
     "lstm+encoder+two_way": ({"cell": "lstm", "pooling": "mean", "maxlen": 400, "batch_size": 64, "epochs": 4},
                              "the forward and the backward language models' encoders, mean pooling, 400 words, heads averaged"),
+    # The same classifier on the two-layer language model: both LSTM layers come from it.
+    "lstm+encoder+2_layers": ({"cell": "lstm", "pooling": "mean", "maxlen": 400, "batch_size": 64, "epochs": 4},
+                              "the two-layer language model's Embedding + 2 x LSTM(256), mean pooling, 400 words"),
     "lstm+encoder+ulmfit": ({"cell": "lstm", "pooling": "mean", "maxlen": 400, "batch_size": 64, "epochs": 2,
                              "unfreeze": "gradual", "layer_lr_decay": 0.385, "schedule": "slanted_triangular", "learning_rate": 2e-3},
                             "the same, with ULMFiT's gradual unfreezing, per-layer rates (1/2.6) and slanted triangular rate (peak 2e-3)"),
@@ -92,12 +98,13 @@ TABLE_ANCHORS = {
     "lstm_dropout": "0.865 (Dai & Le 2015, LSTM from scratch)",
     "lstm+encoder": "0.924 (Dai & Le 2015, LM-pretrained LSTM)",
     "lstm+encoder+ulmfit": "0.924 (Dai & Le 2015); 0.944 (ULMFiT, IMDB-only language model)",
+    "lstm+encoder+2_layers": "0.924 (Dai & Le 2015); 0.944 (ULMFiT, 3 layers, IMDB-only language model)",
     "lstm+encoder+two_way": "0.954 (ULMFiT forward + backward, Wikipedia-pretrained; 0.944 forward alone on IMDB text only)",
     "conv1d_rnn": "0.864 (keras-io, CNN from scratch)",
     "conv1d_rnn_400": "0.864 (keras-io, CNN from scratch)",
 }
 BAG_OF_WORDS_ROWS = ("tfidf", "nbsvm")
-LM_ROWS = {"lm": "forward", "lm_backward": "backward"}  # the language models, by the direction they read
+LM_ROWS = {"lm": ("forward", 1), "lm_backward": ("backward", 1), "lm_2_layers": ("forward", 2)}  # direction, LSTM layers
 RECIPES = {"conv1d_rnn": "conv1d_rnn_classifier", "conv1d_rnn_400": "conv1d_rnn_classifier"}  # the rest: sentiment_rnn
 #: The language model's row until `python benchmarks/imdb.py lm` has recorded one.
 LANGUAGE_MODEL_PENDING = Row(
@@ -197,8 +204,9 @@ def language_model_row(lm: dict[str, Any], record: dict[str, Any]) -> Row:
     )
 
 
-def language_model_folder(direction: str = "forward", epochs: int = LANGUAGE_MODEL["epochs"]) -> Path:
-    return CACHE / (("language_model" if direction == "forward" else "language_model_backward") + budget_suffix(epochs, "-{}epoch"))
+def language_model_folder(direction: str = "forward", epochs: int = LANGUAGE_MODEL["epochs"], layers: int = 1) -> Path:
+    name = "language_model" + ("" if direction == "forward" else "_backward") + ("" if layers == 1 else f"_{layers}_layers")
+    return CACHE / (name + budget_suffix(epochs, "-{}epoch"))
 
 
 def budget_suffix(epochs: int, template: str) -> str:
@@ -212,8 +220,10 @@ def base_row(name: str) -> str:
     return name.split(" (")[0]
 
 
-def run_language_model(direction: str = "forward", epochs: int = LANGUAGE_MODEL["epochs"]) -> dict:
+def run_language_model(direction: str = "forward", epochs: int = LANGUAGE_MODEL["epochs"], layers: int = 1) -> dict:
     """The language model of the 75,000 reviews in one direction, resumed where it stopped, with its perplexity by epoch.
+
+    `layers` stacks that many LSTM layers (the recipe's default is one).
 
     `epochs` caps it below the default's 8 where a session cannot give it hours (`--lm-epochs`); the
     record says how many it ran, and the classifier rows that start from it say so too.
@@ -223,8 +233,8 @@ def run_language_model(direction: str = "forward", epochs: int = LANGUAGE_MODEL[
     from rnn_cookbook.core.runs import RunFolder
     from rnn_cookbook.recipes import language_model
 
-    cfg = language_model.Config(**{**LANGUAGE_MODEL, "epochs": epochs}, direction=direction)
-    folder = language_model_folder(direction, epochs)
+    cfg = language_model.Config(**{**LANGUAGE_MODEL, "epochs": epochs}, direction=direction, layers=layers)
+    folder = language_model_folder(direction, epochs, layers)
     resume = unfinished_run(folder)
     if (folder / "metrics.json").exists():
         metrics = json.loads((folder / "metrics.json").read_text())
@@ -233,8 +243,8 @@ def run_language_model(direction: str = "forward", epochs: int = LANGUAGE_MODEL[
     history = RunFolder(folder).load_history()
     return {
         "row": ("language model" if direction == "forward" else "backward language model")
-               + budget_suffix(epochs, ", at most {} epochs"),
-        "what": f"LSTM({cfg.units}), {cfg.output_words}-word capped head, {cfg.sequence_length}-word sequences"
+               + ("" if layers == 1 else f", {layers} layers") + budget_suffix(epochs, ", at most {} epochs"),
+        "what": f"{'' if layers == 1 else f'{layers} x '}LSTM({cfg.units}), {cfg.output_words}-word capped head, {cfg.sequence_length}-word sequences"
                 + ("" if direction == "forward" else ", each review read last word first") + budget_suffix(epochs, ", at most {} epochs"),
         "perplexity_by_epoch": [round(math.exp(loss), 2) for loss in history.get("val_loss", [])],
         "validation_perplexity": metrics["model"]["perplexity"],
@@ -272,12 +282,13 @@ def run_classifier(name: str, seed: int = 0, *, rescore: bool = False, lm_epochs
     recipe = importlib.import_module(f"rnn_cookbook.recipes.{RECIPES.get(name, 'sentiment_rnn')}")
     settings, what = ROWS[name]
     capped = budget_suffix(lm_epochs, " --lm-epochs {}")
-    for direction, key, row in (("forward", "encoder", "lm"), ("backward", "backward_encoder", "lm_backward")):
+    layers = 2 if "+2_layers" in name else 1
+    for direction, key, row in (("forward", "encoder", "lm_2_layers" if layers == 2 else "lm"), ("backward", "backward_encoder", "lm_backward")):
         if "+encoder" not in name or (direction == "backward" and "+two_way" not in name):
             continue
-        if not (language_model_folder(direction, lm_epochs) / "metrics.json").exists():
+        if not (language_model_folder(direction, lm_epochs, layers) / "metrics.json").exists():
             raise SystemExit(f"train the {direction} language model first: python benchmarks/imdb.py {row}{capped}")
-        settings = {**settings, key: str(language_model_folder(direction, lm_epochs))}
+        settings = {**settings, key: str(language_model_folder(direction, lm_epochs, layers))}
     if "+encoder" in name:
         name += budget_suffix(lm_epochs, " ({}-epoch language models)")
     cfg = recipe.Config(data=str(LABELLED), seed=seed, **settings)
@@ -293,7 +304,7 @@ def run_classifier(name: str, seed: int = 0, *, rescore: bool = False, lm_epochs
             shutil.rmtree(folder)
         metrics = recipe.train(cfg, output=folder, verbose=2, resume=resume).metrics
     encoder = metrics.get("encoder", {}).get("fine_tuned", {})
-    language_models = {direction: json.loads((language_model_folder(direction, lm_epochs) / "metrics.json").read_text())["epochs_run"]
+    language_models = {direction: json.loads((language_model_folder(direction, lm_epochs, layers) / "metrics.json").read_text())["epochs_run"]
                        for direction, key in (("forward", "encoder"), ("backward", "backward_encoder")) if key in settings}
     return {
         "row": name,
@@ -355,7 +366,7 @@ def main() -> None:
         for seed in [0] if row in (*LM_ROWS, *BAG_OF_WORDS_ROWS) else args.seeds:
             started = time.perf_counter()
             print(f"== {row} seed {seed} ({time.strftime('%H:%M')})", flush=True)
-            record = (run_language_model(LM_ROWS[row], args.lm_epochs) if row in LM_ROWS else run_bag_of_words(row) if row in BAG_OF_WORDS_ROWS
+            record = (run_language_model(LM_ROWS[row][0], args.lm_epochs, layers=LM_ROWS[row][1]) if row in LM_ROWS else run_bag_of_words(row) if row in BAG_OF_WORDS_ROWS
                       else run_classifier(row, seed, rescore=args.rescore, lm_epochs=args.lm_epochs))
             record["recorded"] = time.strftime("%Y-%m-%dT%H:%M:%S")
             rows = json.loads(path.read_text())["rows"] if path.exists() else {}  # rows another job wrote meanwhile stay
