@@ -115,6 +115,8 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
         """Keras' backup, then the states of the model's random layers (dropout's masks) in its record."""
         super().on_epoch_end(epoch, logs)
         record = Path(self.backup_dir) / self.RECORD
+        if self.save_freq != "epoch":  # Keras backed up mid-epoch, or not at all: no record of this epoch to add to
+            return
         saved = json.loads(record.read_text(encoding="utf-8"))
         saved["random_states"] = [keras.ops.convert_to_numpy(state).tolist() for state in random_states(self.model)]
         record.write_text(json.dumps(saved), encoding="utf-8")
