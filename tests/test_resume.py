@@ -181,7 +181,7 @@ def test_a_resumed_run_trains_as_an_unbroken_one(tmp_path, monkeypatch, recipe_n
     # A new process's tf.data shuffles and dropout masks start from their seeds: unless the resume
     # moves them on, its epochs read the data (and drop the units) of the run's first epochs again.
     recipe = importlib.import_module(f"rnn_cookbook.recipes.{recipe_name}")
-    cfg = dataclasses.replace(recipe.Config.quick(), epochs=3, patience=3)
+    cfg = dataclasses.replace(recipe.Config.quick(), epochs=2, patience=2)
     unbroken = recipe.train(cfg, output=tmp_path / "unbroken", verbose=0)
 
     standard = presets.standard
