@@ -27,12 +27,13 @@ pytest_plugins = ["ci_skips"]
 #: The modules that take longest, most first. pytest-xdist hands whole modules to its workers in
 #: collection order, so starting these first leaves the short ones to fill in at the end, instead
 #: of one worker finishing a long module alone while the other waits.
-#: Measured with `--junitxml` on 2026-12-07 (worker-seconds: search and notebooks about 145 each,
-#: data_parallel 105, translator 90, language_model and readme 60, the rest under 50).
+#: Measured with `--junitxml` on 2026-12-07 (worker-seconds: notebooks 119, search 113, data_parallel 82,
+#: translator 77, readme 54, language_model 41, backends 35, the rest under 33).
 LONGEST_FIRST = (
-    "test_search.py", "test_notebooks.py", "test_data_parallel.py", "test_translator.py", "test_language_model.py",
-    "test_readme.py", "test_text_recipes.py", "test_backends.py", "test_forecaster.py", "test_generation.py",
-    "test_cli.py", "test_text_classes.py", "test_seq2seq.py", "test_troubleshooting.py",
+    "test_notebooks.py", "test_search.py", "test_data_parallel.py", "test_translator.py", "test_readme.py",
+    "test_language_model.py", "test_backends.py", "test_text_recipes.py", "test_forecaster.py", "test_resume.py",
+    "test_generation.py", "test_text_classes.py", "test_troubleshooting.py", "test_seq2seq.py", "test_cli.py",
+    "test_distribute.py",
 )
 
 
